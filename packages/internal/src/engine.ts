@@ -1,0 +1,296 @@
+// The request engine every vendor client runs on: validate the input with the generated schema,
+// let openapi-fetch build the request, rewrite it to the vendor's real URL and sign it (afresh on
+// every call), send it with the caller's `fetch`, then turn the answer into a validated result or a
+// typed error. Everything vendor-specific comes from the generated operation table and the signer.
+import createClient from 'openapi-fetch';
+import type { ZodType } from 'zod';
+import {
+  ConnectionError,
+  errorClassByKind,
+  RequestValidationError,
+  ResponseValidationError,
+  RollcallError,
+  TimeoutError,
+  VendorApiError,
+  type ErrorKind,
+  type ValidationIssue,
+} from './errors.js';
+import { formEncode } from './encoding.js';
+import { isFailureBody, matchesCode, pointerGet, type FailureRule } from './pointer.js';
+
+export interface OperationSpec {
+  readonly operationId: string;
+  readonly schemaPath: string;
+  readonly method: string;
+  readonly path: string;
+  readonly action: string | null;
+  readonly version: string | null;
+  readonly qps: number;
+  readonly request: {
+    readonly in: 'body' | 'query';
+    readonly mediaType: string | null;
+    readonly encoding: 'json' | 'form' | null;
+    readonly commaSeparated: readonly string[];
+  };
+  readonly batch: { readonly field: string; readonly max: number } | null;
+  readonly retryableCodes: readonly string[];
+  readonly retryableHttpStatuses: readonly number[];
+  readonly requestSchema: ZodType;
+  readonly responseSchema: ZodType;
+}
+
+export interface VendorSpec {
+  readonly id: string;
+  readonly displayName: string;
+  readonly resultPointer: string;
+  readonly errorLocation: {
+    readonly code: string;
+    readonly message: string;
+    readonly requestId: string;
+    readonly failureWhen?: readonly FailureRule[];
+  };
+  readonly errorKinds: { readonly [K in ErrorKind]: readonly string[] };
+}
+
+/** A request as the operation defines it, before the vendor's URL rewrite and signature. */
+export interface OutgoingRequest {
+  readonly operation: OperationSpec;
+  /** Base URL without a trailing slash. */
+  readonly baseUrl: string;
+  readonly method: string;
+  /** The operation's own query parameters, in order (Action/Version are the signer's business). */
+  readonly query: ReadonlyArray<readonly [string, string]>;
+  readonly body: string | undefined;
+  readonly contentType: string | undefined;
+}
+
+/** What goes on the wire: the exact URL, headers and body that were signed. */
+export interface SignedRequest {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string | undefined;
+}
+
+export interface RequestSigner {
+  sign(request: OutgoingRequest): Promise<SignedRequest>;
+}
+
+export type FetchLike = (request: Request) => Promise<Response>;
+
+export interface CallOptions {
+  /** Aborts the call; the signal's reason is thrown. */
+  signal?: AbortSignal | undefined;
+  /** Overrides the client's `timeoutMs` for this call. */
+  timeoutMs?: number | undefined;
+}
+
+export interface CallMetadata {
+  readonly requestId: string | undefined;
+  readonly httpStatus: number;
+}
+
+export type WithMetadata<T> = T & { readonly $metadata: CallMetadata };
+
+export interface EngineOptions {
+  vendor: VendorSpec;
+  operations: Readonly<Record<string, OperationSpec>>;
+  baseUrl: string;
+  signer: RequestSigner;
+  fetch?: FetchLike | typeof globalThis.fetch | undefined;
+  timeoutMs?: number | undefined;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+function issuesOf(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): ValidationIssue[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+function stringAt(body: unknown, pointer: string): string | undefined {
+  const value = pointerGet(body, pointer);
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+/** `Retry-After` in milliseconds: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export function vendorError(
+  vendor: VendorSpec,
+  operation: OperationSpec,
+  response: { status: number; statusText: string; headers: Headers },
+  body: unknown,
+  text: string,
+): VendorApiError {
+  const code = stringAt(body, vendor.errorLocation.code) ?? `HTTP_${response.status}`;
+  const message =
+    stringAt(body, vendor.errorLocation.message) ??
+    (response.statusText || (text ? text.slice(0, 200) : 'no error body'));
+  const kinds: ErrorKind[] = ['throttled', 'auth', 'notFound', 'invalidParameter'];
+  let kind = kinds.find((k) => matchesCode(code, vendor.errorKinds[k]));
+  // A status that means the same whatever the vendor, for codes the spec does not list.
+  if (!kind && response.status === 429) kind = 'throttled';
+  if (!kind && (response.status === 401 || response.status === 403)) kind = 'auth';
+  const ErrorClass = kind ? errorClassByKind[kind] : VendorApiError;
+  return new ErrorClass({
+    vendor: vendor.id,
+    operation: operation.operationId,
+    httpStatus: response.status,
+    code,
+    message,
+    requestId: stringAt(body, vendor.errorLocation.requestId),
+    retryable:
+      matchesCode(code, operation.retryableCodes) || operation.retryableHttpStatuses.includes(response.status),
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+  });
+}
+
+function serializeForm(operation: OperationSpec, body: Record<string, unknown>): string {
+  const pairs: Array<[string, string]> = [];
+  for (const [key, value] of Object.entries(body)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) {
+      if (!operation.request.commaSeparated.includes(key)) {
+        throw new Error(`${operation.operationId}: array field ${key} has no form encoding`);
+      }
+      pairs.push([key, value.map(String).join(',')]);
+    } else {
+      pairs.push([key, String(value)]);
+    }
+  }
+  return formEncode(pairs);
+}
+
+export function createEngine(options: EngineOptions) {
+  const { vendor, operations, signer } = options;
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const fetchImpl = (options.fetch ?? globalThis.fetch) as FetchLike;
+  const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const bySchemaPath = new Map<string, OperationSpec>();
+  for (const operation of Object.values(operations)) bySchemaPath.set(operation.schemaPath, operation);
+
+  const client = createClient<any>({ baseUrl, fetch: (request: Request) => fetchImpl(request) });
+  client.use({
+    // Runs on every call, so every attempt carries a fresh date, nonce or random and a new signature.
+    async onRequest({ request, schemaPath }) {
+      const operation = bySchemaPath.get(schemaPath);
+      if (!operation) throw new Error(`no operation for ${schemaPath}`);
+      const body = request.body === null ? undefined : await request.text();
+      const signed = await signer.sign({
+        operation,
+        baseUrl,
+        method: operation.method,
+        query: [...new URL(request.url).searchParams],
+        body,
+        contentType: body === undefined ? undefined : (request.headers.get('content-type') ?? undefined),
+      });
+      return new Request(signed.url, {
+        method: operation.method,
+        headers: signed.headers,
+        body: signed.body ?? null,
+        signal: request.signal,
+      });
+    },
+  });
+
+  return async function call<Output>(
+    name: string,
+    input: unknown,
+    callOptions: CallOptions = {},
+  ): Promise<WithMetadata<Output>> {
+    const operation = operations[name];
+    if (!operation) throw new Error(`unknown operation ${name}`);
+    const validated = operation.requestSchema.safeParse(input);
+    if (!validated.success) {
+      throw new RequestValidationError({ operation: operation.operationId, issues: issuesOf(validated.error) });
+    }
+    const data = validated.data as Record<string, unknown>;
+
+    const timeoutMs = callOptions.timeoutMs ?? defaultTimeoutMs;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
+    const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, timeout.signal]) : timeout.signal;
+
+    let response: Response;
+    let text: string;
+    try {
+      const init: Record<string, unknown> = { signal, parseAs: 'text' };
+      if (operation.request.in === 'query') {
+        init.params = { query: data };
+      } else if (operation.request.encoding === 'form') {
+        init.body = data;
+        init.bodySerializer = (body: Record<string, unknown>) => serializeForm(operation, body);
+        init.headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+      } else {
+        init.body = data;
+      }
+      const result = await client.request(operation.method.toLowerCase() as any, operation.schemaPath, init as any);
+      response = result.response;
+      text = (result.data ?? result.error ?? '') as string;
+    } catch (error) {
+      if (error instanceof RollcallError) throw error;
+      if (callOptions.signal?.aborted) throw callOptions.signal.reason;
+      if (timeout.signal.aborted) {
+        throw new TimeoutError({ vendor: vendor.id, operation: operation.operationId, timeoutMs });
+      }
+      throw new ConnectionError({
+        vendor: vendor.id,
+        operation: operation.operationId,
+        message: describeNetworkError(error),
+        cause: error,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+
+    let body: unknown;
+    let parsedJson = true;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsedJson = false;
+    }
+    if (!response.ok || (parsedJson && isFailureBody(vendor.errorLocation.failureWhen, body))) {
+      throw vendorError(vendor, operation, response, parsedJson ? body : undefined, text);
+    }
+    const requestId = stringAt(body, vendor.errorLocation.requestId);
+    const fail = (issues: ValidationIssue[]) =>
+      new ResponseValidationError({
+        vendor: vendor.id,
+        operation: operation.operationId,
+        httpStatus: response.status,
+        requestId,
+        issues,
+        body: text,
+      });
+    if (!parsedJson) throw fail([{ path: '', message: 'the body is not JSON' }]);
+    const checked = operation.responseSchema.safeParse(body);
+    if (!checked.success) throw fail(issuesOf(checked.error));
+    const payload = pointerGet(checked.data, vendor.resultPointer);
+    if (payload === null || typeof payload !== 'object') {
+      throw fail([{ path: vendor.resultPointer.slice(1).replace(/\//g, '.'), message: 'missing from a successful response' }]);
+    }
+    return { ...(payload as Output), $metadata: { requestId, httpStatus: response.status } };
+  };
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  if (cause?.code) return `connection failed (${cause.code})`;
+  return 'connection failed';
+}
+
+/** The client object: one method per operation of the table, each a call through the engine. */
+export function createClientMethods<Methods>(options: EngineOptions): Methods {
+  const call = createEngine(options);
+  const methods: Record<string, (input: unknown, callOptions?: CallOptions) => Promise<unknown>> = {};
+  for (const name of Object.keys(options.operations)) {
+    methods[name] = (input, callOptions) => call(name, input, callOptions);
+  }
+  return Object.freeze(methods) as Methods;
+}

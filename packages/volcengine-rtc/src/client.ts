@@ -1,0 +1,68 @@
+import {
+  createClientMethods,
+  defaultCrypto,
+  requireOption,
+  resolveEndpoint,
+  type CryptoProvider,
+  type FetchLike,
+  type RequestSigner,
+} from '@rollcall/internal';
+import { operations, servers, vendor, type OperationMethods } from './generated/operations.js';
+import { signVolcengineRequest, type VolcengineCredentials } from './sign.js';
+
+export interface VolcengineRtcClientOptions {
+  credentials: VolcengineCredentials;
+  /**
+   * `cn-north-1` (default) or the overseas region, written `ap-southeast-1` in the docs or
+   * `ap-singapore-1` in the Go SDK; the value given is the one signed.
+   */
+  region?: string | undefined;
+  /** Any base URL, such as a local mock; `region` then only sets the signing region. */
+  endpoint?: string | undefined;
+  /** A custom fetch (proxies, instrumentation, tests). */
+  fetch?: FetchLike | typeof globalThis.fetch | undefined;
+  /** Per-call timeout in milliseconds; default 10 000. */
+  timeoutMs?: number | undefined;
+  /** The clock used for signatures (tests). */
+  now?: (() => Date) | undefined;
+  /** Replaces the runtime's crypto implementation (tests compare both paths). */
+  crypto?: CryptoProvider | undefined;
+}
+
+export type VolcengineRtcClient = OperationMethods;
+
+export function createVolcengineRtcClient(options: VolcengineRtcClientOptions): VolcengineRtcClient {
+  const credentials = options.credentials ?? ({} as VolcengineCredentials);
+  requireOption(vendor.id, 'credentials.accessKeyId', credentials.accessKeyId);
+  requireOption(vendor.id, 'credentials.secretAccessKey', credentials.secretAccessKey);
+  const { baseUrl, region = servers[0].region } = resolveEndpoint(vendor.id, servers, options);
+  const crypto = options.crypto ?? defaultCrypto;
+  const now = options.now ?? (() => new Date());
+  const service = vendor.service;
+
+  const signer: RequestSigner = {
+    async sign({ operation, baseUrl: base, method, query, body, contentType }) {
+      const url = new URL(base + operation.path);
+      const signed = await signVolcengineRequest(crypto, {
+        method,
+        pathname: url.pathname,
+        query: [['Action', operation.action!], ['Version', operation.version!], ...query],
+        headers: contentType ? { 'Content-Type': contentType } : {},
+        body,
+        region,
+        service,
+        credentials,
+        date: now(),
+      });
+      return { url: `${url.origin}${url.pathname}?${signed.canonicalQuery}`, headers: signed.headers, body };
+    },
+  };
+  return createClientMethods<VolcengineRtcClient>({
+    vendor,
+    operations,
+    baseUrl,
+    signer,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+  });
+}

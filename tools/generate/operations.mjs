@@ -1,0 +1,214 @@
+// Spec → operation table: everything the hand-written runtime needs to send one operation and
+// read its answer, taken from the spec so that no limit or code is a literal in hand-written code.
+import { refName, zodExpr } from './zod.mjs';
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+export function camelCase(operationId) {
+  return operationId[0].toLowerCase() + operationId.slice(1);
+}
+
+/** RFC 6901 JSON pointer lookup. */
+export function pointerGet(value, pointer) {
+  if (pointer === '') return value;
+  let current = value;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (current === null || typeof current !== 'object' || !(key in current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+export function isFailureBody(vendor, body) {
+  return (vendor.errorLocation.failureWhen ?? []).some((rule) => {
+    const value = pointerGet(body, rule.pointer);
+    if (rule.present) return value !== undefined && value !== null;
+    if ('equals' in rule) return value === rule.equals;
+    if ('notEquals' in rule) return value !== undefined && value !== rule.notEquals;
+    throw new Error(`unknown failureWhen rule ${JSON.stringify(rule)}`);
+  });
+}
+
+function resolveSchema(doc, schema) {
+  return schema?.$ref ? doc.components.schemas[refName(schema.$ref)] : schema;
+}
+
+function js(value) {
+  return JSON.stringify(value);
+}
+
+function pointerType(base, pointer) {
+  let out = base;
+  for (const key of pointer.slice(1).split('/')) out = `NonNullable<${out}[${js(key)}]>`;
+  return out;
+}
+
+function operationsOf(doc) {
+  const ops = [];
+  for (const [pathKey, item] of Object.entries(doc.paths)) {
+    for (const method of METHODS) {
+      if (item[method]) ops.push({ pathKey, method, op: item[method] });
+    }
+  }
+  return ops.sort((a, b) => a.op.operationId.localeCompare(b.op.operationId));
+}
+
+function describeOperation(doc, vendor, { pathKey, method, op }) {
+  const where = op.operationId;
+  const rpc = op['x-rollcall-rpc'] ?? null;
+  const out = {
+    operationId: op.operationId,
+    schemaPath: pathKey,
+    method: (rpc?.method ?? method).toUpperCase(),
+    path: rpc?.path ?? pathKey,
+    action: rpc?.action ?? null,
+    version: rpc?.version ?? null,
+    qps: op['x-rollcall-qps'],
+    request: null,
+    batch: null,
+    pagination: op['x-rollcall-pagination'] ?? null,
+    listBound: op['x-rollcall-list-bound'] ?? null,
+    retryableCodes: [...(vendor.retryableCodes ?? []), ...(op['x-rollcall-retryable-codes'] ?? [])],
+    retryableHttpStatuses: vendor.retryableHttpStatuses ?? [],
+    examples: { requests: [], successes: [], errors: [] },
+  };
+  if (typeof out.qps !== 'number') throw new Error(`${where}: x-rollcall-qps is required`);
+
+  let requestSchemaExpr;
+  let requestObject;
+  const content = op.requestBody?.content ?? {};
+  const mediaTypes = Object.keys(content);
+  if (mediaTypes.length > 1) throw new Error(`${where}: one request media type expected`);
+  if (mediaTypes.length === 1) {
+    const mediaType = mediaTypes[0];
+    const media = content[mediaType];
+    const encoding = mediaType === 'application/json' ? 'json' : mediaType === 'application/x-www-form-urlencoded' ? 'form' : null;
+    if (!encoding) throw new Error(`${where}: unsupported request media type ${mediaType}`);
+    requestSchemaExpr = zodExpr(media.schema, `${where}.requestBody`);
+    requestObject = resolveSchema(doc, media.schema);
+    const commaSeparated = Object.entries(media.encoding ?? {})
+      .filter(([, e]) => e.style === 'form' && e.explode === false)
+      .map(([name]) => name)
+      .sort();
+    out.request = { in: 'body', mediaType, encoding, commaSeparated };
+    out.examples.requests = Object.keys(media.examples ?? {});
+  } else {
+    const params = (op.parameters ?? []).filter((p) => p.in === 'query');
+    requestObject = {
+      type: 'object',
+      additionalProperties: false,
+      required: params.filter((p) => p.required).map((p) => p.name),
+      properties: Object.fromEntries(params.map((p) => [p.name, p.schema])),
+    };
+    requestSchemaExpr = zodExpr(requestObject, `${where}.parameters`);
+    out.request = { in: 'query', mediaType: null, encoding: null, commaSeparated: [] };
+  }
+
+  const batch = op['x-rollcall-batch'];
+  if (batch) {
+    const field = resolveSchema(doc, requestObject.properties?.[batch.field]);
+    if (!field || field.type !== 'array' || typeof field.maxItems !== 'number') {
+      throw new Error(`${where}: batch field ${batch.field} must be an array with maxItems`);
+    }
+    out.batch = { field: batch.field, max: field.maxItems };
+  }
+
+  const success = op.responses?.['200']?.content?.['application/json'];
+  if (!success?.schema?.$ref) throw new Error(`${where}: a 200 application/json response with a $ref schema is required`);
+  const responseName = refName(success.schema.$ref);
+  for (const [name, example] of Object.entries(success.examples ?? {})) {
+    if (isFailureBody(vendor, example.value)) {
+      out.examples.errors.push({ status: 200, example: name, code: String(pointerGet(example.value, vendor.errorLocation.code)) });
+    } else {
+      out.examples.successes.push(name);
+    }
+  }
+  for (const [status, response] of Object.entries(op.responses)) {
+    if (status === '200') continue;
+    const resolved = response.$ref ? doc.components.responses[response.$ref.split('/').pop()] : response;
+    for (const [name, example] of Object.entries(resolved.content?.['application/json']?.examples ?? {})) {
+      out.examples.errors.push({ status: Number(status), example: name, code: String(pointerGet(example.value, vendor.errorLocation.code)) });
+    }
+  }
+  return { out, requestSchemaExpr, responseName, summary: op.summary };
+}
+
+export function operationTableModule(doc) {
+  const vendor = doc['x-rollcall-vendor'];
+  if (!vendor) throw new Error('x-rollcall-vendor is required');
+  const servers = doc.servers.map((s) => ({
+    url: s.url,
+    region: s['x-rollcall-region'],
+    aliases: s['x-rollcall-region-aliases'] ?? [],
+    fallbackUrl: s['x-rollcall-fallback'] ?? null,
+    description: s.description ?? '',
+  }));
+  const vendorInfo = {
+    id: vendor.id,
+    displayName: vendor.displayName,
+    signing: vendor.signing,
+    service: vendor.service ?? null,
+    resultPointer: vendor.resultPointer,
+    errorLocation: vendor.errorLocation,
+    errorKinds: vendor.errorKinds,
+  };
+  const described = operationsOf(doc).map((o) => describeOperation(doc, vendor, o));
+  const schemaImports = new Set(described.map((d) => `${d.responseName}Schema`));
+  const typeImports = new Set(described.map((d) => d.responseName));
+  for (const d of described) for (const m of d.requestSchemaExpr.matchAll(/\b([A-Z]\w*)Schema\b/g)) schemaImports.add(m[0]);
+
+  const lines = [
+    "import * as z from 'zod';",
+    "import type { CallOptions, WithMetadata } from '@rollcall/internal';",
+    `import { ${[...schemaImports].sort().join(', ')} } from './schemas.js';`,
+    `import type { ${[...typeImports].sort().join(', ')} } from './schemas.js';`,
+    '',
+    '/** The vendor: signing scheme, where errors and results sit in a response body. */',
+    `export const vendor = ${js(vendorInfo)} as const;`,
+    '',
+    '/** Endpoints by region, from the spec\'s `servers`. */',
+    `export const servers = ${js(servers)} as const;`,
+    '',
+  ];
+  for (const { out, requestSchemaExpr, responseName } of described) {
+    const name = out.operationId;
+    lines.push(`export const ${name}InputSchema = ${requestSchemaExpr};`);
+    lines.push(`/** Input of ${name}, as the caller passes it. */`);
+    lines.push(`export type ${name}Input = z.input<typeof ${name}InputSchema>;`);
+    lines.push(`/** What ${name} returns on success: the response's ${vendorInfo.resultPointer}. */`);
+    lines.push(`export type ${name}Output = ${pointerType(responseName, vendorInfo.resultPointer)};`);
+    lines.push('');
+  }
+  lines.push('/** Every operation, keyed by the name of its client method. */');
+  lines.push('export const operations = {');
+  for (const { out, responseName } of described) {
+    const name = out.operationId;
+    const fields = Object.entries(out).map(([k, v]) => `    ${k}: ${js(v)},`);
+    fields.push(`    requestSchema: ${name}InputSchema,`);
+    fields.push(`    responseSchema: ${responseName}Schema,`);
+    lines.push(`  ${camelCase(name)}: {\n${fields.join('\n')}\n  },`);
+  }
+  lines.push('} as const;');
+  lines.push('');
+  lines.push('export type OperationName = keyof typeof operations;');
+  lines.push('');
+  lines.push('/** One typed method per operation. */');
+  lines.push('export interface OperationMethods {');
+  for (const { out, summary } of described) {
+    const name = out.operationId;
+    lines.push(`  /** ${summary.replace(/\*\//g, '*\\/')} (${name}; QPS ≤ ${out.qps}${out.batch ? `; at most ${out.batch.max} ${out.batch.field}` : ''}). */`);
+    lines.push(`  ${camelCase(name)}(input: ${name}Input, options?: CallOptions): Promise<WithMetadata<${name}Output>>;`);
+  }
+  lines.push('}');
+  lines.push('');
+  lines.push('/** Input and output type of each operation, by method name. */');
+  lines.push('export interface OperationTypes {');
+  for (const { out } of described) {
+    const name = out.operationId;
+    lines.push(`  ${camelCase(name)}: { input: ${name}Input; output: ${name}Output };`);
+  }
+  lines.push('}');
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,129 @@
+// JSON Schema (the subset our specs use) → zod 4 source code.
+//
+// Hand-written rather than taken from a library: the converters on npm target zod 3 or bring a
+// large toolchain, and we need two project-specific rules that they do not offer:
+//  - int64 ids become `z.int()`, which in zod 4 only accepts safe integers, so an id that
+//    JavaScript would round is rejected instead of silently changed;
+//  - objects closed with `additionalProperties: false` become strict (requests); open objects
+//    become loose, so fields a vendor adds later are kept in the raw record (responses).
+// Any schema keyword outside the supported subset fails the generator loudly.
+
+const SUPPORTED = new Set([
+  'type', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'maxItems',
+  'minLength', 'maxLength', 'pattern', 'enum', 'minimum', 'maximum', 'format', 'description',
+  '$ref', 'example', 'examples', 'title',
+]);
+
+export function refName(ref) {
+  const prefix = '#/components/schemas/';
+  if (!ref.startsWith(prefix)) throw new Error(`unsupported $ref ${ref}`);
+  return ref.slice(prefix.length);
+}
+
+function js(value) {
+  return JSON.stringify(value);
+}
+
+/** Source of a zod expression for `schema`; `$ref`s become references to the named constants. */
+export function zodExpr(schema, where) {
+  for (const key of Object.keys(schema)) {
+    if (!SUPPORTED.has(key)) throw new Error(`${where}: unsupported schema keyword "${key}"`);
+  }
+  if (schema.$ref) return `${refName(schema.$ref)}Schema`;
+  if (schema.enum) {
+    if (!schema.enum.every((v) => typeof v === 'string')) throw new Error(`${where}: only string enums are supported`);
+    return `z.enum(${js(schema.enum)})`;
+  }
+  switch (schema.type) {
+    case 'string': {
+      let out = 'z.string()';
+      if (schema.minLength !== undefined) out += `.min(${schema.minLength})`;
+      if (schema.maxLength !== undefined) out += `.max(${schema.maxLength})`;
+      if (schema.pattern !== undefined) out += `.regex(new RegExp(${js(schema.pattern)}))`;
+      return out;
+    }
+    case 'integer': {
+      // zod 4: z.int() is limited to safe integers, z.int32() to the int32 range.
+      let out = schema.format === 'int32' ? 'z.int32()' : 'z.int()';
+      if (schema.minimum !== undefined) out += `.min(${schema.minimum})`;
+      if (schema.maximum !== undefined) out += `.max(${schema.maximum})`;
+      return out;
+    }
+    case 'number': {
+      let out = 'z.number()';
+      if (schema.minimum !== undefined) out += `.min(${schema.minimum})`;
+      if (schema.maximum !== undefined) out += `.max(${schema.maximum})`;
+      return out;
+    }
+    case 'boolean':
+      return 'z.boolean()';
+    case 'array': {
+      if (!schema.items) throw new Error(`${where}: array without items`);
+      let out = `z.array(${zodExpr(schema.items, `${where}.items`)})`;
+      if (schema.minItems !== undefined) out += `.min(${schema.minItems})`;
+      if (schema.maxItems !== undefined) out += `.max(${schema.maxItems})`;
+      return out;
+    }
+    case 'object': {
+      const props = schema.properties ?? {};
+      const required = new Set(schema.required ?? []);
+      for (const name of required) {
+        if (!(name in props)) throw new Error(`${where}: required "${name}" has no schema`);
+      }
+      const names = Object.keys(props);
+      if (names.length === 0 && schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+        return `z.record(z.string(), ${zodExpr(schema.additionalProperties, `${where}.additionalProperties`)})`;
+      }
+      const fields = names.map((name) => {
+        const expr = zodExpr(props[name], `${where}.${name}`);
+        return `  ${js(name)}: ${required.has(name) ? expr : `${expr}.optional()`},`;
+      });
+      const ctor = schema.additionalProperties === false ? 'z.strictObject' : 'z.looseObject';
+      return `${ctor}({\n${fields.join('\n')}\n})`;
+    }
+    default:
+      throw new Error(`${where}: unsupported type ${js(schema.type)}`);
+  }
+}
+
+function collectRefs(schema, out = new Set()) {
+  if (schema && typeof schema === 'object') {
+    if (typeof schema.$ref === 'string') out.add(refName(schema.$ref));
+    for (const value of Object.values(schema)) collectRefs(value, out);
+  }
+  return out;
+}
+
+/** Component schema names, each after the ones it refers to. */
+export function dependencyOrder(schemas) {
+  const ordered = [];
+  const state = new Map();
+  const visit = (name, trail) => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'visiting') throw new Error(`recursive schema ${[...trail, name].join(' → ')}`);
+    if (!schemas[name]) throw new Error(`unknown schema ${name}`);
+    state.set(name, 'visiting');
+    for (const dep of [...collectRefs(schemas[name])].sort()) visit(dep, [...trail, name]);
+    state.set(name, 'done');
+    ordered.push(name);
+  };
+  for (const name of Object.keys(schemas).sort()) visit(name, []);
+  return ordered;
+}
+
+export function zodSchemaModule(doc) {
+  const schemas = doc.components?.schemas ?? {};
+  const lines = [
+    "// A namespace import keeps zod's locale tables out of bundles.",
+    "import * as z from 'zod';",
+    '',
+  ];
+  for (const name of dependencyOrder(schemas)) {
+    const description = schemas[name].description;
+    if (description) lines.push(`/** ${description.trim().split('\n')[0].replace(/\*\//g, '*\\/')} */`);
+    lines.push(`export const ${name}Schema = ${zodExpr(schemas[name], name)};`);
+    lines.push(`export type ${name} = z.output<typeof ${name}Schema>;`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
