@@ -1,0 +1,15 @@
+export { createAliyunLiveClient } from './client.js';
+export type { AliyunLiveClient, AliyunLiveClientOptions, AliyunSignatureVersion } from './client.js';
+export {
+  aliyunTimestamp,
+  aliyunV1CommonParams,
+  aliyunV3Headers,
+  flattenRpcParams,
+  signAliyunV1,
+  signAliyunV3,
+} from './sign.js';
+export type { AliyunCredentials, AliyunV1Signature, AliyunV3Signature, AliyunV3SigningInput } from './sign.js';
+export { operations, servers, vendor } from './generated/operations.js';
+export type * from './generated/operations.js';
+export type * from './generated/schemas.js';
+export * from './errors.js';

@@ -1,0 +1,125 @@
+import {
+  ConfigurationError,
+  createClientMethods,
+  defaultCrypto,
+  formEncode,
+  requireOption,
+  resolveEndpoint,
+  type CryptoProvider,
+  type FetchLike,
+  type RequestSigner,
+} from '@rollcall/internal';
+import { operations, servers, vendor, type OperationMethods } from './generated/operations.js';
+import { createUserSig } from './sign.js';
+
+/** Credentials from the app's secret key: UserSigs are made and renewed by the client. */
+export interface TencentKeyCredentials {
+  sdkAppId: number;
+  /** An app administrator account. */
+  identifier: string;
+  secretKey: string;
+  /** Validity of each generated UserSig; default one day. */
+  userSigTtlSeconds?: number | undefined;
+}
+
+/** A ready UserSig, used as it is (the caller renews it). */
+export interface TencentUserSigCredentials {
+  sdkAppId: number;
+  identifier: string;
+  userSig: string;
+}
+
+export type TencentCredentials = TencentKeyCredentials | TencentUserSigCredentials;
+
+export interface TencentLiveClientOptions {
+  credentials: TencentCredentials;
+  /** `china` (default), `ap-singapore`, `ap-seoul`, `eu-frankfurt`, `na-siliconvalley`, `ap-jakarta`, `ap-tokyo`, `ap-mumbai`. */
+  region?: string | undefined;
+  /** Any base URL, such as a local mock or a region's fallback host. */
+  endpoint?: string | undefined;
+  fetch?: FetchLike | typeof globalThis.fetch | undefined;
+  /** Per-call timeout in milliseconds; default 10 000. */
+  timeoutMs?: number | undefined;
+  /** The clock used for UserSig issue and renewal (tests). */
+  now?: (() => Date) | undefined;
+  /** Source of the per-request `random` (a 32-bit unsigned integer); default crypto.getRandomValues. */
+  random?: (() => number) | undefined;
+  /** Replaces the runtime's crypto implementation (tests compare both paths). */
+  crypto?: CryptoProvider | undefined;
+}
+
+export type TencentLiveClient = OperationMethods;
+
+const DEFAULT_USERSIG_TTL_SECONDS = 86_400;
+/** A generated UserSig is replaced this long before it expires. */
+export const USERSIG_RENEW_BEFORE_SECONDS = 300;
+
+function randomUint32(): number {
+  return globalThis.crypto.getRandomValues(new Uint32Array(1))[0]!;
+}
+
+export function createTencentLiveClient(options: TencentLiveClientOptions): TencentLiveClient {
+  const credentials = options.credentials ?? ({} as TencentCredentials);
+  if (!Number.isSafeInteger(credentials.sdkAppId) || credentials.sdkAppId <= 0) {
+    throw new ConfigurationError(`${vendor.id}: credentials.sdkAppId must be a positive integer`);
+  }
+  requireOption(vendor.id, 'credentials.identifier', credentials.identifier);
+  const fixedUserSig = 'userSig' in credentials ? requireOption(vendor.id, 'credentials.userSig', credentials.userSig) : null;
+  const keyCredentials = fixedUserSig === null ? (credentials as TencentKeyCredentials) : null;
+  if (keyCredentials) requireOption(vendor.id, 'credentials.secretKey', keyCredentials.secretKey);
+  const ttl = keyCredentials?.userSigTtlSeconds ?? DEFAULT_USERSIG_TTL_SECONDS;
+  if (!Number.isInteger(ttl) || ttl <= USERSIG_RENEW_BEFORE_SECONDS) {
+    throw new ConfigurationError(`${vendor.id}: userSigTtlSeconds must be an integer above ${USERSIG_RENEW_BEFORE_SECONDS}`);
+  }
+  const { baseUrl } = resolveEndpoint(vendor.id, servers, options);
+  const crypto = options.crypto ?? defaultCrypto;
+  const now = options.now ?? (() => new Date());
+  const random = options.random ?? randomUint32;
+
+  let cached: { userSig: Promise<string>; renewAtUnix: number } | null = null;
+  function currentUserSig(): Promise<string> {
+    if (fixedUserSig !== null) return Promise.resolve(fixedUserSig);
+    const nowUnix = Math.floor(now().getTime() / 1000);
+    if (!cached || nowUnix >= cached.renewAtUnix) {
+      const userSig = createUserSig(crypto, {
+        sdkAppId: keyCredentials!.sdkAppId,
+        identifier: keyCredentials!.identifier,
+        secretKey: keyCredentials!.secretKey,
+        expireSeconds: ttl,
+        nowUnix,
+      });
+      cached = { userSig, renewAtUnix: nowUnix + ttl - USERSIG_RENEW_BEFORE_SECONDS };
+      userSig.catch(() => {
+        cached = null;
+      });
+    }
+    return cached.userSig;
+  }
+
+  const signer: RequestSigner = {
+    async sign({ operation, baseUrl: base, query, body, contentType }) {
+      const value = random();
+      if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+        throw new ConfigurationError(`${vendor.id}: random() must return a 32-bit unsigned integer`);
+      }
+      const auth: Array<[string, string]> = [
+        ['sdkappid', String(credentials.sdkAppId)],
+        ['identifier', credentials.identifier],
+        ['usersig', await currentUserSig()],
+        ['random', String(value)],
+        ['contenttype', 'json'],
+      ];
+      const headers: Record<string, string> = {};
+      if (contentType) headers['content-type'] = contentType;
+      return { url: `${base}${operation.path}?${formEncode([...query, ...auth])}`, headers, body };
+    },
+  };
+  return createClientMethods<TencentLiveClient>({
+    vendor,
+    operations,
+    baseUrl,
+    signer,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+  });
+}

@@ -1,0 +1,21 @@
+export { createTencentLiveClient, USERSIG_RENEW_BEFORE_SECONDS } from './client.js';
+export type {
+  TencentCredentials,
+  TencentKeyCredentials,
+  TencentLiveClient,
+  TencentLiveClientOptions,
+  TencentUserSigCredentials,
+} from './client.js';
+export {
+  createUserSig,
+  decodeUserSig,
+  privateMapKeyUserbuf,
+  userSigContent,
+  userSigHmac,
+  verifyUserSig,
+} from './sign.js';
+export type { UserSigDocument, UserSigInput } from './sign.js';
+export { operations, servers, vendor } from './generated/operations.js';
+export type * from './generated/operations.js';
+export type * from './generated/schemas.js';
+export * from './errors.js';
