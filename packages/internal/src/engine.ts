@@ -231,7 +231,9 @@ export function createEngine(options: EngineOptions) {
       }
       const result = await client.request(operation.method.toLowerCase() as any, operation.schemaPath, init as any);
       response = result.response;
-      text = (result.data ?? result.error ?? '') as string;
+      // openapi-fetch hands a success over as text (parseAs) but has already JSON-parsed an error body.
+      const raw: unknown = response.ok ? result.data : result.error;
+      text = raw === undefined ? '' : typeof raw === 'string' ? raw : JSON.stringify(raw);
     } catch (error) {
       if (error instanceof RollcallError) throw error;
       if (callOptions.signal?.aborted) throw callOptions.signal.reason;

@@ -1,0 +1,48 @@
+// Helpers shared by the packages' tests. Not part of any published package.
+
+export interface RecordedRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+/** A fetch that records each request and answers with `respond`. */
+export function stubFetch(respond: (request: RecordedRequest, index: number) => Response | Promise<Response>) {
+  const calls: RecordedRequest[] = [];
+  const fetch = async (request: Request): Promise<Response> => {
+    const recorded: RecordedRequest = {
+      method: request.method,
+      url: new URL(request.url),
+      headers: Object.fromEntries(request.headers),
+      body: request.body === null ? undefined : await request.text(),
+    };
+    calls.push(recorded);
+    return respond(recorded, calls.length - 1);
+  };
+  return { fetch, calls };
+}
+
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+/** A clock that starts at `start` and moves only when told to. */
+export function fakeClock(start = '2025-01-15T08:30:00Z') {
+  let now = new Date(start).getTime();
+  return {
+    now: () => new Date(now),
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}
+
+/** Every printable form of an error: what a log line or an error tracker would show. */
+export function printedForms(error: unknown): string {
+  const e = error as Error & { cause?: unknown };
+  return [String(e), e.message, e.stack ?? '', JSON.stringify(e), JSON.stringify(e.cause ?? null), JSON.stringify(Object.entries(e))].join('\n');
+}
