@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { fakeClock, jsonResponse, printedForms, stubFetch } from '@rollcall/internal/test-support';
+import {
+  AuthError,
+  createAliyunLiveClient,
+  InvalidParameterError,
+  operations,
+  RequestValidationError,
+  ThrottledError,
+  VendorApiError,
+} from '../../src/index.js';
+
+const credentials = { accessKeyId: 'LTAI5tTESTACCESSKEYID00', accessKeySecret: 'TESTsecret/Key+With=Chars00' };
+const success = {
+  RequestId: '16A96B9A-0000-CB92E68F4CD8',
+  Result: { OnlineUsers: [{ JoinTime: 1736929800000, Online: true, UserId: 'u1' }, { Online: false, UserId: 'u2' }] },
+};
+
+function client(respond: Parameters<typeof stubFetch>[0], extra: Record<string, unknown> = {}) {
+  const stub = stubFetch(respond);
+  const clock = fakeClock();
+  let n = 0;
+  const live = createAliyunLiveClient({
+    credentials,
+    fetch: stub.fetch,
+    now: clock.now,
+    nonce: () => `nonce-${++n}`,
+    ...extra,
+  });
+  return { live, calls: stub.calls, clock };
+}
+
+const input = { AppId: 'app-1', GroupId: 'group-1', UserIds: ['u1', 'u2'] };
+
+describe('Alibaba requests on the wire', () => {
+  it('V3 (default): POST / with the form body and signed x-acs-* headers', async () => {
+    const { live, calls } = client(() => jsonResponse(success));
+    const result = await live.batchGetOnlineUsers(input);
+    expect(result.OnlineUsers.map((u) => u.Online)).toEqual([true, false]);
+    expect(result.$metadata.requestId).toBe(success.RequestId);
+    const [call] = calls;
+    expect(call!.method).toBe('POST');
+    expect(call!.url.href).toBe('https://live.aliyuncs.com/');
+    expect(call!.body).toBe('AppId=app-1&GroupId=group-1&UserIds=u1%2Cu2');
+    expect(call!.headers).toMatchObject({
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-acs-action': 'BatchGetOnlineUsers',
+      'x-acs-version': '2016-11-01',
+      'x-acs-date': '2025-01-15T08:30:00Z',
+      'x-acs-signature-nonce': 'nonce-1',
+    });
+    expect(call!.headers.authorization).toMatch(
+      /^ACS3-HMAC-SHA256 Credential=LTAI5tTESTACCESSKEYID00,SignedHeaders=content-type;host;x-acs-action;x-acs-content-sha256;x-acs-credentials-provider;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}$/,
+    );
+  });
+
+  it('V1: the common parameters and Signature in the query, the same form body', async () => {
+    const { live, calls } = client(() => jsonResponse(success), { signatureVersion: 'v1' });
+    await live.batchGetOnlineUsers(input);
+    const query = Object.fromEntries(calls[0]!.url.searchParams);
+    expect(query).toMatchObject({
+      Action: 'BatchGetOnlineUsers',
+      Version: '2016-11-01',
+      Format: 'json',
+      SignatureMethod: 'HMAC-SHA1',
+      SignatureVersion: '1.0',
+      SignatureNonce: 'nonce-1',
+      Timestamp: '2025-01-15T08:30:00Z',
+      AccessKeyId: credentials.accessKeyId,
+    });
+    expect(query.Signature).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(calls[0]!.body).toBe('AppId=app-1&GroupId=group-1&UserIds=u1%2Cu2');
+    expect(calls[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it('every call gets a fresh nonce and date', async () => {
+    const { live, calls, clock } = client(() => jsonResponse(success));
+    await live.batchGetOnlineUsers(input);
+    clock.advance(2000);
+    await live.batchGetOnlineUsers(input);
+    expect(calls.map((c) => c.headers['x-acs-signature-nonce'])).toEqual(['nonce-1', 'nonce-2']);
+    expect(calls[1]!.headers['x-acs-date']).toBe('2025-01-15T08:30:02Z');
+  });
+
+  it('regional endpoints', async () => {
+    for (const [region, host] of [
+      ['ap-southeast-1', 'live.ap-southeast-1.aliyuncs.com'],
+      ['eu-central-1', 'live.eu-central-1.aliyuncs.com'],
+      ['cn-beijing', 'live.aliyuncs.com'],
+    ]) {
+      const { live, calls } = client(() => jsonResponse(success), { region });
+      await live.batchGetOnlineUsers(input);
+      expect(calls[0]!.url.host).toBe(host);
+    }
+  });
+});
+
+describe('Alibaba input validation (no network call)', () => {
+  const { live, calls } = client(() => {
+    throw new Error('must not be called');
+  });
+  it.each([
+    ['more ids than the limit', { ...input, UserIds: Array.from({ length: operations.batchGetOnlineUsers.batch.max + 1 }, (_, i) => `u${i}`) }, 'UserIds'],
+    ['an id with a comma (it would split into two)', { ...input, UserIds: ['a,b'] }, 'UserIds.0'],
+    ['an empty group id', { ...input, GroupId: '' }, 'GroupId'],
+    ['an empty id', { ...input, UserIds: [''] }, 'UserIds.0'],
+  ])('rejects %s', async (_what, bad, field) => {
+    const error = await live.batchGetOnlineUsers(bad).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestValidationError);
+    expect((error as RequestValidationError).field).toBe(field);
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe('Alibaba errors', () => {
+  const errorBody = (code: string) => ({ RequestId: 'req-err', HostId: 'live.aliyuncs.com', Code: code, Message: 'failed', Recommend: 'x' });
+  it.each([
+    [400, 'Throttling.User', ThrottledError, true],
+    [429, 'Throttling.Api', ThrottledError, true],
+    [400, 'SignatureDoesNotMatch', AuthError, false],
+    [403, 'Forbidden', AuthError, false],
+    [400, 'InvalidParameter', InvalidParameterError, false],
+    [503, 'ServiceUnavailable', VendorApiError, true],
+  ] as const)('HTTP %i %s → %o', async (status, code, ErrorClass, retryable) => {
+    const { live } = client(() => jsonResponse(errorBody(code), status));
+    const error = await live.batchGetOnlineUsers(input).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ErrorClass);
+    expect(error).toMatchObject({ vendor: 'aliyun', code, httpStatus: status, requestId: 'req-err', retryable });
+  });
+
+  it('never puts the secret, the signature or the security token in an error', async () => {
+    for (const signatureVersion of ['v3', 'v1'] as const) {
+      const { live, calls } = client(() => jsonResponse(errorBody('SignatureDoesNotMatch'), 400), {
+        signatureVersion,
+        credentials: { ...credentials, securityToken: 'CAIS-secret-token' },
+      });
+      const printed = printedForms(await live.batchGetOnlineUsers(input).catch((e: unknown) => e));
+      const signature =
+        signatureVersion === 'v3'
+          ? calls[0]!.headers.authorization!.split('Signature=')[1]!
+          : calls[0]!.url.searchParams.get('Signature')!;
+      for (const secret of [credentials.accessKeySecret, signature, 'CAIS-secret-token']) {
+        expect(printed).not.toContain(secret);
+      }
+    }
+  });
+});
