@@ -130,7 +130,7 @@ export function vendorError(
   const code = stringAt(body, vendor.errorLocation.code) ?? `HTTP_${response.status}`;
   const message =
     stringAt(body, vendor.errorLocation.message) ??
-    (response.statusText || (text ? text.slice(0, 200) : 'no error body'));
+    (text ? text.slice(0, 300) : response.statusText || 'no error body');
   const kinds: ErrorKind[] = ['throttled', 'auth', 'notFound', 'invalidParameter'];
   let kind = kinds.find((k) => matchesCode(code, vendor.errorKinds[k]));
   // A status that means the same whatever the vendor, for codes the spec does not list.

@@ -1,0 +1,178 @@
+// Prism mock servers started from the specs, with the RPC proxy the pseudo-path model needs in front
+// of the Volcengine and Alibaba mocks. Used by the contract tests' globalSetup and by the demo.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { operations as aliyunOperations } from '../../aliyun-live/src/generated/operations.js';
+import { operations as volcengineOperations } from '../../volcengine-rtc/src/generated/operations.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+interface RpcOperation {
+  readonly method: string;
+  readonly path: string;
+  readonly action: string | null;
+  readonly version: string | null;
+  readonly schemaPath: string;
+}
+
+export interface MockVendor {
+  id: 'volcengine' | 'aliyun' | 'tencent';
+  spec: string;
+  /** RPC operations to route by Action/Version; none for REST vendors (Prism is used directly). */
+  rpc: readonly RpcOperation[];
+}
+
+export const mockVendors: readonly MockVendor[] = [
+  { id: 'volcengine', spec: 'specs/volcengine-rtc.yaml', rpc: Object.values(volcengineOperations) },
+  { id: 'aliyun', spec: 'specs/aliyun-live.yaml', rpc: Object.values(aliyunOperations) },
+  { id: 'tencent', spec: 'specs/tencent-live.yaml', rpc: [] },
+];
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilAnswering(url: string, child: ChildProcess, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`prism exited with ${child.exitCode} before answering at ${url}`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1000) });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`prism did not answer at ${url} within ${deadlineMs} ms`);
+}
+
+function unknownActionBody(vendor: MockVendor['id'], action: string | null, version: string | null) {
+  const message = `Could not find operation ${action ?? '(no Action)'} ${version ?? '(no Version)'}`;
+  return vendor === 'volcengine'
+    ? { ResponseMetadata: { RequestId: 'rpc-proxy', Action: action ?? '', Version: version ?? '', Error: { CodeN: 100008, Code: 'InvalidActionOrVersion', Message: message } } }
+    : { RequestId: 'rpc-proxy', HostId: 'localhost', Code: 'InvalidAction.NotFound', Message: message };
+}
+
+/**
+ * Maps a real vendor request (`POST /?Action=X&Version=Y`, or the `x-acs-action` / `x-acs-version`
+ * headers of Alibaba's V3 signature) to the spec's pseudo path and forwards it to Prism. An unknown
+ * Action/Version gets the vendor's 404.
+ */
+export async function startRpcProxy(vendor: MockVendor, upstream: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    const action = url.searchParams.get('Action') ?? (req.headers['x-acs-action'] as string | undefined) ?? null;
+    const version = url.searchParams.get('Version') ?? (req.headers['x-acs-version'] as string | undefined) ?? null;
+    const operation = vendor.rpc.find(
+      (op) => op.method === req.method && op.path === url.pathname && op.action === action && op.version === version,
+    );
+    if (!operation) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(unknownActionBody(vendor.id, action, version)));
+      return;
+    }
+    url.searchParams.delete('Action');
+    url.searchParams.delete('Version');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined && k !== 'host' && k !== 'content-length' && k !== 'connection') headers.set(k, String(v));
+    }
+    try {
+      const answer = await fetch(`${upstream}${operation.schemaPath}${url.search}`, {
+        method: req.method,
+        headers,
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+      });
+      const body = Buffer.from(await answer.arrayBuffer());
+      const out: Record<string, string> = {};
+      answer.headers.forEach((value, key) => {
+        if (key !== 'content-length' && key !== 'transfer-encoding' && key !== 'connection' && key !== 'content-encoding') out[key] = value;
+      });
+      res.writeHead(answer.status, out);
+      res.end(body);
+    } catch (error) {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`rpc proxy: ${(error as Error).message}`);
+    }
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface MockServers {
+  /** Base URL per vendor, as a client's `endpoint` takes it. */
+  urls: Record<MockVendor['id'], string>;
+  stop(): Promise<void>;
+}
+
+function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts one Prism per spec (and the RPC proxies) on free loopback ports. */
+export async function startMockServers(): Promise<MockServers> {
+  const prismBin = path.join(root, 'node_modules/.bin/prism');
+  const children: ChildProcess[] = [];
+  const proxies: Array<{ close(): Promise<void> }> = [];
+  const stop = async () => {
+    await Promise.all(proxies.map((p) => p.close()));
+    await Promise.all(children.map((c) => stopChild(c)));
+  };
+  try {
+    const urls = {} as Record<MockVendor['id'], string>;
+    await Promise.all(
+      mockVendors.map(async (vendor) => {
+        const port = await freePort();
+        const child = spawn(prismBin, ['mock', path.join(root, vendor.spec), '-h', '127.0.0.1', '-p', String(port), '-v', 'warn'], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        children.push(child);
+        let stderr = '';
+        child.stderr?.on('data', (d) => {
+          stderr = (stderr + String(d)).slice(-4000);
+        });
+        const prismUrl = `http://127.0.0.1:${port}`;
+        try {
+          await waitUntilAnswering(prismUrl, child, 60_000);
+        } catch (error) {
+          throw new Error(`${(error as Error).message}\n${stderr}`);
+        }
+        if (vendor.rpc.length) {
+          const proxy = await startRpcProxy(vendor, prismUrl);
+          proxies.push(proxy);
+          urls[vendor.id] = proxy.url;
+        } else {
+          urls[vendor.id] = prismUrl;
+        }
+      }),
+    );
+    return { urls, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
