@@ -65,7 +65,7 @@ describe('Tencent get_member_list through Prism', () => {
       const error = await im.getMemberList(input).catch((e: unknown) => e);
       expect(prism.last().status).toBe(422);
       expect(error).toBeInstanceOf(VendorApiError);
-      expect(error).toMatchObject({ httpStatus: 422, vendorMessage: expect.stringMatching(/Next/) });
+      expect(error).toMatchObject({ httpStatus: 422, vendorMessage: expect.stringMatching(/Invalid request/) });
     } finally {
       prism.tamper(null);
     }
