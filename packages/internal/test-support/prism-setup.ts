@@ -2,11 +2,7 @@
 import type { TestProject } from 'vitest/node';
 import { startMockServers } from './mock-servers.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    mockUrls: Record<'volcengine' | 'aliyun' | 'tencent', string>;
-  }
-}
+import './provided-context.js';
 
 export default async function setup(project: TestProject) {
   const servers = await startMockServers();

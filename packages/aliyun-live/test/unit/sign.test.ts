@@ -70,7 +70,7 @@ describe.each([
 
   describe('V3 direct (OpenApiUtil.getAuthorization)', () => {
     it.each(vectors.v3Direct.map((c) => [c.name, c] as const))('%s', async (_case, c) => {
-      const input = c.input;
+      const input = c.input as typeof c.input & { query: Record<string, string>; headers: Record<string, string> };
       const signed = await signAliyunV3(crypto, {
         method: input.method,
         pathname: input.pathname,

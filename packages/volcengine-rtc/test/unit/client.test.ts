@@ -233,7 +233,7 @@ describe('Volcengine errors', () => {
     const rtc = createVolcengineRtcClient({
       credentials,
       fetch: (request: Request) =>
-        new Promise((_resolve, reject) => {
+        new Promise<Response>((_resolve, reject) => {
           if (request.signal.aborted) reject(request.signal.reason);
           request.signal.addEventListener('abort', () => reject(request.signal.reason));
         }),

@@ -22,7 +22,7 @@ function signingInput(c: (typeof vectors.cases)[number]) {
   };
   if ('signerInput' in c) {
     // Built through the official Service: the body goes with its JSON content type (not signed).
-    const signerInput = c.signerInput as { params: Params; bodyString: string | null };
+    const signerInput = c.signerInput as unknown as { params: Params; bodyString: string | null };
     return {
       method: input.method,
       pathname: input.pathname,
