@@ -1,0 +1,93 @@
+// Each published package, packed to its tarball and installed with npm into a fresh folder outside
+// the workspace, must import and make one call against the Prism mock: through the Node build
+// (node:crypto) and through the default build (WebCrypto) that other runtimes get.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const urls = inject('mockUrls');
+
+const packages = [
+  {
+    dir: 'volcengine-rtc',
+    name: '@rollcall/volcengine-rtc',
+    call: `
+      const client = m.createVolcengineRtcClient({ credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, endpoint: ${JSON.stringify(urls.volcengine)} });
+      const result = await client.queryLiveParticipantStatus({ AppId: 0, ConversationShortId: 1, ParticipantUserIds: [10001, 10002] });
+      out = result.Status.map((s) => s.ParticipantUserId);`,
+    expected: [10003, 10001, 10002],
+  },
+  {
+    dir: 'aliyun-live',
+    name: '@rollcall/aliyun-live',
+    call: `
+      const client = m.createAliyunLiveClient({ credentials: { accessKeyId: 'AK', accessKeySecret: 'SK' }, endpoint: ${JSON.stringify(urls.aliyun)} });
+      const result = await client.batchGetOnlineUsers({ AppId: 'app', GroupId: 'group', UserIds: ['de1**a0'] });
+      out = result.OnlineUsers.map((u) => u.UserId);`,
+    expected: ['de1**a0'],
+  },
+  {
+    dir: 'tencent-live',
+    name: '@rollcall/tencent-live',
+    call: `
+      const client = m.createTencentLiveClient({ credentials: { sdkAppId: 1400000000, identifier: 'admin', secretKey: 'key' }, endpoint: ${JSON.stringify(urls.tencent)} });
+      const result = await client.getMemberList({ RoomId: 'room_id', Next: '' });
+      out = result.MemberList.map((m) => m.Member_Account);`,
+    expected: ['brennan1', 'tandy'],
+  },
+];
+
+let workDir: string;
+
+// The pinned pnpm, as the root package.json names it: `pnpm pack` writes the manifest as published.
+const pnpm = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).packageManager as string;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(tmpdir(), 'rollcall-pack-'));
+  // Build from the current sources, so that a stale dist can never pass.
+  await Promise.all(
+    packages.map((pkg) => run(path.join(root, 'node_modules/.bin/tsup'), ['--silent'], { cwd: path.join(root, 'packages', pkg.dir) })),
+  );
+}, 300_000);
+
+afterAll(async () => {
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe.each(packages)('$name from its packed tarball', (pkg) => {
+  it('installs on its own with npm, imports, and makes a call', async () => {
+    const packDir = path.join(workDir, `${pkg.dir}-pack`);
+    const appDir = path.join(workDir, `${pkg.dir}-app`);
+    await mkdir(packDir, { recursive: true });
+    await run('npx', ['-y', pnpm, 'pack', '--pack-destination', packDir], { cwd: path.join(root, 'packages', pkg.dir) });
+    const [tarball] = (await readdir(packDir)).filter((f) => f.endsWith('.tgz'));
+    expect(tarball).toBeDefined();
+    await mkdir(appDir, { recursive: true });
+    await writeFile(path.join(appDir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', path.join(packDir, tarball!)], { cwd: appDir });
+    const installed = path.join(appDir, 'node_modules', pkg.name);
+    const { stdout: files } = await run('find', ['.', '-type', 'f'], { cwd: installed });
+    expect(files.split('\n').filter(Boolean).sort()).toEqual(
+      ['./README.md', './dist/index.d.ts', './dist/index.js', './dist/node/index.js', './package.json'].sort(),
+    );
+    const script = (specifier: string) => `
+      const m = await import(${JSON.stringify(specifier)});
+      let out;
+      ${pkg.call}
+      console.log(JSON.stringify(out));`;
+    await writeFile(path.join(appDir, 'node-build.mjs'), script(pkg.name));
+    // The default (WebCrypto) build, loaded by path since Node always matches the node condition.
+    await writeFile(path.join(appDir, 'web-build.mjs'), script(`./node_modules/${pkg.name}/dist/index.js`));
+    for (const file of ['node-build.mjs', 'web-build.mjs']) {
+      const { stdout } = await run(process.execPath, [file], { cwd: appDir });
+      expect(JSON.parse(stdout)).toEqual(pkg.expected);
+    }
+  });
+});
