@@ -5,8 +5,7 @@ import {
   requireOption,
   resolveEndpoint,
   ConfigurationError,
-  type CryptoProvider,
-  type FetchLike,
+  type CommonClientOptions,
   type RequestSigner,
 } from '@rollcall/internal';
 import { operations, servers, vendor, type OperationMethods } from './generated/operations.js';
@@ -21,23 +20,14 @@ import {
 
 export type AliyunSignatureVersion = 'v3' | 'v1';
 
-export interface AliyunLiveClientOptions {
+export interface AliyunLiveClientOptions extends CommonClientOptions {
   credentials: AliyunCredentials;
   /** `cn-shanghai` (default; also Beijing, Shenzhen, Qingdao, Tokyo, Mumbai, Jakarta), `ap-southeast-1`, `eu-central-1`. */
   region?: string | undefined;
-  /** Any base URL, such as a local mock. */
-  endpoint?: string | undefined;
   /** `v3` (ACS3-HMAC-SHA256, default, what the current official clients use) or `v1` (HMAC-SHA1). */
   signatureVersion?: AliyunSignatureVersion | undefined;
   /** Source of the per-request signature nonce; default `crypto.randomUUID()`. Must never repeat. */
   nonce?: (() => string) | undefined;
-  fetch?: FetchLike | typeof globalThis.fetch | undefined;
-  /** Per-call timeout in milliseconds; default 10 000. */
-  timeoutMs?: number | undefined;
-  /** The clock used for signatures (tests). */
-  now?: (() => Date) | undefined;
-  /** Replaces the runtime's crypto implementation (tests compare both paths). */
-  crypto?: CryptoProvider | undefined;
 }
 
 export type AliyunLiveClient = OperationMethods;

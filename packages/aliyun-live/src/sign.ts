@@ -1,6 +1,13 @@
 // Alibaba Cloud request signing, as the official clients (@alicloud/openapi-client 0.4.x,
 // @alicloud/openapi-util) compute it: V3 `ACS3-HMAC-SHA256` (default) and V1 HMAC-SHA1 for RPC.
-import { compareCodeUnits, percentEncode, toBase64, toHex, type CryptoProvider } from '@rollcall/internal';
+import {
+  canonicalRequest as buildCanonicalRequest,
+  compareCodeUnits,
+  percentEncode,
+  toBase64,
+  toHex,
+  type CryptoProvider,
+} from '@rollcall/internal';
 
 export interface AliyunCredentials {
   accessKeyId: string;
@@ -67,25 +74,20 @@ export async function signAliyunV3(crypto: CryptoProvider, input: AliyunV3Signin
   const lowered = Object.entries(input.headers).map(([k, v]) => [k.toLowerCase(), v] as const);
   const payloadHash =
     lowered.find(([k]) => k === 'x-acs-content-sha256')?.[1] ?? (await crypto.sha256Hex(input.body ?? ''));
-  // Header values are trimmed only; inner runs of white space are kept (unlike Volcengine).
-  const signable = lowered
-    .filter(([k]) => k === 'host' || k === 'content-type' || k.startsWith('x-acs-'))
-    .map(([k, v]) => [k, v.trim()] as const)
-    .sort((a, b) => compareCodeUnits(a[0], b[0]));
-  const signedHeaders = signable.map(([k]) => k).join(';');
-  // Quirk of the official canonicaliser: values are percent-encoded, keys are used as they are.
-  const canonicalQuery = [...input.query]
-    .sort((a, b) => compareCodeUnits(a[0], b[0]))
-    .map(([k, v]) => `${k}=${percentEncode(v)}`)
-    .join('&');
-  const canonicalRequest = [
-    input.method.toUpperCase(),
-    input.pathname,
-    canonicalQuery,
-    signable.map(([k, v]) => `${k}:${v}\n`).join(''),
-    signedHeaders,
+  const { canonicalRequest, signedHeaders } = buildCanonicalRequest({
+    method: input.method,
+    pathname: input.pathname,
+    // Quirk of the official canonicaliser: values are percent-encoded, keys are used as they are.
+    canonicalQuery: [...input.query]
+      .sort((a, b) => compareCodeUnits(a[0], b[0]))
+      .map(([k, v]) => `${k}=${percentEncode(v)}`)
+      .join('&'),
+    // Header values are trimmed only; inner runs of white space are kept (unlike Volcengine).
+    headers: lowered
+      .filter(([k]) => k === 'host' || k === 'content-type' || k.startsWith('x-acs-'))
+      .map(([k, v]) => [k, v.trim()] as const),
     payloadHash,
-  ].join('\n');
+  });
   const stringToSign = `ACS3-HMAC-SHA256\n${await crypto.sha256Hex(canonicalRequest)}`;
   const signature = toHex(await crypto.hmacSha256(input.credentials.accessKeySecret, stringToSign));
   return {

@@ -15,6 +15,7 @@ import {
   type ErrorKind,
   type ValidationIssue,
 } from './errors.js';
+import type { CryptoProvider } from './crypto/types.js';
 import { formEncode } from './encoding.js';
 import { isFailureBody, matchesCode, pointerGet, type FailureRule } from './pointer.js';
 
@@ -90,6 +91,22 @@ export interface CallMetadata {
 }
 
 export type WithMetadata<T> = T & { readonly $metadata: CallMetadata };
+
+/** Options every vendor client takes besides its credentials. */
+export interface CommonClientOptions {
+  /** A region the vendor's spec lists (each package names them); default: the vendor's first. */
+  region?: string | undefined;
+  /** Any base URL, such as a local mock; where a vendor signs with a region, `region` still sets it. */
+  endpoint?: string | undefined;
+  /** A custom fetch (proxies, instrumentation, tests). */
+  fetch?: FetchLike | typeof globalThis.fetch | undefined;
+  /** Per-call timeout in milliseconds; default 10 000. */
+  timeoutMs?: number | undefined;
+  /** The clock used for signatures (tests). */
+  now?: (() => Date) | undefined;
+  /** Replaces the runtime's crypto implementation (tests compare both paths). */
+  crypto?: CryptoProvider | undefined;
+}
 
 export interface EngineOptions {
   vendor: VendorSpec;

@@ -5,8 +5,7 @@ import {
   formEncode,
   requireOption,
   resolveEndpoint,
-  type CryptoProvider,
-  type FetchLike,
+  type CommonClientOptions,
   type RequestSigner,
 } from '@rollcall/internal';
 import { operations, servers, vendor, type OperationMethods } from './generated/operations.js';
@@ -31,21 +30,14 @@ export interface TencentUserSigCredentials {
 
 export type TencentCredentials = TencentKeyCredentials | TencentUserSigCredentials;
 
-export interface TencentLiveClientOptions {
+export interface TencentLiveClientOptions extends CommonClientOptions {
   credentials: TencentCredentials;
   /** `china` (default), `ap-singapore`, `ap-seoul`, `eu-frankfurt`, `na-siliconvalley`, `ap-jakarta`, `ap-tokyo`, `ap-mumbai`. */
   region?: string | undefined;
-  /** Any base URL, such as a local mock or a region's fallback host. */
-  endpoint?: string | undefined;
-  fetch?: FetchLike | typeof globalThis.fetch | undefined;
-  /** Per-call timeout in milliseconds; default 10 000. */
-  timeoutMs?: number | undefined;
   /** The clock used for UserSig issue and renewal (tests). */
   now?: (() => Date) | undefined;
   /** Source of the per-request `random` (a 32-bit unsigned integer); default crypto.getRandomValues. */
   random?: (() => number) | undefined;
-  /** Replaces the runtime's crypto implementation (tests compare both paths). */
-  crypto?: CryptoProvider | undefined;
 }
 
 export type TencentLiveClient = OperationMethods;

@@ -1,15 +1,3 @@
-// The typed errors this client throws (shared by every rollcall package; `instanceof` works across them).
-export {
-  AuthError,
-  ConfigurationError,
-  ConnectionError,
-  InvalidParameterError,
-  NotFoundError,
-  RequestValidationError,
-  ResponseValidationError,
-  RollcallError,
-  ThrottledError,
-  TimeoutError,
-  VendorApiError,
-} from '@rollcall/internal';
-export type { CallOptions, CallMetadata, ValidationIssue, WithMetadata } from '@rollcall/internal';
+// The typed errors this client throws, shared by every rollcall package (`instanceof` works across
+// them), the call types, and `redactUrl` for logging URLs.
+export * from '@rollcall/internal/public';

@@ -3,30 +3,19 @@ import {
   defaultCrypto,
   requireOption,
   resolveEndpoint,
-  type CryptoProvider,
-  type FetchLike,
+  type CommonClientOptions,
   type RequestSigner,
 } from '@rollcall/internal';
 import { operations, servers, vendor, type OperationMethods } from './generated/operations.js';
 import { signVolcengineRequest, type VolcengineCredentials } from './sign.js';
 
-export interface VolcengineRtcClientOptions {
+export interface VolcengineRtcClientOptions extends CommonClientOptions {
   credentials: VolcengineCredentials;
   /**
    * `cn-north-1` (default) or the overseas region, written `ap-southeast-1` in the docs or
    * `ap-singapore-1` in the Go SDK; the value given is the one signed.
    */
   region?: string | undefined;
-  /** Any base URL, such as a local mock; `region` then only sets the signing region. */
-  endpoint?: string | undefined;
-  /** A custom fetch (proxies, instrumentation, tests). */
-  fetch?: FetchLike | typeof globalThis.fetch | undefined;
-  /** Per-call timeout in milliseconds; default 10 000. */
-  timeoutMs?: number | undefined;
-  /** The clock used for signatures (tests). */
-  now?: (() => Date) | undefined;
-  /** Replaces the runtime's crypto implementation (tests compare both paths). */
-  crypto?: CryptoProvider | undefined;
 }
 
 export type VolcengineRtcClient = OperationMethods;

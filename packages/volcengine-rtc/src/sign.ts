@@ -1,6 +1,7 @@
 // Volcengine request signing (HMAC-SHA256, "request" scope), as the official signer
 // (@volcengine/openapi lib/base/sign.js) computes it. Reproduces the vendor's vectors byte for byte.
 import {
+  canonicalRequest as buildCanonicalRequest,
   compareCodeUnits,
   percentEncode,
   toHex,
@@ -71,20 +72,17 @@ export async function signVolcengineRequest(
   const payloadHash = await crypto.sha256Hex(input.body ?? '');
   if (input.body !== undefined) headers['X-Content-Sha256'] = payloadHash;
 
-  const signable = Object.entries(headers)
-    .map(([k, v]) => [k.toLowerCase(), v.trim().replace(/\s+/g, ' ')] as const)
-    .filter(([k]) => !UNSIGNABLE_HEADERS.has(k))
-    .sort((a, b) => compareCodeUnits(a[0], b[0]));
-  const signedHeaders = signable.map(([k]) => k).join(';');
   const canonicalQuery = volcengineCanonicalQuery(input.query);
-  const canonicalRequest = [
-    input.method.toUpperCase(),
-    input.pathname,
+  const { canonicalRequest, signedHeaders } = buildCanonicalRequest({
+    method: input.method,
+    pathname: input.pathname,
     canonicalQuery,
-    signable.map(([k, v]) => `${k}:${v}\n`).join(''),
-    signedHeaders,
+    // Values trimmed, inner runs of white space collapsed to one space.
+    headers: Object.entries(headers)
+      .map(([k, v]) => [k.toLowerCase(), v.trim().replace(/\s+/g, ' ')] as const)
+      .filter(([k]) => !UNSIGNABLE_HEADERS.has(k)),
     payloadHash,
-  ].join('\n');
+  });
   const credentialScope = `${shortDate}/${input.region}/${input.service}/request`;
   const stringToSign = ['HMAC-SHA256', xDate, credentialScope, await crypto.sha256Hex(canonicalRequest)].join('\n');
 

@@ -29,6 +29,7 @@ export const OnlineUserSchema = z.looseObject({
 });
 export type OnlineUser = z.output<typeof OnlineUserSchema>;
 
+/** The returned result. */
 export const BatchGetOnlineUsersResultSchema = z.looseObject({
   "OnlineUsers": z.array(OnlineUserSchema),
 });
@@ -40,6 +41,7 @@ export const BatchGetOnlineUsersResponseSchema = z.looseObject({
 });
 export type BatchGetOnlineUsersResponse = z.output<typeof BatchGetOnlineUsersResponseSchema>;
 
+/** The error body of every Alibaba Cloud RPC API. */
 export const ErrorResponseSchema = z.looseObject({
   "RequestId": z.string().optional(),
   "HostId": z.string().optional(),

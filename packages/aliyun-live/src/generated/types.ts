@@ -40,14 +40,22 @@ export interface components {
             RequestId: string;
             Result: components["schemas"]["BatchGetOnlineUsersResult"];
         };
+        /** @description The returned result. */
         BatchGetOnlineUsersResult: {
+            /** @description The online state of each requested user. */
             OnlineUsers: components["schemas"]["OnlineUser"][];
         };
+        /** @description The error body of every Alibaba Cloud RPC API. */
         ErrorResponse: {
+            /** @description Error code, e.g. `Throttling.User`. */
             Code: string;
+            /** @description The endpoint that answered. */
             HostId?: string;
+            /** @description Error message. */
             Message: string;
+            /** @description Link to the diagnosis page. */
             Recommend?: string;
+            /** @description The request id. */
             RequestId?: string;
         };
         /** @description The message group id. */

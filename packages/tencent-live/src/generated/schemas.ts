@@ -18,6 +18,7 @@ export const MemberSchema = z.looseObject({
 });
 export type Member = z.output<typeof MemberSchema>;
 
+/** One page of members; absent on failure. */
 export const MemberPageSchema = z.looseObject({
   "Next": z.string(),
   "MemberCount": z.int().min(0),

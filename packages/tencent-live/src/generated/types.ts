@@ -50,9 +50,11 @@ export interface components {
             /** @description The member's account. */
             Member_Account: string;
         };
+        /** @description One page of members; absent on failure. */
         MemberPage: {
             /** @description Number of people in the room. */
             MemberCount: number;
+            /** @description Members on this page. */
             MemberList: components["schemas"]["Member"][];
             /** @description Cursor of the next page; empty when every member has been returned. */
             Next: string;

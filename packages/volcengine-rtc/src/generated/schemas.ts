@@ -41,11 +41,13 @@ export const ParticipantSchema = z.looseObject({
 });
 export type Participant = z.output<typeof ParticipantSchema>;
 
+/** Present only on success. */
 export const BatchGetConversationParticipantResultSchema = z.looseObject({
   "Participants": z.array(ParticipantSchema),
 });
 export type BatchGetConversationParticipantResult = z.output<typeof BatchGetConversationParticipantResultSchema>;
 
+/** Present only on failure. */
 export const ResponseErrorSchema = z.looseObject({
   "CodeN": z.int().min(0).optional(),
   "Code": z.string(),
@@ -53,6 +55,7 @@ export const ResponseErrorSchema = z.looseObject({
 });
 export type ResponseError = z.output<typeof ResponseErrorSchema>;
 
+/** Metadata of every response (BaseResponse, doc 6348/192711); `Error` only on failure. */
 export const ResponseMetadataSchema = z.looseObject({
   "RequestId": z.string(),
   "Action": z.string().optional(),
@@ -63,12 +66,14 @@ export const ResponseMetadataSchema = z.looseObject({
 });
 export type ResponseMetadata = z.output<typeof ResponseMetadataSchema>;
 
+/** BaseResponse with this action's `Result`. */
 export const BatchGetConversationParticipantResponseSchema = z.looseObject({
   "ResponseMetadata": ResponseMetadataSchema,
   "Result": BatchGetConversationParticipantResultSchema.optional(),
 });
 export type BatchGetConversationParticipantResponse = z.output<typeof BatchGetConversationParticipantResponseSchema>;
 
+/** Response metadata of a failed call (BaseResponse, doc 6348/192711). */
 export const ErrorResponseMetadataSchema = z.looseObject({
   "RequestId": z.string(),
   "Action": z.string().optional(),
@@ -79,11 +84,13 @@ export const ErrorResponseMetadataSchema = z.looseObject({
 });
 export type ErrorResponseMetadata = z.output<typeof ErrorResponseMetadataSchema>;
 
+/** A failure; `Result` is absent. */
 export const ErrorResponseSchema = z.looseObject({
   "ResponseMetadata": ErrorResponseMetadataSchema,
 });
 export type ErrorResponse = z.output<typeof ErrorResponseSchema>;
 
+/** Present only on success. */
 export const GetRoomOnlineUsersResultSchema = z.looseObject({
   "RoomExists": z.boolean(),
   "TotalUser": z.int().min(0).optional(),
@@ -93,6 +100,7 @@ export const GetRoomOnlineUsersResultSchema = z.looseObject({
 });
 export type GetRoomOnlineUsersResult = z.output<typeof GetRoomOnlineUsersResultSchema>;
 
+/** BaseResponse with this action's `Result`. */
 export const GetRoomOnlineUsersResponseSchema = z.looseObject({
   "ResponseMetadata": ResponseMetadataSchema,
   "Result": GetRoomOnlineUsersResultSchema.optional(),
@@ -115,11 +123,13 @@ export const QueryLiveParticipantStatusRequestSchema = z.strictObject({
 });
 export type QueryLiveParticipantStatusRequest = z.output<typeof QueryLiveParticipantStatusRequestSchema>;
 
+/** Present only on success. */
 export const QueryLiveParticipantStatusResultSchema = z.looseObject({
   "Status": z.array(ParticipantStatusSchema),
 });
 export type QueryLiveParticipantStatusResult = z.output<typeof QueryLiveParticipantStatusResultSchema>;
 
+/** BaseResponse with this action's `Result`. */
 export const QueryLiveParticipantStatusResponseSchema = z.looseObject({
   "ResponseMetadata": ResponseMetadataSchema,
   "Result": QueryLiveParticipantStatusResultSchema.optional(),

@@ -76,10 +76,12 @@ export interface components {
             ConversationShortId: components["schemas"]["ConversationShortId"];
             ParticipantUserIds: components["schemas"]["ParticipantUserIds"];
         };
+        /** @description BaseResponse with this action's `Result`. */
         BatchGetConversationParticipantResponse: {
             ResponseMetadata: components["schemas"]["ResponseMetadata"];
             Result?: components["schemas"]["BatchGetConversationParticipantResult"];
         };
+        /** @description Present only on success. */
         BatchGetConversationParticipantResult: {
             /** @description The members found; empty on failure. */
             Participants: components["schemas"]["Participant"][];
@@ -89,21 +91,30 @@ export interface components {
          * @description Conversation (group) id.
          */
         ConversationShortId: number;
+        /** @description A failure; `Result` is absent. */
         ErrorResponse: {
             ResponseMetadata: components["schemas"]["ErrorResponseMetadata"];
         };
+        /** @description Response metadata of a failed call (BaseResponse, doc 6348/192711). */
         ErrorResponseMetadata: {
+            /** @description The action called (echoed). */
             Action?: string;
             Error: components["schemas"]["ResponseError"];
+            /** @description The region that served the request. */
             Region?: string;
+            /** @description Id of this request, for support. */
             RequestId: string;
+            /** @description The service, `rtc`. */
             Service?: string;
+            /** @description The API version called (echoed). */
             Version?: string;
         };
+        /** @description BaseResponse with this action's `Result`. */
         GetRoomOnlineUsersResponse: {
             ResponseMetadata: components["schemas"]["ResponseMetadata"];
             Result?: components["schemas"]["GetRoomOnlineUsersResult"];
         };
+        /** @description Present only on success. */
         GetRoomOnlineUsersResult: {
             /** @description Invisible users (at most 10000). */
             InvisibleUserList?: string[];
@@ -173,13 +184,17 @@ export interface components {
             ConversationShortId: components["schemas"]["ConversationShortId"];
             ParticipantUserIds: components["schemas"]["ParticipantUserIds"];
         };
+        /** @description BaseResponse with this action's `Result`. */
         QueryLiveParticipantStatusResponse: {
             ResponseMetadata: components["schemas"]["ResponseMetadata"];
             Result?: components["schemas"]["QueryLiveParticipantStatusResult"];
         };
+        /** @description Present only on success. */
         QueryLiveParticipantStatusResult: {
+            /** @description Status of each requested member in the live group. */
             Status: components["schemas"]["ParticipantStatus"][];
         };
+        /** @description Present only on failure. */
         ResponseError: {
             /** @description Error code, e.g. `InvalidParameter.IllegalRoomID`. */
             Code: string;
@@ -191,13 +206,18 @@ export interface components {
             /** @description Human-readable message. */
             Message: string;
         };
+        /** @description Metadata of every response (BaseResponse, doc 6348/192711); `Error` only on failure. */
         ResponseMetadata: {
+            /** @description The action called (echoed). */
             Action?: string;
             Error?: components["schemas"]["ResponseError"];
+            /** @description The region that served the request. */
             Region?: string;
             /** @description Id of this request, for support. */
             RequestId: string;
+            /** @description The service, `rtc`. */
             Service?: string;
+            /** @description The API version called (echoed). */
             Version?: string;
         };
         /** @description Room id; at most 128 characters of `a-z A-Z 0-9 @ . _ -` (doc 6348/69828). */
