@@ -3,13 +3,14 @@
 // `node` / `default` export conditions: node:crypto on Node, WebCrypto everywhere else.
 import { defineConfig } from 'tsup';
 
-export function packageBuild({ entry = ['src/index.ts'] } = {}) {
+export function packageBuild({ entry = ['src/index.ts'], splitting = false } = {}) {
   const shared = {
     entry,
     format: ['esm'],
     target: 'es2022',
     sourcemap: false,
-    splitting: false,
+    // Shared chunks keep one copy of the runtime when a package has several entries.
+    splitting,
     treeshake: true,
     noExternal: ['@rollcall/internal'],
     removeNodeProtocol: false,

@@ -12,4 +12,6 @@ export type { AliyunCredentials, AliyunV1Signature, AliyunV3Signature, AliyunV3S
 export { operations, servers, vendor } from './generated/operations.js';
 export type * from './generated/operations.js';
 export type * from './generated/schemas.js';
+/** The generated zod schemas, for validating ids and rooms up front. */
+export * as schemas from './generated/schemas.js';
 export * from './errors.js';

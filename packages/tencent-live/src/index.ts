@@ -18,4 +18,6 @@ export type { UserSigDocument, UserSigInput } from './sign.js';
 export { operations, servers, vendor } from './generated/operations.js';
 export type * from './generated/operations.js';
 export type * from './generated/schemas.js';
+/** The generated zod schemas, for validating ids and rooms up front. */
+export * as schemas from './generated/schemas.js';
 export * from './errors.js';

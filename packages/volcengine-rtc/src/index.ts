@@ -5,4 +5,6 @@ export type { VolcengineCredentials, VolcengineSignature, VolcengineSigningInput
 export { operations, servers, vendor } from './generated/operations.js';
 export type * from './generated/operations.js';
 export type * from './generated/schemas.js';
+/** The generated zod schemas, for validating ids and rooms up front. */
+export * as schemas from './generated/schemas.js';
 export * from './errors.js';

@@ -1,0 +1,23 @@
+export { createPresence } from './presence.js';
+export type {
+  DetailsMethods,
+  LookupOptions,
+  Presence,
+  PresenceHooks,
+  PresenceOptions,
+  RequestEvent,
+  RetryEvent,
+  RosterMethods,
+  RosterOptions,
+  RosterQuery,
+  StatusMethods,
+  ThrottleEvent,
+} from './presence.js';
+export type { Provider } from './provider.js';
+export type * from './model.js';
+export { LimiterRegistry, processLimiters, SlidingWindowLimiter } from './limiter.js';
+export type { LimiterFactory, LimiterKey, RateLimiter } from './limiter.js';
+export { isRetryable } from './retry.js';
+export type { RetryOptions } from './retry.js';
+export type { Clock } from './clock.js';
+export * from './errors.js';

@@ -1,0 +1,63 @@
+// The one presence model, whichever vendor a room lives on.
+
+export type VendorId = 'volcengine' | 'aliyun' | 'tencent';
+
+/** What a provider can answer. */
+export type Capability = 'status' | 'roster' | 'details';
+
+/** Whether one user is in a room. */
+export interface UserStatus {
+  readonly ok: true;
+  /** The id as the caller passed it. */
+  readonly userId: string;
+  readonly online: boolean;
+  /** When the user joined, or null when not in the room or not reported. */
+  readonly joinedAt: Date | null;
+  /** The vendor's own record, untouched. */
+  readonly raw: unknown;
+}
+
+/** A lookup that failed for this id (only with `failures: 'report'`). */
+export interface FailedLookup {
+  readonly ok: false;
+  readonly userId: string;
+  readonly error: Error;
+}
+
+export type StatusEntry = UserStatus | FailedLookup;
+
+/** A member's details (Volcengine conversations). */
+export interface MemberDetails {
+  readonly ok: true;
+  readonly userId: string;
+  /** Whether the service returned a record for this user. */
+  readonly found: boolean;
+  readonly role: 'member' | 'owner' | 'admin' | null;
+  readonly nickname: string | null;
+  readonly joinedAt: Date | null;
+  /** Muted until this time, or null when not muted. */
+  readonly mutedUntil: Date | null;
+  readonly raw: unknown;
+}
+
+export type DetailsEntry = MemberDetails | FailedLookup;
+
+export interface RosterMember {
+  readonly userId: string;
+  /** Where the vendor tells visible and invisible users apart; otherwise 'unknown'. */
+  readonly visibility: 'visible' | 'invisible' | 'unknown';
+  readonly raw: unknown;
+}
+
+export interface RosterPage {
+  readonly members: readonly RosterMember[];
+  /** The vendor's count of people in the room, when it gives one. */
+  readonly total: number | null;
+  /**
+   * True when the room may hold more members than can be listed: Tencent's 1000-member cap,
+   * Volcengine's 10000 invisible users, or a `maxItems` that stopped the listing.
+   */
+  readonly truncated: boolean;
+  /** Cursor of the next page, or null on the last one. */
+  readonly next: string | null;
+}

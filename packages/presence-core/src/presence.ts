@@ -1,0 +1,290 @@
+// One presence API over every provider: batching to the vendor's limit, coalescing of single
+// lookups, pagination, the account's rate limit and retries.
+import { RequestValidationError, ThrottledError, type CallOptions } from '@rollcall/internal';
+import { realClock, type Clock } from './clock.js';
+import { CapabilityError, IncompleteResponseError, PaginationLoopError } from './errors.js';
+import { LimiterRegistry, processLimiters } from './limiter.js';
+import type { Capability, DetailsEntry, FailedLookup, RosterMember, RosterPage, StatusEntry, VendorId } from './model.js';
+import type { BatchLookup, OperationInfo, Provider, ProviderDriver, RosterSource } from './provider.js';
+import { isRetryable, resolveRetryOptions, retryDelay, type RetryOptions } from './retry.js';
+
+/** What hooks receive: no credentials, signatures or UserSigs, ever. */
+export interface RequestEvent {
+  readonly vendor: VendorId;
+  readonly operation: string;
+  /** 1 for the first try. */
+  readonly attempt: number;
+}
+export interface RetryEvent extends RequestEvent {
+  readonly delayMs: number;
+  readonly error: Error;
+}
+export interface ThrottleEvent extends RequestEvent {
+  /** How long the account's whole queue is paused. */
+  readonly pauseMs: number;
+  readonly error: Error;
+}
+
+export interface PresenceHooks {
+  onRequest?(event: RequestEvent): void;
+  onRetry?(event: RetryEvent): void;
+  onThrottle?(event: ThrottleEvent): void;
+}
+
+export interface PresenceOptions {
+  retry?: RetryOptions;
+  /** QPS per operation id, replacing the operation table's figure (e.g. a raised quota). */
+  qps?: Partial<Record<string, number>>;
+  /** Where limiters come from; default: one registry shared by the whole process. */
+  limiters?: LimiterRegistry;
+  /** How long `isOnline` waits to gather lookups into one batch; default 0 (the current tick). */
+  coalesceWindowMs?: number;
+  /** Timeout of each upstream call; default the client's (10 s). */
+  timeoutMs?: number;
+  hooks?: PresenceHooks;
+  /** Time source (tests). */
+  clock?: Clock;
+  /** Jitter source in [0, 1) (tests). */
+  random?: () => number;
+}
+
+export interface LookupOptions {
+  signal?: AbortSignal;
+  /**
+   * `'throw'` (default): any failed batch rejects the call. `'report'`: the call resolves with a
+   * `{ ok: false, error }` entry for each id of a failed batch (DataLoader's contract).
+   */
+  failures?: 'throw' | 'report';
+}
+
+export interface RosterOptions {
+  signal?: AbortSignal;
+  /** Stop after this many members; the last page then says `truncated: true`. */
+  maxItems?: number;
+}
+
+/** `await` it for the first page, `for await` it for every member, `.pages()` for whole pages. */
+export interface RosterQuery extends PromiseLike<RosterPage>, AsyncIterable<RosterMember> {
+  pages(): AsyncIterableIterator<RosterPage>;
+  /** Every member of every page, in one array. */
+  all(): Promise<RosterMember[]>;
+}
+
+export interface StatusMethods {
+  /** One entry per requested id, in input order (duplicates looked up once). */
+  status(room: string, userIds: readonly string[], options?: LookupOptions): Promise<StatusEntry[]>;
+  /** Concurrent calls are coalesced into batch calls of at most the vendor's limit. */
+  isOnline(room: string, userId: string, options?: { signal?: AbortSignal }): Promise<boolean>;
+}
+export interface RosterMethods {
+  roster(room: string, options?: RosterOptions): RosterQuery;
+}
+export interface DetailsMethods {
+  details(room: string, userIds: readonly string[], options?: LookupOptions): Promise<DetailsEntry[]>;
+}
+
+interface PresenceBase<C extends Capability> {
+  readonly vendor: VendorId;
+  readonly capabilities: readonly C[];
+}
+
+/** The methods a provider's capabilities allow; asking for another is a compile error. */
+export type Presence<C extends Capability> = PresenceBase<C> &
+  ('status' extends C ? StatusMethods : unknown) &
+  ('roster' extends C ? RosterMethods : unknown) &
+  ('details' extends C ? DetailsMethods : unknown);
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function createPresence<C extends Capability>(provider: Provider<C>, options: PresenceOptions = {}): Presence<C> {
+  const driver: ProviderDriver = provider.driver;
+  const retry = resolveRetryOptions(options.retry);
+  const clock = options.clock ?? realClock;
+  const random = options.random ?? Math.random;
+  const limiters = options.limiters ?? processLimiters();
+  const hooks = options.hooks ?? {};
+  const coalesceWindowMs = options.coalesceWindowMs ?? 0;
+
+  function require<K extends Capability>(capability: K): NonNullable<ProviderDriver[K]> {
+    const source = driver[capability];
+    if (!source) throw new CapabilityError(driver.vendor, capability, driver.hints[capability] ?? 'not supported');
+    return source as NonNullable<ProviderDriver[K]>;
+  }
+
+  /** One upstream call through the account's limiter, retried as the policy allows. */
+  async function invoke<T>(operation: OperationInfo, signal: AbortSignal | undefined, call: (o: CallOptions) => Promise<T>): Promise<T> {
+    const limiter = limiters.get({
+      vendor: driver.vendor,
+      account: driver.account,
+      operation: operation.operationId,
+      qps: options.qps?.[operation.operationId] ?? operation.qps,
+    });
+    for (let attempt = 1; ; attempt++) {
+      await limiter.acquire(signal);
+      const event = { vendor: driver.vendor, operation: operation.operationId, attempt };
+      hooks.onRequest?.(event);
+      try {
+        return await call({ signal, timeoutMs: options.timeoutMs });
+      } catch (error) {
+        if (error instanceof ThrottledError) {
+          const pauseMs = Math.min(error.retryAfterMs ?? retry.throttlePauseMs, retry.maxDelayMs);
+          limiter.pause(pauseMs);
+          hooks.onThrottle?.({ ...event, pauseMs, error });
+        }
+        if (!isRetryable(error) || attempt >= retry.maxAttempts || signal?.aborted) throw error;
+        const delayMs = retryDelay(error, attempt, retry, random);
+        hooks.onRetry?.({ ...event, delayMs, error: error as Error });
+        await clock.sleep(delayMs, signal);
+      }
+    }
+  }
+
+  async function lookup<E extends { userId: string }>(
+    source: BatchLookup<Omit<E, 'userId' | 'ok'>>,
+    room: string,
+    userIds: readonly string[],
+    lookupOptions: LookupOptions,
+  ): Promise<Array<(E & { ok: true }) | FailedLookup>> {
+    if (!Array.isArray(userIds)) {
+      throw new RequestValidationError({ operation: source.operation.operationId, issues: [{ path: 'userIds', message: 'expected an array of ids' }] });
+    }
+    source.validate(room, userIds);
+    const report = lookupOptions.failures === 'report';
+    // In 'throw' mode the first failure cancels the batches still waiting or running.
+    const cancel = new AbortController();
+    const signal = lookupOptions.signal ? AbortSignal.any([lookupOptions.signal, cancel.signal]) : cancel.signal;
+    const entries = new Map<string, (E & { ok: true }) | FailedLookup>();
+    const operationId = source.operation.operationId;
+    await Promise.all(
+      chunks([...new Set(userIds)], source.operation.batchMax).map(async (batch) => {
+        try {
+          const found = await invoke(source.operation, signal, (o) => source.fetch(room, batch, o));
+          for (const userId of batch) {
+            const entry = found.get(userId);
+            if (entry) {
+              entries.set(userId, { ...entry, ok: true, userId } as unknown as E & { ok: true });
+            } else {
+              const error = new IncompleteResponseError(driver.vendor, operationId, userId);
+              if (!report) throw error;
+              entries.set(userId, { ok: false, userId, error });
+            }
+          }
+        } catch (error) {
+          if (!report) {
+            cancel.abort(error);
+            throw error;
+          }
+          for (const userId of batch) if (!entries.has(userId)) entries.set(userId, { ok: false, userId, error: error as Error });
+        }
+      }),
+    ).catch((error: unknown) => {
+      // A caller's abort wins over the cancellation it caused.
+      if (lookupOptions.signal?.aborted) throw lookupOptions.signal.reason;
+      throw error;
+    });
+    return userIds.map((userId) => entries.get(userId)!);
+  }
+
+  function status(room: string, userIds: readonly string[], lookupOptions: LookupOptions = {}) {
+    return lookup(require('status'), room, userIds, lookupOptions) as Promise<StatusEntry[]>;
+  }
+
+  // Pending isOnline lookups per room, flushed together.
+  const pending = new Map<string, Map<string, Array<{ resolve(v: boolean): void; reject(e: unknown): void }>>>();
+  function flush(room: string) {
+    const waiters = pending.get(room);
+    pending.delete(room);
+    if (!waiters) return;
+    status(room, [...waiters.keys()], { failures: 'report' }).then(
+      (entries) => {
+        for (const entry of entries) {
+          for (const w of waiters.get(entry.userId) ?? []) (entry.ok ? w.resolve(entry.online) : w.reject(entry.error));
+        }
+      },
+      (error: unknown) => {
+        for (const list of waiters.values()) for (const w of list) w.reject(error);
+      },
+    );
+  }
+
+  function isOnline(room: string, userId: string, callOptions: { signal?: AbortSignal } = {}): Promise<boolean> {
+    const source = require('status');
+    try {
+      source.validate(room, [userId]);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    callOptions.signal?.throwIfAborted();
+    return new Promise<boolean>((resolve, reject) => {
+      let waiters = pending.get(room);
+      if (!waiters) {
+        waiters = new Map();
+        pending.set(room, waiters);
+        if (coalesceWindowMs > 0) void clock.sleep(coalesceWindowMs).then(() => flush(room));
+        else queueMicrotask(() => flush(room));
+      }
+      const list = waiters.get(userId) ?? [];
+      list.push({ resolve, reject });
+      waiters.set(userId, list);
+      // An abort settles this caller only; the shared batch goes on for the others.
+      callOptions.signal?.addEventListener('abort', () => reject(callOptions.signal!.reason), { once: true });
+    });
+  }
+
+  function roster(room: string, rosterOptions: RosterOptions = {}): RosterQuery {
+    const source: RosterSource = require('roster');
+    source.validate(room);
+    const { signal, maxItems = Infinity } = rosterOptions;
+    async function* pages(): AsyncIterableIterator<RosterPage> {
+      const seen = new Set<string>();
+      let cursor: string | null = null;
+      let delivered = 0;
+      for (;;) {
+        signal?.throwIfAborted();
+        const page = await invoke(source.operation, signal, (o) => source.fetchPage(room, cursor, o));
+        const room_left = maxItems - delivered;
+        const members = page.members.length > room_left ? page.members.slice(0, room_left) : page.members;
+        delivered += members.length;
+        const cut = members.length < page.members.length || (delivered >= maxItems && page.next !== null);
+        yield { members, total: page.total, truncated: page.truncated || cut, next: cut ? null : page.next };
+        if (cut || page.next === null) return;
+        if (seen.has(page.next)) throw new PaginationLoopError(driver.vendor, source.operation.operationId, page.next);
+        seen.add(page.next);
+        cursor = page.next;
+      }
+    }
+    const firstPage = async () => {
+      for await (const page of pages()) return page;
+      throw new Error('unreachable: a roster has at least one page');
+    };
+    return {
+      then: (onFulfilled, onRejected) => firstPage().then(onFulfilled, onRejected),
+      pages,
+      async *[Symbol.asyncIterator]() {
+        for await (const page of pages()) yield* page.members;
+      },
+      async all() {
+        const out: RosterMember[] = [];
+        for await (const page of pages()) out.push(...page.members);
+        return out;
+      },
+    };
+  }
+
+  function details(room: string, userIds: readonly string[], lookupOptions: LookupOptions = {}) {
+    return lookup(require('details'), room, userIds, lookupOptions) as Promise<DetailsEntry[]>;
+  }
+
+  return Object.freeze({
+    vendor: driver.vendor,
+    capabilities: provider.capabilities,
+    status,
+    isOnline,
+    roster,
+    details,
+  }) as unknown as Presence<C>;
+}

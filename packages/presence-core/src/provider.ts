@@ -1,0 +1,64 @@
+// What a provider gives presence-core: per capability, the operation (from the vendor's generated
+// table) and the calls that map the vendor's records to the one model.
+import type { CallOptions } from '@rollcall/internal';
+import type { Capability, MemberDetails, RosterMember, UserStatus, VendorId } from './model.js';
+
+export interface OperationInfo {
+  readonly operationId: string;
+  readonly qps: number;
+}
+
+export interface BatchOperationInfo extends OperationInfo {
+  /** Ids per call, from the operation table. */
+  readonly batchMax: number;
+}
+
+export interface BatchLookup<Entry> {
+  readonly operation: BatchOperationInfo;
+  /** Throws RequestValidationError before any network call. */
+  validate(room: string, userIds: readonly string[]): void;
+  /** One upstream call for at most `batchMax` distinct ids; entries keyed by the requested id. */
+  fetch(room: string, userIds: readonly string[], options: CallOptions): Promise<Map<string, Entry>>;
+}
+
+export interface VendorRosterPage {
+  readonly members: readonly RosterMember[];
+  readonly total: number | null;
+  /** The vendor's own bound was hit (Tencent's cap, Volcengine's invisible-user bound). */
+  readonly truncated: boolean;
+  readonly next: string | null;
+}
+
+export interface RosterSource {
+  readonly operation: OperationInfo;
+  validate(room: string): void;
+  fetchPage(room: string, cursor: string | null, options: CallOptions): Promise<VendorRosterPage>;
+}
+
+export interface ProviderDriver {
+  readonly vendor: VendorId;
+  /** What the vendor counts quotas against; limiters are shared per account. */
+  readonly account: string;
+  readonly status?: BatchLookup<Omit<UserStatus, 'userId' | 'ok'>>;
+  readonly details?: BatchLookup<Omit<MemberDetails, 'userId' | 'ok'>>;
+  readonly roster?: RosterSource;
+  /** Why a capability is missing, for the runtime error. */
+  readonly hints: Partial<Record<Capability, string>>;
+}
+
+declare const capabilities: unique symbol;
+
+/** A vendor behind the presence API; `C` lists what it can answer, checked at compile time. */
+export interface Provider<C extends Capability = Capability> {
+  readonly vendor: VendorId;
+  readonly capabilities: readonly C[];
+  /** @internal */
+  readonly driver: ProviderDriver;
+  /** Type-level only. */
+  readonly [capabilities]?: C;
+}
+
+export function makeProvider<C extends Capability>(driver: ProviderDriver): Provider<C> {
+  const caps = (['status', 'roster', 'details'] as const).filter((c) => driver[c] !== undefined) as C[];
+  return Object.freeze({ vendor: driver.vendor, capabilities: Object.freeze(caps), driver });
+}

@@ -1,0 +1,45 @@
+import {
+  createTencentLiveClient,
+  operations,
+  schemas,
+  type TencentLiveClient,
+  type TencentLiveClientOptions,
+} from '@rollcall/tencent-live';
+import { validateAll } from '../ids.js';
+import { makeProvider, type Provider } from '../provider.js';
+
+export type TencentProviderOptions =
+  | TencentLiveClientOptions
+  | { client: TencentLiveClient; /** The SDKAppID the quota counts against. */ account: string };
+
+/** Tencent Cloud IM: `roster` from get_member_list, following `Next` across pages. */
+export function tencent(options: TencentProviderOptions): Provider<'roster'> {
+  const client = 'client' in options ? options.client : createTencentLiveClient(options);
+  const account = 'client' in options ? options.account : String(options.credentials.sdkAppId);
+  const op = operations.getMemberList;
+  const cap = op.pagination.cap;
+  return makeProvider({
+    vendor: 'tencent',
+    account,
+    hints: {
+      status: "Tencent's API lists a room's members; use roster()",
+      details: "Tencent's live-room API has no member details",
+    },
+    roster: {
+      operation: { operationId: op.operationId, qps: op.qps },
+      validate(room) {
+        validateAll(op.operationId, [['room', room, schemas.RoomIdSchema]]);
+      },
+      async fetchPage(room, cursor, callOptions) {
+        const page = await client.getMemberList({ RoomId: room, Next: cursor ?? op.pagination.firstToken }, callOptions);
+        return {
+          members: page.MemberList.map((m) => ({ userId: m.Member_Account, visibility: 'unknown' as const, raw: m })),
+          total: page.MemberCount,
+          // The service lists at most `cap` members: a room of exactly the cap may hold more.
+          truncated: page.MemberCount >= cap,
+          next: page.Next === op.pagination.lastToken ? null : page.Next,
+        };
+      },
+    },
+  });
+}

@@ -1,0 +1,44 @@
+// Which failures are retried, and how long to wait before the next attempt.
+import { ConnectionError, VendorApiError } from '@rollcall/internal';
+
+export interface RetryOptions {
+  /** Attempts in all, the first included; default 3. 1 disables retries. */
+  maxAttempts?: number;
+  /** Base of the exponential backoff; default 100 ms. */
+  baseDelayMs?: number;
+  /** Cap of any one wait (backoff or Retry-After); default 20 000 ms. */
+  maxDelayMs?: number;
+  /** How long a throttle answer without Retry-After pauses the account's queue; default 1000 ms. */
+  throttlePauseMs?: number;
+}
+
+export type ResolvedRetryOptions = Required<RetryOptions>;
+
+export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {
+  const resolved = {
+    maxAttempts: options.maxAttempts ?? 3,
+    baseDelayMs: options.baseDelayMs ?? 100,
+    maxDelayMs: options.maxDelayMs ?? 20_000,
+    throttlePauseMs: options.throttlePauseMs ?? 1000,
+  };
+  if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
+    throw new RangeError(`retry.maxAttempts must be an integer ≥ 1, got ${resolved.maxAttempts}`);
+  }
+  return resolved;
+}
+
+/**
+ * Retried: errors the operation table marks retryable (throttling, internal errors), network
+ * failures and timeouts. Never: bad input, auth, not found, invalid parameter, schema breaks.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof VendorApiError) return error.retryable;
+  return error instanceof ConnectionError;
+}
+
+/** Exponential backoff with full jitter, or the server's Retry-After when it sent one. */
+export function retryDelay(error: unknown, attempt: number, options: ResolvedRetryOptions, random: () => number): number {
+  const retryAfter = error instanceof VendorApiError ? error.retryAfterMs : undefined;
+  if (retryAfter !== undefined) return Math.min(retryAfter, options.maxDelayMs);
+  return Math.floor(random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1)));
+}

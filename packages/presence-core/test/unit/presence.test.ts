@@ -1,0 +1,421 @@
+import { describe, expect, it } from 'vitest';
+import { jsonResponse } from '@rollcall/internal/test-support';
+import { operations as volcOps } from '@rollcall/volcengine-rtc';
+import { operations as aliyunOps } from '@rollcall/aliyun-live';
+import { operations as tencentOps } from '@rollcall/tencent-live';
+import {
+  AuthError,
+  CapabilityError,
+  createPresence,
+  LimiterRegistry,
+  NotFoundError,
+  PaginationLoopError,
+  RequestValidationError,
+  ThrottledError,
+  VendorApiError,
+  type PresenceOptions,
+  type StatusEntry,
+} from '../../src/index.js';
+import { volcengine } from '../../src/providers/volcengine.js';
+import { aliyun } from '../../src/providers/aliyun.js';
+import { tencent } from '../../src/providers/tencent.js';
+import { FakeClock, fakeAliyun, fakeTencent, fakeVolcengine, maxInWindow, volcengineError, type Upstream } from '../support/fakes.js';
+
+const SECRET = 'SK-very-secret-0000';
+const volcBatch = volcOps.queryLiveParticipantStatus.batch.max;
+const volcQps = volcOps.queryLiveParticipantStatus.qps;
+
+function setup(upstream: (clock: FakeClock) => Upstream, options: Partial<PresenceOptions> = {}) {
+  const clock = new FakeClock();
+  const up = upstream(clock);
+  const presenceOptions = { clock, limiters: new LimiterRegistry(undefined, clock), random: () => 0.5, ...options };
+  return { clock, up, presenceOptions };
+}
+
+function volcPresence(answer?: Parameters<typeof fakeVolcengine>[1], options: Partial<PresenceOptions> = {}) {
+  const { clock, up, presenceOptions } = setup((c) => fakeVolcengine(c, answer), options);
+  const provider = volcengine({
+    credentials: { accessKeyId: 'AK-demo', secretAccessKey: SECRET },
+    fetch: up.fetch,
+    imAppId: 1,
+    rtcAppId: 'rtc-app',
+  });
+  return { clock, up, presence: createPresence(provider, presenceOptions) };
+}
+
+const ids = (n: number, from = 1) => Array.from({ length: n }, (_, i) => String(from + i));
+
+describe('status', () => {
+  it("splits to the vendor's batch limit and answers one entry per id, in input order", async () => {
+    const { clock, up, presence } = volcPresence();
+    const input = ids(450).reverse();
+    const result = await clock.run(presence.status('7', input));
+    expect(up.calls).toHaveLength(Math.ceil(450 / volcBatch));
+    for (const call of up.calls) expect(JSON.parse(call.body!).ParticipantUserIds.length).toBeLessThanOrEqual(volcBatch);
+    expect(result.map((e) => e.userId)).toEqual(input);
+    const first = result[input.indexOf('2')]!;
+    expect(first).toMatchObject({ ok: true, userId: '2', online: true, joinedAt: new Date(1_700_000_000_000) });
+    expect(result[input.indexOf('3')]).toMatchObject({ ok: true, online: false, joinedAt: null });
+  });
+
+  it('looks up duplicates once but answers every position', async () => {
+    const { clock, up, presence } = volcPresence();
+    const result = await clock.run(presence.status('7', ['4', '5', '4', '4']));
+    expect(JSON.parse(up.calls[0]!.body!).ParticipantUserIds).toEqual([4, 5]);
+    expect(result.map((e) => e.userId)).toEqual(['4', '5', '4', '4']);
+  });
+
+  it('converts string ids to Volcengine integers safely, rejecting the rest before any call', async () => {
+    const { up, presence } = volcPresence();
+    for (const bad of ['9007199254740993', '1.5', '', 'abc', '007']) {
+      const error = await presence.status('7', ['1', bad]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RequestValidationError);
+      expect((error as RequestValidationError).field).toBe('userIds.1');
+    }
+    await expect(presence.status('room-not-a-number', ['1'])).rejects.toBeInstanceOf(RequestValidationError);
+    expect(up.calls).toHaveLength(0);
+  });
+
+  it('rejects the whole call when a batch fails, by default', async () => {
+    const { clock, presence } = volcPresence((_r, i) => (i === 1 ? volcengineError('SignatureDoesNotMatch', 401) : undefined));
+    await expect(clock.run(presence.status('7', ids(450)))).rejects.toBeInstanceOf(AuthError);
+  });
+
+  it("with failures: 'report', gives each id of a failed batch its error and keeps the rest", async () => {
+    const { clock, presence } = volcPresence((_r, i) => (i === 1 ? volcengineError('SignatureDoesNotMatch', 401) : undefined));
+    const result = await clock.run(presence.status('7', ids(450), { failures: 'report' }));
+    const failed = result.filter((e) => !e.ok);
+    expect(failed).toHaveLength(volcBatch);
+    for (const entry of failed) expect((entry as { error: Error }).error).toBeInstanceOf(AuthError);
+    expect(result.filter((e) => e.ok)).toHaveLength(450 - volcBatch);
+  });
+
+  it('never leaves a hole: an id the vendor left out is an error', async () => {
+    const { clock, presence } = volcPresence((request) =>
+      jsonResponse({ ResponseMetadata: { RequestId: 'r' }, Result: { Status: [] } }),
+    );
+    const reported = await clock.run(presence.status('7', ['1'], { failures: 'report' }));
+    expect(reported[0]).toMatchObject({ ok: false, userId: '1', error: { name: 'IncompleteResponseError' } });
+    await expect(clock.run(presence.status('7', ['1']))).rejects.toMatchObject({ name: 'IncompleteResponseError' });
+  });
+
+  it('Alibaba: milliseconds become the same Date, batches of the table limit, ids with commas refused', async () => {
+    const { clock, up, presenceOptions } = setup(fakeAliyun);
+    const presence = createPresence(
+      aliyun({ credentials: { accessKeyId: 'LTAI', accessKeySecret: SECRET }, appId: 'app', fetch: up.fetch }),
+      presenceOptions,
+    );
+    const result = await clock.run(presence.status('group', ['on1', 'off2', ...ids(40)]));
+    expect(up.calls).toHaveLength(Math.ceil(42 / aliyunOps.batchGetOnlineUsers.batch.max));
+    expect(result[0]).toMatchObject({ ok: true, online: true, joinedAt: new Date(1_700_000_000_000) });
+    expect(result[1]).toMatchObject({ ok: true, online: false, joinedAt: null });
+    await expect(presence.status('group', ['a,b'])).rejects.toBeInstanceOf(RequestValidationError);
+  });
+});
+
+describe('isOnline coalescing', () => {
+  it(`10,000 concurrent lookups cost ceil(10,000 / limit) calls (Volcengine: ${Math.ceil(10_000 / volcBatch)})`, async () => {
+    const { clock, up, presence } = volcPresence();
+    const all = Promise.all(ids(10_000).map((id) => presence.isOnline('7', id)));
+    const answers = await clock.run(all);
+    expect(up.calls).toHaveLength(Math.ceil(10_000 / volcBatch));
+    expect(answers[1]).toBe(true);
+    expect(answers[0]).toBe(false);
+  });
+
+  it(`and on Alibaba: ${Math.ceil(10_000 / aliyunOps.batchGetOnlineUsers.batch.max)}`, async () => {
+    const { clock, up, presenceOptions } = setup(fakeAliyun);
+    const presence = createPresence(
+      aliyun({ credentials: { accessKeyId: 'LTAI', accessKeySecret: SECRET }, appId: 'app', fetch: up.fetch }),
+      presenceOptions,
+    );
+    await clock.run(Promise.all(ids(10_000).map((id) => presence.isOnline('g', `on${id}`))));
+    expect(up.calls).toHaveLength(Math.ceil(10_000 / aliyunOps.batchGetOnlineUsers.batch.max));
+  });
+
+  it('gathers lookups over a configured window, per room', async () => {
+    const { clock, up, presence } = volcPresence(undefined, { coalesceWindowMs: 50 });
+    const a = presence.isOnline('7', '2');
+    await clock.advance(30);
+    const b = presence.isOnline('7', '3');
+    const c = presence.isOnline('8', '3');
+    await clock.advance(30);
+    expect(await clock.run(Promise.all([a, b, c]))).toEqual([true, false, false]);
+    expect(up.calls).toHaveLength(2);
+  });
+
+  it('a failed batch rejects each waiting caller with the typed error', async () => {
+    const { clock, presence } = volcPresence(() => volcengineError('ConversationNotFound', 404));
+    const lookups = ['1', '2'].map((id) => presence.isOnline('7', id).catch((e: unknown) => e));
+    const [a, b] = await clock.run(Promise.all(lookups));
+    expect(a).toBeInstanceOf(NotFoundError);
+    expect(b).toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('roster', () => {
+  const members = Array.from({ length: 250 }, (_, i) => `m${i}`);
+  function tencentPresence(list = members, cursorFor?: (page: number) => string) {
+    const { clock, up, presenceOptions } = setup((c) => fakeTencent(c, list, 100, cursorFor));
+    const presence = createPresence(
+      tencent({ credentials: { sdkAppId: 1400000000, identifier: 'admin', secretKey: SECRET }, fetch: up.fetch }),
+      presenceOptions,
+    );
+    return { clock, up, presence };
+  }
+
+  it('is awaitable for the first page', async () => {
+    const { clock, up, presence } = tencentPresence();
+    const page = await clock.run(Promise.resolve(presence.roster('room')));
+    expect(page).toMatchObject({ total: 250, truncated: false, next: 'p1' });
+    expect(page.members).toHaveLength(100);
+    expect(up.calls).toHaveLength(1);
+  });
+
+  it('iterates every member across pages, and pages as pages', async () => {
+    const { clock, up, presence } = tencentPresence();
+    const collected: string[] = [];
+    await clock.run(
+      (async () => {
+        for await (const member of presence.roster('room')) collected.push(member.userId);
+      })(),
+    );
+    expect(collected).toEqual(members);
+    expect(up.calls.map((c) => JSON.parse(c.body!).Next)).toEqual(['', 'p1', 'p2']);
+    const sizes: number[] = [];
+    await clock.run(
+      (async () => {
+        for await (const page of presence.roster('room').pages()) sizes.push(page.members.length);
+      })(),
+    );
+    expect(sizes).toEqual([100, 100, 50]);
+  });
+
+  it('stops at maxItems and says the listing was truncated', async () => {
+    const { clock, up, presence } = tencentPresence();
+    const pages = await clock.run(
+      (async () => {
+        const out = [];
+        for await (const page of presence.roster('room', { maxItems: 150 }).pages()) out.push(page);
+        return out;
+      })(),
+    );
+    expect(pages.map((p) => p.members.length)).toEqual([100, 50]);
+    expect(pages.at(-1)).toMatchObject({ truncated: true, next: null });
+    expect(up.calls).toHaveLength(2);
+  });
+
+  it(`reports a room at Tencent's ${tencentOps.getMemberList.pagination.cap}-member cap as truncated`, async () => {
+    const { clock, presence } = tencentPresence(Array.from({ length: 1500 }, (_, i) => `m${i}`));
+    const all = await clock.run(presence.roster('room').all());
+    expect(all).toHaveLength(tencentOps.getMemberList.pagination.cap);
+    const last = await clock.run(Promise.resolve(presence.roster('room')));
+    expect(last.truncated).toBe(true);
+  });
+
+  it('throws PaginationLoopError when the service repeats a cursor', async () => {
+    const { clock, presence } = tencentPresence(members, () => 'same');
+    await expect(clock.run(presence.roster('room').all())).rejects.toBeInstanceOf(PaginationLoopError);
+  });
+
+  it('honours an abort between pages', async () => {
+    const { clock, up, presence } = tencentPresence();
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const seen = clock.run(
+      (async () => {
+        for await (const page of presence.roster('room', { signal: controller.signal }).pages()) {
+          if (page.next === 'p1') controller.abort(reason);
+        }
+      })(),
+    );
+    await expect(seen).rejects.toBe(reason);
+    expect(up.calls).toHaveLength(1);
+  });
+
+  it('Volcengine: visible and invisible users told apart; a missing room is NotFoundError', async () => {
+    const { clock, presence } = volcPresence();
+    const page = await clock.run(Promise.resolve(presence.roster('Room1')));
+    expect(page.members).toEqual([
+      { userId: 'a', visibility: 'visible', raw: 'a' },
+      { userId: 'b', visibility: 'visible', raw: 'b' },
+      { userId: 'c', visibility: 'invisible', raw: 'c' },
+    ]);
+    expect(page).toMatchObject({ total: 3, truncated: false, next: null });
+    const missing = volcPresence(() => jsonResponse({ ResponseMetadata: { RequestId: 'r' }, Result: { RoomExists: false } }));
+    await expect(missing.clock.run(Promise.resolve(missing.presence.roster('Room1')))).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('Volcengine: more invisible users than listed means truncated', async () => {
+    const { clock, presence } = volcPresence(() =>
+      jsonResponse({
+        ResponseMetadata: { RequestId: 'r' },
+        Result: { RoomExists: true, TotalUser: 12001, TotalInvisibleUser: 12000, VisibleUserList: ['v'], InvisibleUserList: ['i'] },
+      }),
+    );
+    expect((await clock.run(Promise.resolve(presence.roster('Room1')))).truncated).toBe(true);
+  });
+});
+
+describe('details', () => {
+  it('maps Volcengine participants; ids the service does not list are found: false', async () => {
+    const { clock, presence } = volcPresence();
+    const [member, stranger] = await clock.run(presence.details('7', ['2', '3']));
+    expect(member).toMatchObject({ ok: true, userId: '2', found: true, role: 'admin', nickname: 'n2', joinedAt: new Date(1_700_000_000_000), mutedUntil: null });
+    expect(stranger).toMatchObject({ ok: true, userId: '3', found: false, role: null });
+  });
+});
+
+describe('capabilities', () => {
+  it('asking a provider for what it lacks is a compile error and a CapabilityError', () => {
+    const { up, presenceOptions } = setup(fakeAliyun);
+    const presence = createPresence(
+      aliyun({ credentials: { accessKeyId: 'LTAI', accessKeySecret: SECRET }, appId: 'app', fetch: up.fetch }),
+      presenceOptions,
+    );
+    // @ts-expect-error Alibaba cannot list a group
+    expect(() => presence.roster('group')).toThrow(CapabilityError);
+    const im = createPresence(tencent({ credentials: { sdkAppId: 1, identifier: 'a', secretKey: SECRET } }), presenceOptions);
+    // @ts-expect-error Tencent has no status lookup
+    expect(() => im.status('r', ['a'])).toThrow(/no "status" capability/);
+    const statusOnly = createPresence(volcengine({ credentials: { accessKeyId: 'a', secretAccessKey: SECRET }, imAppId: 1 }), presenceOptions);
+    // @ts-expect-error roster needs rtcAppId
+    expect(() => statusOnly.roster('r')).toThrow(/rtcAppId/);
+    expect(statusOnly.capabilities).toEqual(['status', 'details']);
+  });
+});
+
+describe('rate limiting', () => {
+  it(`never sends more than the QPS (${volcQps}) in any one-second window`, async () => {
+    const { clock, up, presence } = volcPresence();
+    await clock.run(presence.status('7', ids(volcBatch * 350)));
+    expect(up.calls).toHaveLength(350);
+    expect(maxInWindow(up.times)).toBeLessThanOrEqual(volcQps);
+    // And it is not slower than the quota needs: 350 calls at 100 per window take 3 windows.
+    expect(Math.max(...up.times)).toBeLessThan(3 * 1100);
+  });
+
+  it('shares one limiter between presence instances of the same account', async () => {
+    const clock = new FakeClock();
+    const up = fakeVolcengine(clock);
+    const limiters = new LimiterRegistry(undefined, clock);
+    const make = () =>
+      createPresence(volcengine({ credentials: { accessKeyId: 'AK-shared', secretAccessKey: SECRET }, fetch: up.fetch, imAppId: 1 }), { clock, limiters });
+    const [a, b] = [make(), make()];
+    await clock.run(Promise.all([a.status('7', ids(volcBatch * 100)), b.status('8', ids(volcBatch * 100))]));
+    expect(maxInWindow(up.times)).toBeLessThanOrEqual(volcQps);
+  });
+
+  it('honours a QPS override', async () => {
+    const { clock, up, presence } = volcPresence(undefined, { qps: { QueryLiveParticipantStatus: 10 } });
+    await clock.run(presence.status('7', ids(volcBatch * 30)));
+    expect(maxInWindow(up.times)).toBeLessThanOrEqual(10);
+  });
+
+  it('a throttle pauses the whole queue, not only the request that got it', async () => {
+    const events: Array<{ pauseMs: number }> = [];
+    let throttledAt = -1;
+    const { clock, up, presence } = volcPresence(
+      (_r, i) => {
+        if (i === 5) return volcengineError('FlowLimitExceeded.QPSOverLimit', 429, { 'retry-after': '2' });
+        return undefined;
+      },
+      { hooks: { onThrottle: (e) => events.push(e) } },
+    );
+    const done = clock.run(presence.status('7', ids(volcBatch * 20)));
+    await done;
+    throttledAt = up.times[5]!;
+    expect(events).toEqual([expect.objectContaining({ pauseMs: 2000, operation: 'QueryLiveParticipantStatus' })]);
+    // Nothing at all went out during the pause.
+    expect(up.times.filter((t) => t > throttledAt && t < throttledAt + 2000)).toEqual([]);
+    expect(up.calls).toHaveLength(21);
+  });
+});
+
+describe('retries', () => {
+  it('retries retryable codes with exponential backoff and full jitter, then gives up', async () => {
+    const retries: Array<{ attempt: number; delayMs: number }> = [];
+    const { clock, up, presence } = volcPresence(() => volcengineError('InternalError', 500), {
+      retry: { maxAttempts: 4, baseDelayMs: 100 },
+      random: () => 0.5,
+      hooks: { onRetry: (e) => retries.push({ attempt: e.attempt, delayMs: e.delayMs }) },
+    });
+    await expect(clock.run(presence.status('7', ['1']))).rejects.toBeInstanceOf(VendorApiError);
+    expect(up.calls).toHaveLength(4);
+    expect(retries).toEqual([
+      { attempt: 1, delayMs: 50 },
+      { attempt: 2, delayMs: 100 },
+      { attempt: 3, delayMs: 200 },
+    ]);
+  });
+
+  it('does not retry what the table marks non-retryable', async () => {
+    const { clock, up, presence } = volcPresence(() => volcengineError('InvalidParameter.IllegalAppId', 400));
+    await expect(clock.run(presence.status('7', ['1']))).rejects.toBeInstanceOf(VendorApiError);
+    expect(up.calls).toHaveLength(1);
+  });
+
+  it('retries network errors and succeeds, honouring Retry-After', async () => {
+    const { clock, up, presence } = volcPresence((_r, i) => {
+      if (i === 0) throw new TypeError('fetch failed');
+      if (i === 1) return volcengineError('FlowLimitExceeded.QPSOverLimit', 429, { 'retry-after': '3' });
+      return undefined;
+    });
+    const result = await clock.run(presence.status('7', ['2']));
+    expect(result[0]).toMatchObject({ ok: true, online: true });
+    expect(up.calls).toHaveLength(3);
+    expect(up.times[2]! - up.times[1]!).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('signs every attempt afresh', async () => {
+    const clock = new FakeClock();
+    let n = 0;
+    const calls: string[] = [];
+    const provider = aliyun({
+      credentials: { accessKeyId: 'LTAI', accessKeySecret: SECRET },
+      appId: 'app',
+      nonce: () => `nonce-${++n}`,
+      fetch: async (request: Request) => {
+        calls.push(request.headers.get('x-acs-signature-nonce')!);
+        return calls.length < 3
+          ? jsonResponse({ RequestId: 'r', Code: 'ServiceUnavailable', Message: 'x' }, 503)
+          : jsonResponse({ RequestId: 'r', Result: { OnlineUsers: [{ UserId: 'u', Online: true }] } });
+      },
+    });
+    const presence = createPresence(provider, { clock, limiters: new LimiterRegistry(undefined, clock) });
+    await clock.run(presence.status('g', ['u']));
+    expect(calls).toEqual(['nonce-1', 'nonce-2', 'nonce-3']);
+  });
+
+  it('hooks never see a secret', async () => {
+    const seen: unknown[] = [];
+    const { clock, presence } = volcPresence((_r, i) => (i < 2 ? volcengineError('FlowLimitExceeded.QPSOverLimit', 429) : undefined), {
+      hooks: { onRequest: (e) => seen.push(e), onRetry: (e) => seen.push(e), onThrottle: (e) => seen.push(e) },
+    });
+    await clock.run(presence.status('7', ['1']));
+    expect(seen.length).toBeGreaterThan(4);
+    const printed = JSON.stringify(seen) + seen.map((e) => String((e as { error?: Error }).error ?? '')).join('');
+    expect(printed).not.toContain(SECRET);
+    expect(printed).not.toContain('Signature=');
+  });
+
+  it('a caller abort stops waiting at once', async () => {
+    const { clock, presence } = volcPresence(() => volcengineError('InternalError', 500), { retry: { maxAttempts: 5, baseDelayMs: 10_000 } });
+    const controller = new AbortController();
+    const reason = new Error('caller stop');
+    const pending = presence.status('7', ['1'], { signal: controller.signal });
+    await clock.advance(10);
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+  });
+});
+
+describe('result typing', () => {
+  it('narrows on ok', async () => {
+    const { clock, presence } = volcPresence();
+    const [entry] = (await clock.run(presence.status('7', ['2']))) as [StatusEntry];
+    if (entry.ok) expect(entry.online).toBe(true);
+    else throw entry.error;
+    expect(ThrottledError).toBeDefined();
+  });
+});
