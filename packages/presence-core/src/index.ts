@@ -15,7 +15,7 @@ export type {
 } from './presence.js';
 export type { Provider } from './provider.js';
 export type * from './model.js';
-export { LimiterRegistry, processLimiters, SlidingWindowLimiter } from './limiter.js';
+export { LimiterRegistry, processLimiters, QpsLimiter } from './limiter.js';
 export type { LimiterFactory, LimiterKey, RateLimiter } from './limiter.js';
 export { isRetryable } from './retry.js';
 export type { RetryOptions } from './retry.js';

@@ -1,5 +1,6 @@
 // Client-side rate limiting: never more calls than the quota allows in any one-second window, one
 // limiter per vendor account and quota, shared by every presence instance in the process.
+// (Not a token bucket of capacity QPS: that lets up to 2×QPS calls through one second.)
 import { realClock, type Clock } from './clock.js';
 
 export interface RateLimiter {
@@ -22,23 +23,30 @@ export interface LimiterKey {
 export type LimiterFactory = (key: LimiterKey) => RateLimiter;
 
 /**
- * A sliding-window log: a call may start when fewer than `qps` calls started in the last
- * `windowMs`. Unlike a token bucket of capacity `qps` (which lets up to 2×qps through one window),
- * no one-second window ever holds more than `qps` calls. Waiters are served first come, first served.
+ * Paces calls evenly — one start every `windowMs / qps` — and, as a hard bound, never lets more
+ * than `qps` starts into any `windowMs` (a log of the last `qps` starts). Even spacing rather than
+ * a burst of `qps` at the top of each second keeps the vendor's own count right when requests
+ * reach it later than they left: event-loop and network jitter compress a burst, not a stream. A
+ * waiter woken a little late does not push every later call back (the schedule absorbs up to
+ * `CATCH_UP_INTERVALS` of lateness), so timer drift does not add up over thousands of calls.
+ * Waiters are served first come, first served.
  */
-export class SlidingWindowLimiter implements RateLimiter {
+export class QpsLimiter implements RateLimiter {
   readonly #qps: number;
   readonly #windowMs: number;
+  readonly #intervalMs: number;
   readonly #clock: Clock;
   readonly #starts: number[] = [];
   #oldest = 0;
-  #pausedUntil = 0;
+  #nextStart = -Infinity;
+  #pausedUntil = -Infinity;
   #tail: Promise<void> = Promise.resolve();
 
   constructor(options: { qps: number; clock?: Clock; windowMs?: number }) {
-    if (!(options.qps > 0) || !Number.isFinite(options.qps)) throw new RangeError(`qps must be a positive number, got ${options.qps}`);
-    this.#qps = Math.max(1, Math.floor(options.qps));
+    if (!(options.qps >= 1) || !Number.isFinite(options.qps)) throw new RangeError(`qps must be a number ≥ 1, got ${options.qps}`);
+    this.#qps = Math.floor(options.qps);
     this.#windowMs = options.windowMs ?? 1000;
+    this.#intervalMs = this.#windowMs / this.#qps;
     this.#clock = options.clock ?? realClock;
   }
 
@@ -58,9 +66,12 @@ export class SlidingWindowLimiter implements RateLimiter {
       signal?.throwIfAborted();
       const now = this.#clock.now();
       const full = this.#starts.length >= this.#qps;
-      const slotAt = full ? this.#starts[this.#oldest]! + this.#windowMs : now;
-      const wait = Math.max(this.#pausedUntil, slotAt) - now;
+      const windowFreeAt = full ? this.#starts[this.#oldest]! + this.#windowMs : -Infinity;
+      const wait = Math.max(this.#pausedUntil, this.#nextStart, windowFreeAt) - now;
       if (wait <= 0) {
+        // The first call sets the schedule; after that, lateness of up to CATCH_UP_INTERVALS is absorbed.
+        const scheduled = this.#nextStart === -Infinity ? now : Math.max(this.#nextStart, now - CATCH_UP_INTERVALS * this.#intervalMs);
+        this.#nextStart = scheduled + this.#intervalMs;
         if (full) {
           this.#starts[this.#oldest] = now;
           this.#oldest = (this.#oldest + 1) % this.#qps;
@@ -74,6 +85,9 @@ export class SlidingWindowLimiter implements RateLimiter {
   }
 }
 
+/** How many intervals of lateness the pacing schedule absorbs. */
+export const CATCH_UP_INTERVALS = 4;
+
 /** Limiters by key. Created lazily: nothing runs at import time. */
 export class LimiterRegistry {
   readonly #limiters = new Map<string, RateLimiter>();
@@ -81,7 +95,7 @@ export class LimiterRegistry {
 
   constructor(factory?: LimiterFactory, clock: Clock = realClock) {
     // A margin over one second absorbs network jitter between our send and the vendor's count.
-    this.#factory = factory ?? ((key) => new SlidingWindowLimiter({ qps: key.qps, clock, windowMs: 1000 + WINDOW_MARGIN_MS }));
+    this.#factory = factory ?? ((key) => new QpsLimiter({ qps: key.qps, clock, windowMs: 1000 + WINDOW_MARGIN_MS }));
   }
 
   get(key: LimiterKey): RateLimiter {

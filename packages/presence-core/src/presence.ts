@@ -154,15 +154,22 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     }
     source.validate(room, userIds);
     const report = lookupOptions.failures === 'report';
-    // In 'throw' mode the first failure cancels the batches still waiting or running.
-    const cancel = new AbortController();
-    const signal = lookupOptions.signal ? AbortSignal.any([lookupOptions.signal, cancel.signal]) : cancel.signal;
+    // One controller per batch, all aborted by the caller's signal or, in 'throw' mode, by the
+    // first failure. (One shared signal would carry a listener per request in flight.)
+    const batches = chunks([...new Set(userIds)], source.operation.batchMax).map((batch) => ({ batch, controller: new AbortController() }));
+    const cancelAll = (reason: unknown) => {
+      for (const { controller } of batches) controller.abort(reason);
+    };
+    const parent = lookupOptions.signal;
+    const onParentAbort = () => cancelAll(parent!.reason);
+    if (parent?.aborted) cancelAll(parent.reason);
+    parent?.addEventListener('abort', onParentAbort, { once: true });
     const entries = new Map<string, (E & { ok: true }) | FailedLookup>();
     const operationId = source.operation.operationId;
     await Promise.all(
-      chunks([...new Set(userIds)], source.operation.batchMax).map(async (batch) => {
+      batches.map(async ({ batch, controller }) => {
         try {
-          const found = await invoke(source.operation, signal, (o) => source.fetch(room, batch, o));
+          const found = await invoke(source.operation, controller.signal, (o) => source.fetch(room, batch, o));
           for (const userId of batch) {
             const entry = found.get(userId);
             if (entry) {
@@ -175,17 +182,19 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
           }
         } catch (error) {
           if (!report) {
-            cancel.abort(error);
+            cancelAll(error);
             throw error;
           }
           for (const userId of batch) if (!entries.has(userId)) entries.set(userId, { ok: false, userId, error: error as Error });
         }
       }),
-    ).catch((error: unknown) => {
-      // A caller's abort wins over the cancellation it caused.
-      if (lookupOptions.signal?.aborted) throw lookupOptions.signal.reason;
-      throw error;
-    });
+    )
+      .catch((error: unknown) => {
+        // A caller's abort wins over the cancellation it caused.
+        if (parent?.aborted) throw parent.reason;
+        throw error;
+      })
+      .finally(() => parent?.removeEventListener('abort', onParentAbort));
     return userIds.map((userId) => entries.get(userId)!);
   }
 
