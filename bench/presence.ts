@@ -99,7 +99,7 @@ const report = [
   '',
   table(['run', 'ids', 'upstream calls', 'QPS', 'elapsed', 'quota minimum (N ÷ QPS)', 'elapsed ÷ minimum', 'burst floor', 'throttled', 'answers'], rows),
   '',
-  'Quota minimum: N calls at QPS need N ÷ QPS seconds of quota. Burst floor: sending QPS calls at the top of each second could start the last one after (⌈N / QPS⌉ − 1) s, but a burst reaches the vendor compressed by jitter and gets throttled; presence-core paces calls evenly instead (one every (1 s + 20 ms) ÷ QPS).',
+  'Quota minimum: N calls at QPS need N ÷ QPS seconds of quota. Burst floor: sending QPS calls at the top of each second could start the last one after (⌈N / QPS⌉ − 1) s, but a burst reaches the vendor compressed by jitter and gets throttled; presence-core paces calls evenly instead (one every (1 s + 5 ms) ÷ QPS) and counts each call in the window by when its answer came back.',
   '',
   '## 10,000 concurrent isOnline() calls',
   '',

@@ -46,6 +46,14 @@ const packages = [
 
 let workDir: string;
 
+async function packTo(dir: string, packDir: string): Promise<string> {
+  await mkdir(packDir, { recursive: true });
+  await run('npx', ['-y', pnpm, 'pack', '--pack-destination', packDir], { cwd: path.join(root, 'packages', dir) });
+  const tarball = (await readdir(packDir)).find((f) => f.endsWith('.tgz') && f.includes(dir));
+  if (!tarball) throw new Error(`no tarball for ${dir}`);
+  return path.join(packDir, tarball);
+}
+
 // The pinned pnpm, as the root package.json names it: `pnpm pack` writes the manifest as published.
 const pnpm = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).packageManager as string;
 
@@ -53,7 +61,9 @@ beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'rollcall-pack-'));
   // Build from the current sources, so that a stale dist can never pass.
   await Promise.all(
-    packages.map((pkg) => run(path.join(root, 'node_modules/.bin/tsup'), ['--silent'], { cwd: path.join(root, 'packages', pkg.dir) })),
+    [...packages.map((pkg) => pkg.dir), 'presence-core'].map((dir) =>
+      run(path.join(root, 'node_modules/.bin/tsup'), ['--silent'], { cwd: path.join(root, 'packages', dir) }),
+    ),
   );
 }, 300_000);
 
@@ -63,15 +73,11 @@ afterAll(async () => {
 
 describe.each(packages)('$name from its packed tarball', (pkg) => {
   it('installs on its own with npm, imports, and makes a call', async () => {
-    const packDir = path.join(workDir, `${pkg.dir}-pack`);
+    const tarball = await packTo(pkg.dir, path.join(workDir, `${pkg.dir}-pack`));
     const appDir = path.join(workDir, `${pkg.dir}-app`);
-    await mkdir(packDir, { recursive: true });
-    await run('npx', ['-y', pnpm, 'pack', '--pack-destination', packDir], { cwd: path.join(root, 'packages', pkg.dir) });
-    const [tarball] = (await readdir(packDir)).filter((f) => f.endsWith('.tgz'));
-    expect(tarball).toBeDefined();
     await mkdir(appDir, { recursive: true });
     await writeFile(path.join(appDir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', path.join(packDir, tarball!)], { cwd: appDir });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: appDir });
     const installed = path.join(appDir, 'node_modules', pkg.name);
     const { stdout: files } = await run('find', ['.', '-type', 'f'], { cwd: installed });
     expect(files.split('\n').filter(Boolean).sort()).toEqual(
@@ -89,5 +95,31 @@ describe.each(packages)('$name from its packed tarball', (pkg) => {
       const { stdout } = await run(process.execPath, [file], { cwd: appDir });
       expect(JSON.parse(stdout)).toEqual(pkg.expected);
     }
+  });
+});
+
+describe('@rollcall/presence-core from its packed tarball', () => {
+  it('installs with the one vendor package it is used with, and answers through it', async () => {
+    const packDir = path.join(workDir, 'presence-pack');
+    const core = await packTo('presence-core', packDir);
+    const vendor = await packTo('volcengine-rtc', packDir);
+    const appDir = path.join(workDir, 'presence-app');
+    await mkdir(appDir, { recursive: true });
+    await writeFile(path.join(appDir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', core, vendor], { cwd: appDir });
+    await writeFile(
+      path.join(appDir, 'check.mjs'),
+      `
+      import { createPresence } from '@rollcall/presence-core';
+      import { volcengine } from '@rollcall/presence-core/volcengine';
+      const presence = createPresence(volcengine({ credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, endpoint: ${JSON.stringify(urls.volcengine)}, imAppId: 0 }));
+      const entries = await presence.status('1', ['10001', '10002']);
+      console.log(JSON.stringify(entries.map((e) => [e.userId, e.online])));`,
+    );
+    const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: appDir });
+    expect(JSON.parse(stdout)).toEqual([
+      ['10001', true],
+      ['10002', false],
+    ]);
   });
 });

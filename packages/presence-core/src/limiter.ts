@@ -4,8 +4,11 @@
 import { realClock, type Clock } from './clock.js';
 
 export interface RateLimiter {
-  /** Waits for a slot; each resolved acquire is one upstream call. Rejects when `signal` aborts. */
-  acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * Waits for a slot; each resolved acquire is one upstream call. Call the returned function when
+   * the call's answer (or failure) is back. Rejects when `signal` aborts.
+   */
+  acquire(signal?: AbortSignal): Promise<() => void>;
   /** Holds every acquisition for `ms` from now: the vendor throttled us, so the whole queue waits. */
   pause(ms: number): void;
 }
@@ -23,34 +26,37 @@ export interface LimiterKey {
 export type LimiterFactory = (key: LimiterKey) => RateLimiter;
 
 /**
- * Paces calls evenly — one start every `windowMs / qps` — and, as a hard bound, never lets more
- * than `qps` starts into any `windowMs` (a log of the last `qps` starts). Even spacing rather than
- * a burst of `qps` at the top of each second keeps the vendor's own count right when requests
- * reach it later than they left: event-loop and network jitter compress a burst, not a stream. A
- * waiter woken a little late does not push every later call back (the schedule absorbs up to
- * `CATCH_UP_INTERVALS` of lateness), so timer drift does not add up over thousands of calls.
- * Waiters are served first come, first served.
+ * Keeps the vendor's count of any one-second window at or under `qps`, as the vendor counts it:
+ * by when requests *arrive*, which is later than when they leave and by a varying amount (the
+ * first request of a process alone can take tens of milliseconds to go out). So each call is
+ * remembered by the latest moment it can have arrived — when its answer came back, or
+ * `maxSendDelayMs` after it started if it is still out — and a new call starts only when one of
+ * the last `qps` calls is a full window behind that moment. Calls are also paced evenly (one every
+ * `windowMs / qps`) rather than sent in bursts at the top of each second. Waiters are served first
+ * come, first served.
  */
 export class QpsLimiter implements RateLimiter {
   readonly #qps: number;
   readonly #windowMs: number;
   readonly #intervalMs: number;
+  readonly #maxSendDelayMs: number;
   readonly #clock: Clock;
-  readonly #starts: number[] = [];
-  #oldest = 0;
+  /** The last `qps` calls: the latest time each can have reached the vendor. */
+  readonly #arrivedBy: Array<{ at: number }> = [];
   #nextStart = -Infinity;
   #pausedUntil = -Infinity;
-  #tail: Promise<void> = Promise.resolve();
+  #tail: Promise<unknown> = Promise.resolve();
 
-  constructor(options: { qps: number; clock?: Clock; windowMs?: number }) {
+  constructor(options: { qps: number; clock?: Clock; windowMs?: number; maxSendDelayMs?: number }) {
     if (!(options.qps >= 1) || !Number.isFinite(options.qps)) throw new RangeError(`qps must be a number ≥ 1, got ${options.qps}`);
     this.#qps = Math.floor(options.qps);
     this.#windowMs = options.windowMs ?? 1000;
     this.#intervalMs = this.#windowMs / this.#qps;
+    this.#maxSendDelayMs = options.maxSendDelayMs ?? MAX_SEND_DELAY_MS;
     this.#clock = options.clock ?? realClock;
   }
 
-  acquire(signal?: AbortSignal): Promise<void> {
+  acquire(signal?: AbortSignal): Promise<() => void> {
     const turn = this.#tail.then(() => this.#waitForSlot(signal));
     // The next waiter goes on whether this one got its slot or gave up.
     this.#tail = turn.catch(() => undefined);
@@ -61,24 +67,30 @@ export class QpsLimiter implements RateLimiter {
     this.#pausedUntil = Math.max(this.#pausedUntil, this.#clock.now() + ms);
   }
 
-  async #waitForSlot(signal?: AbortSignal): Promise<void> {
+  async #waitForSlot(signal?: AbortSignal): Promise<() => void> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.#clock.now();
-      const full = this.#starts.length >= this.#qps;
-      const windowFreeAt = full ? this.#starts[this.#oldest]! + this.#windowMs : -Infinity;
+      let earliest = -1;
+      if (this.#arrivedBy.length >= this.#qps) {
+        earliest = 0;
+        for (let i = 1; i < this.#arrivedBy.length; i++) {
+          if (this.#arrivedBy[i]!.at < this.#arrivedBy[earliest]!.at) earliest = i;
+        }
+      }
+      const windowFreeAt = earliest >= 0 ? this.#arrivedBy[earliest]!.at + this.#windowMs : -Infinity;
       const wait = Math.max(this.#pausedUntil, this.#nextStart, windowFreeAt) - now;
       if (wait <= 0) {
-        // The first call sets the schedule; after that, lateness of up to CATCH_UP_INTERVALS is absorbed.
+        // The first call sets the pace; after that, lateness of up to CATCH_UP_INTERVALS is absorbed
+        // so that timer drift does not add up over thousands of calls.
         const scheduled = this.#nextStart === -Infinity ? now : Math.max(this.#nextStart, now - CATCH_UP_INTERVALS * this.#intervalMs);
         this.#nextStart = scheduled + this.#intervalMs;
-        if (full) {
-          this.#starts[this.#oldest] = now;
-          this.#oldest = (this.#oldest + 1) % this.#qps;
-        } else {
-          this.#starts.push(now);
-        }
-        return;
+        const entry = { at: now + this.#maxSendDelayMs };
+        if (earliest >= 0) this.#arrivedBy[earliest] = entry;
+        else this.#arrivedBy.push(entry);
+        return () => {
+          entry.at = Math.min(entry.at, this.#clock.now());
+        };
       }
       await this.#clock.sleep(wait, signal);
     }
@@ -87,6 +99,8 @@ export class QpsLimiter implements RateLimiter {
 
 /** How many intervals of lateness the pacing schedule absorbs. */
 export const CATCH_UP_INTERVALS = 4;
+/** A call still out is assumed to have reached the vendor this long after it started. */
+export const MAX_SEND_DELAY_MS = 100;
 
 /** Limiters by key. Created lazily: nothing runs at import time. */
 export class LimiterRegistry {
@@ -94,7 +108,7 @@ export class LimiterRegistry {
   readonly #factory: LimiterFactory;
 
   constructor(factory?: LimiterFactory, clock: Clock = realClock) {
-    // A margin over one second absorbs network jitter between our send and the vendor's count.
+    // A small margin over one second absorbs timer granularity between us and the vendor.
     this.#factory = factory ?? ((key) => new QpsLimiter({ qps: key.qps, clock, windowMs: 1000 + WINDOW_MARGIN_MS }));
   }
 
@@ -109,7 +123,7 @@ export class LimiterRegistry {
   }
 }
 
-export const WINDOW_MARGIN_MS = 20;
+export const WINDOW_MARGIN_MS = 5;
 
 let processRegistry: LimiterRegistry | undefined;
 

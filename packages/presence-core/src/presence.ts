@@ -124,12 +124,15 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
       qps: options.qps?.[operation.operationId] ?? operation.qps,
     });
     for (let attempt = 1; ; attempt++) {
-      await limiter.acquire(signal);
+      const answered = await limiter.acquire(signal);
       const event = { vendor: driver.vendor, operation: operation.operationId, attempt };
       hooks.onRequest?.(event);
       try {
-        return await call({ signal, timeoutMs: options.timeoutMs });
+        const result = await call({ signal, timeoutMs: options.timeoutMs });
+        answered();
+        return result;
       } catch (error) {
+        answered();
         if (error instanceof ThrottledError) {
           const pauseMs = Math.min(error.retryAfterMs ?? retry.throttlePauseMs, retry.maxDelayMs);
           limiter.pause(pauseMs);

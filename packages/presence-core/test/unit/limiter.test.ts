@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_SEND_DELAY_MS, QpsLimiter } from '../../src/limiter.js';
+import { FakeClock } from '../support/fakes.js';
+
+describe('QpsLimiter', () => {
+  it('paces calls evenly: one every window / qps', async () => {
+    const clock = new FakeClock();
+    const limiter = new QpsLimiter({ qps: 4, clock, windowMs: 1000 });
+    const starts: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const answered = await clock.run(limiter.acquire());
+      starts.push(clock.now());
+      answered();
+    }
+    expect(starts).toEqual([0, 250, 500, 750, 1000, 1250]);
+  });
+
+  it('counts an answered call by when its answer came, an unanswered one as arrived a bounded delay after it started', async () => {
+    const clock = new FakeClock();
+    const limiter = new QpsLimiter({ qps: 2, clock, windowMs: 1000 });
+    await clock.run(limiter.acquire()); // t=0, still out
+    const second = await clock.run(limiter.acquire()); // t=500
+    second(); // answered at once
+    await clock.run(limiter.acquire());
+    // The first call may have reached the vendor as late as 0 + MAX_SEND_DELAY_MS.
+    expect(clock.now()).toBe(MAX_SEND_DELAY_MS + 1000);
+
+    const answeredLate = new QpsLimiter({ qps: 1, clock, windowMs: 1000 });
+    const start = clock.now();
+    const first = await clock.run(answeredLate.acquire());
+    await clock.advance(40);
+    first(); // its answer came back 40 ms after it left
+    await clock.run(answeredLate.acquire());
+    expect(clock.now() - start).toBe(1040);
+  });
+
+  it('a pause holds every waiter', async () => {
+    const clock = new FakeClock();
+    const limiter = new QpsLimiter({ qps: 100, clock });
+    (await clock.run(limiter.acquire()))();
+    limiter.pause(2000);
+    const waiting = [limiter.acquire(), limiter.acquire()];
+    await clock.advance(1999);
+    let released = 0;
+    for (const w of waiting) void w.then(() => released++);
+    await clock.settle();
+    expect(released).toBe(0);
+    await clock.run(Promise.all(waiting));
+    expect(clock.now()).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('an aborted waiter gives up its turn without blocking the next', async () => {
+    const clock = new FakeClock();
+    const limiter = new QpsLimiter({ qps: 1, clock, windowMs: 1000 });
+    (await clock.run(limiter.acquire()))();
+    const controller = new AbortController();
+    const gaveUp = limiter.acquire(controller.signal);
+    const next = limiter.acquire();
+    controller.abort(new Error('no'));
+    await expect(gaveUp).rejects.toThrow('no');
+    await clock.run(next);
+    expect(clock.now()).toBe(1000);
+  });
+});
