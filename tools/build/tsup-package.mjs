@@ -3,7 +3,7 @@
 // `node` / `default` export conditions: node:crypto on Node, WebCrypto everywhere else.
 import { defineConfig } from 'tsup';
 
-export function packageBuild({ entry = ['src/index.ts'], splitting = false } = {}) {
+export function packageBuild({ entry = ['src/index.ts'], splitting = false, bundle = ['@rollcall/internal'] } = {}) {
   const shared = {
     entry,
     format: ['esm'],
@@ -12,7 +12,7 @@ export function packageBuild({ entry = ['src/index.ts'], splitting = false } = {
     // Shared chunks keep one copy of the runtime when a package has several entries.
     splitting,
     treeshake: true,
-    noExternal: ['@rollcall/internal'],
+    noExternal: bundle,
     removeNodeProtocol: false,
   };
   return defineConfig([
@@ -22,7 +22,7 @@ export function packageBuild({ entry = ['src/index.ts'], splitting = false } = {
       outDir: 'dist',
       platform: 'neutral',
       clean: false,
-      dts: { resolve: ['@rollcall/internal'] },
+      dts: { resolve: bundle },
     },
   ]);
 }

@@ -1,0 +1,123 @@
+// Signature checks as the vendors make them, built on the same signers the clients use (which
+// reproduce the vendors' own SDK vectors). Each returns null when the request is authentic, or the
+// vendor's error code for why not.
+import { crypto } from '@rollcall/internal/crypto/node';
+import { signAliyunV1, signAliyunV3 } from '@rollcall/aliyun-live';
+import { verifyUserSig } from '@rollcall/tencent-live';
+import { signVolcengineRequest } from '@rollcall/volcengine-rtc';
+import type { EmulatorCredentials } from './world.js';
+
+export interface ReceivedRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Vendors refuse requests dated more than 15 minutes from their clock. */
+export const MAX_SKEW_MS = 15 * 60 * 1000;
+
+export type VerifyResult = { ok: true; account: string } | { ok: false; code: string };
+
+const fail = (code: string): VerifyResult => ({ ok: false, code });
+
+function parseCompactDate(value: string | undefined): number | null {
+  const m = value?.match(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/);
+  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : null;
+}
+
+export async function verifyVolcengine(req: ReceivedRequest, creds: EmulatorCredentials['volcengine'], now: number): Promise<VerifyResult> {
+  const auth = req.headers.authorization;
+  if (!auth) return fail('MissingRequestInfo');
+  const m = auth.match(/^HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/);
+  if (!m) return fail('SignatureDoesNotMatch');
+  const [, accessKeyId, , region, service, signedHeaders, signature] = m;
+  if (accessKeyId !== creds.accessKeyId) return fail('InvalidAccessKey');
+  const date = parseCompactDate(req.headers['x-date']);
+  if (date === null || Math.abs(now - date) > MAX_SKEW_MS) return fail('InvalidTimestamp');
+  const hasBody = 'x-content-sha256' in req.headers;
+  if (hasBody && req.headers['x-content-sha256'] !== (await crypto.sha256Hex(req.body))) return fail('SignatureDoesNotMatch');
+  // The signer adds X-Date, X-Content-Sha256 and X-Security-Token itself; pass the other signed ones.
+  const automatic = new Set(['x-date', 'x-content-sha256', 'x-security-token']);
+  const headers = Object.fromEntries(
+    signedHeaders!.split(';').filter((h) => !automatic.has(h)).map((h) => [h, req.headers[h] ?? '']),
+  );
+  const expected = await signVolcengineRequest(crypto, {
+    method: req.method,
+    pathname: req.url.pathname,
+    query: [...req.url.searchParams],
+    headers,
+    body: hasBody ? req.body : undefined,
+    region: region!,
+    service: service!,
+    credentials: { ...creds, sessionToken: req.headers['x-security-token'] },
+    date: new Date(date),
+  });
+  return expected.signature === signature && expected.signedHeaders === signedHeaders ? { ok: true, account: accessKeyId! } : fail('SignatureDoesNotMatch');
+}
+
+export class NonceLog {
+  readonly #seen = new Map<string, number>();
+  /** False when `nonce` was used within the skew window. */
+  claim(nonce: string, now: number): boolean {
+    for (const [n, at] of this.#seen) {
+      if (now - at <= MAX_SKEW_MS) break;
+      this.#seen.delete(n);
+    }
+    if (this.#seen.has(nonce)) return false;
+    this.#seen.set(nonce, now);
+    return true;
+  }
+}
+
+export async function verifyAliyun(req: ReceivedRequest, creds: EmulatorCredentials['aliyun'], now: number, nonces: NonceLog): Promise<VerifyResult> {
+  const auth = req.headers.authorization;
+  if (auth) {
+    const m = auth.match(/^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([a-z0-9;-]+),Signature=([0-9a-f]{64})$/);
+    if (!m) return fail('IncompleteSignature');
+    const [, accessKeyId, signedHeaders, signature] = m;
+    if (accessKeyId !== creds.accessKeyId) return fail('InvalidAccessKeyId.NotFound');
+    const date = Date.parse(req.headers['x-acs-date'] ?? '');
+    if (Number.isNaN(date) || Math.abs(now - date) > MAX_SKEW_MS) return fail('InvalidTimeStamp.Expired');
+    if (req.headers['x-acs-content-sha256'] !== (await crypto.sha256Hex(req.body))) return fail('SignatureDoesNotMatch');
+    const headers = Object.fromEntries(signedHeaders!.split(';').map((h) => [h, req.headers[h] ?? '']));
+    const expected = await signAliyunV3(crypto, {
+      method: req.method,
+      pathname: req.url.pathname,
+      query: [...req.url.searchParams],
+      headers,
+      body: req.body,
+      credentials: { accessKeyId: accessKeyId!, accessKeySecret: creds.accessKeySecret },
+    });
+    if (expected.signature !== signature || expected.signedHeaders !== signedHeaders) return fail('SignatureDoesNotMatch');
+    if (!nonces.claim(req.headers['x-acs-signature-nonce'] ?? '', now)) return fail('SignatureNonceUsed');
+    return { ok: true, account: accessKeyId! };
+  }
+  const query = Object.fromEntries(req.url.searchParams);
+  if (!query.Signature) return fail('IncompleteSignature');
+  if (query.AccessKeyId !== creds.accessKeyId) return fail('InvalidAccessKeyId.NotFound');
+  const timestamp = Date.parse(query.Timestamp ?? '');
+  if (Number.isNaN(timestamp) || Math.abs(now - timestamp) > MAX_SKEW_MS) return fail('InvalidTimeStamp.Expired');
+  const { Signature, ...params } = { ...Object.fromEntries(new URLSearchParams(req.body)), ...query };
+  const expected = await signAliyunV1(crypto, { method: req.method, params, accessKeySecret: creds.accessKeySecret });
+  if (expected.signature !== Signature) return fail('SignatureDoesNotMatch');
+  if (!nonces.claim(query.SignatureNonce ?? '', now)) return fail('SignatureNonceUsed');
+  return { ok: true, account: creds.accessKeyId };
+}
+
+export async function verifyTencent(req: ReceivedRequest, creds: EmulatorCredentials['tencent'], now: number): Promise<VerifyResult> {
+  const q = Object.fromEntries(req.url.searchParams);
+  if (!q.sdkappid || !q.identifier || !q.usersig || !q.random) return fail('60002');
+  if (q.sdkappid !== String(creds.sdkAppId)) return fail('60006');
+  let result;
+  try {
+    result = await verifyUserSig(crypto, q.usersig, creds.secretKey, Math.floor(now / 1000));
+  } catch {
+    return fail('70003');
+  }
+  if (!result.valid) return fail(result.doc['TLS.sdkappid'] === creds.sdkAppId ? '70009' : '70020');
+  if (result.doc['TLS.identifier'] !== q.identifier || String(result.doc['TLS.sdkappid']) !== q.sdkappid) return fail('70013');
+  if (result.expired) return fail('70001');
+  if (q.identifier !== creds.identifier) return fail('60010');
+  return { ok: true, account: q.sdkappid };
+}

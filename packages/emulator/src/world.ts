@@ -1,0 +1,104 @@
+// The emulator's state: who is in which room, per vendor, and the credentials it accepts.
+
+export interface EmulatorCredentials {
+  volcengine: { accessKeyId: string; secretAccessKey: string };
+  aliyun: { accessKeyId: string; accessKeySecret: string };
+  tencent: { sdkAppId: number; identifier: string; secretKey: string };
+}
+
+/** Test credentials the emulator accepts unless told otherwise. Not secrets: they open nothing else. */
+export const DEMO_CREDENTIALS: EmulatorCredentials = {
+  volcengine: { accessKeyId: 'AKLTemulator', secretAccessKey: 'emulator-volcengine-secret' },
+  aliyun: { accessKeyId: 'LTAIemulator', accessKeySecret: 'emulator-aliyun-secret' },
+  tencent: { sdkAppId: 1400000000, identifier: 'administrator', secretKey: 'emulator-tencent-secret-key' },
+};
+
+export interface Member {
+  userId: string;
+  /** Unix milliseconds. */
+  joinedAt: number;
+  nickname?: string;
+  role?: 0 | 1 | 2;
+  /** Volcengine RTC rooms only. */
+  invisible?: boolean;
+}
+
+/** Seed data: rooms and their members, per vendor (a JSON file has this shape). */
+export interface Seed {
+  volcengine?: {
+    /** IM app: live groups and conversations by ConversationShortId. */
+    imAppId?: number;
+    conversations?: Record<string, Member[]>;
+    /** RTC app: rooms by RoomId. */
+    rtcAppId?: string;
+    rooms?: Record<string, Member[]>;
+  };
+  aliyun?: { appId?: string; groups?: Record<string, Member[]> };
+  tencent?: { rooms?: Record<string, Member[]> };
+}
+
+export const DEFAULT_APPS = { volcengineImAppId: 10001, volcengineRtcAppId: 'emulator-rtc-app', aliyunAppId: 'emulator-app' };
+
+/** `--rooms N --members M`: N rooms per vendor of M members each (user ids 1…M). */
+export function generateSeed(rooms: number, members: number, joinedAt = Date.UTC(2025, 0, 15, 8, 0, 0)): Seed {
+  const roomMembers = (r: number) =>
+    Array.from({ length: members }, (_, i) => ({
+      userId: String(i + 1),
+      joinedAt: joinedAt + i * 1000,
+      nickname: `user${i + 1}`,
+      role: (i === 0 ? 1 : 0) as 0 | 1,
+      invisible: i % 10 === 9,
+    })).map((m) => ({ ...m, userId: m.userId, joinedAt: m.joinedAt + r }));
+  const range = Array.from({ length: rooms }, (_, r) => r + 1);
+  return {
+    volcengine: {
+      conversations: Object.fromEntries(range.map((r) => [String(r), roomMembers(r)])),
+      rooms: Object.fromEntries(range.map((r) => [`room-${r}`, roomMembers(r)])),
+    },
+    aliyun: { groups: Object.fromEntries(range.map((r) => [`group-${r}`, roomMembers(r)])) },
+    tencent: { rooms: Object.fromEntries(range.map((r) => [`room-${r}`, roomMembers(r)])) },
+  };
+}
+
+type Rooms = Map<string, Map<string, Member>>;
+
+function toRooms(record: Record<string, Member[]> | undefined): Rooms {
+  return new Map(Object.entries(record ?? {}).map(([room, members]) => [room, new Map(members.map((m) => [String(m.userId), { ...m, userId: String(m.userId) }]))]));
+}
+
+export type VendorName = 'volcengine' | 'aliyun' | 'tencent';
+
+export class World {
+  readonly volcengineImAppId: number;
+  readonly volcengineRtcAppId: string;
+  readonly aliyunAppId: string;
+  readonly rooms: Record<'volcengine-im' | 'volcengine-rtc' | 'aliyun' | 'tencent', Rooms>;
+
+  constructor(seed: Seed = {}) {
+    this.volcengineImAppId = seed.volcengine?.imAppId ?? DEFAULT_APPS.volcengineImAppId;
+    this.volcengineRtcAppId = seed.volcengine?.rtcAppId ?? DEFAULT_APPS.volcengineRtcAppId;
+    this.aliyunAppId = seed.aliyun?.appId ?? DEFAULT_APPS.aliyunAppId;
+    this.rooms = {
+      'volcengine-im': toRooms(seed.volcengine?.conversations),
+      'volcengine-rtc': toRooms(seed.volcengine?.rooms),
+      aliyun: toRooms(seed.aliyun?.groups),
+      tencent: toRooms(seed.tencent?.rooms),
+    };
+  }
+
+  join(space: keyof World['rooms'], room: string, member: Member): void {
+    let members = this.rooms[space].get(room);
+    if (!members) this.rooms[space].set(room, (members = new Map()));
+    members.set(String(member.userId), { ...member, userId: String(member.userId) });
+  }
+
+  leave(space: keyof World['rooms'], room: string, userId: string): boolean {
+    return this.rooms[space].get(room)?.delete(userId) ?? false;
+  }
+
+  summary() {
+    return Object.fromEntries(
+      Object.entries(this.rooms).map(([space, rooms]) => [space, Object.fromEntries([...rooms].map(([room, m]) => [room, m.size]))]),
+    );
+  }
+}
