@@ -4,4 +4,5 @@ import { packageBuild } from '../../tools/build/tsup-package.mjs';
 // package installs on its own.
 export default packageBuild({
   bundle: ['@rollcall/internal', '@rollcall/volcengine-rtc', '@rollcall/aliyun-live', '@rollcall/tencent-live'],
+  nodeOnly: true,
 });

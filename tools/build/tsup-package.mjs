@@ -3,7 +3,7 @@
 // `node` / `default` export conditions: node:crypto on Node, WebCrypto everywhere else.
 import { defineConfig } from 'tsup';
 
-export function packageBuild({ entry = ['src/index.ts'], splitting = false, bundle = ['@rollcall/internal'] } = {}) {
+export function packageBuild({ entry = ['src/index.ts'], splitting = false, bundle = ['@rollcall/internal'], nodeOnly = false } = {}) {
   const shared = {
     entry,
     format: ['esm'],
@@ -15,6 +15,9 @@ export function packageBuild({ entry = ['src/index.ts'], splitting = false, bund
     noExternal: bundle,
     removeNodeProtocol: false,
   };
+  if (nodeOnly) {
+    return defineConfig({ ...shared, outDir: 'dist/node', platform: 'node', clean: true, dts: { resolve: bundle } });
+  }
   return defineConfig([
     { ...shared, outDir: 'dist/node', platform: 'node', clean: true, dts: false },
     {

@@ -1,0 +1,137 @@
+// Flags and environment variables → presence providers.
+import { createPresence, type PresenceHooks, type StatusMethods, type RosterMethods, type DetailsMethods } from '@rollcall/presence-core';
+import { aliyun } from '@rollcall/presence-core/aliyun';
+import { tencent } from '@rollcall/presence-core/tencent';
+import { volcengine } from '@rollcall/presence-core/volcengine';
+import { UsageError } from './errors.js';
+
+export type Vendor = 'volcengine' | 'aliyun' | 'tencent';
+export const VENDORS: readonly Vendor[] = ['volcengine', 'aliyun', 'tencent'];
+
+/** Flags every vendor command takes. */
+export interface ConnectionFlags {
+  vendor: string;
+  endpoint?: string;
+  region?: string;
+  /** Alibaba: the interactive messaging app. */
+  appId?: string;
+  /** Volcengine: the IM app (live groups, conversations) and the RTC app (rooms). */
+  imAppId?: string;
+  rtcAppId?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  securityToken?: string;
+  sdkAppId?: string;
+  identifier?: string;
+  secretKey?: string;
+}
+
+/**
+ * The environment variables read when a flag is absent. Volcengine and Alibaba Cloud use the names
+ * their own SDKs and CLIs read; Tencent IM has no standard, so these are rollcall's.
+ */
+export const ENVIRONMENT = {
+  volcengine: {
+    accessKeyId: 'VOLC_ACCESSKEY',
+    secretAccessKey: 'VOLC_SECRETKEY',
+    securityToken: 'VOLC_SESSION_TOKEN',
+    region: 'VOLC_REGION',
+    imAppId: 'VOLC_IM_APP_ID',
+    rtcAppId: 'VOLC_RTC_APP_ID',
+  },
+  aliyun: {
+    accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+    secretAccessKey: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+    securityToken: 'ALIBABA_CLOUD_SECURITY_TOKEN',
+    region: 'ALIBABA_CLOUD_REGION_ID',
+    appId: 'ALIBABA_CLOUD_LIVE_APP_ID',
+  },
+  tencent: {
+    sdkAppId: 'TENCENT_IM_SDKAPPID',
+    identifier: 'TENCENT_IM_IDENTIFIER',
+    secretKey: 'TENCENT_IM_SECRET_KEY',
+    region: 'TENCENT_IM_REGION',
+  },
+} as const;
+
+export function parseVendor(value: string): Vendor {
+  if (!(VENDORS as readonly string[]).includes(value)) throw new UsageError(`--vendor must be one of ${VENDORS.join(', ')}`);
+  return value as Vendor;
+}
+
+function required(flag: string, env: string, value: string | undefined, envValue: string | undefined): string {
+  const v = value ?? envValue;
+  if (!v) throw new UsageError(`missing ${flag} (or the ${env} environment variable)`);
+  return v;
+}
+
+export interface Presences {
+  status?: StatusMethods;
+  roster?: RosterMethods;
+  details?: DetailsMethods;
+}
+
+/** The presence API for the chosen vendor, with what it can answer. */
+export function presenceFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, hooks: PresenceHooks): Presences {
+  const vendor = parseVendor(flags.vendor);
+  const common = { endpoint: flags.endpoint };
+  if (vendor === 'volcengine') {
+    const e = ENVIRONMENT.volcengine;
+    const credentials = {
+      accessKeyId: required('--access-key-id', e.accessKeyId, flags.accessKeyId, env[e.accessKeyId]),
+      secretAccessKey: required('--secret-access-key', e.secretAccessKey, flags.secretAccessKey, env[e.secretAccessKey]),
+      sessionToken: flags.securityToken ?? env[e.securityToken],
+    };
+    const imAppId = flags.imAppId ?? env[e.imAppId];
+    const rtcAppId = flags.rtcAppId ?? env[e.rtcAppId];
+    if (imAppId !== undefined && !/^\d+$/.test(imAppId)) throw new UsageError('--im-app-id must be a number');
+    const p = createPresence(
+      volcengine({
+        ...common,
+        credentials,
+        region: flags.region ?? env[e.region],
+        imAppId: imAppId === undefined ? undefined : Number(imAppId),
+        rtcAppId,
+      }),
+      { hooks },
+    ) as unknown as StatusMethods & RosterMethods & DetailsMethods;
+    return {
+      status: imAppId === undefined ? undefined : p,
+      details: imAppId === undefined ? undefined : p,
+      roster: rtcAppId === undefined ? undefined : p,
+    };
+  }
+  if (vendor === 'aliyun') {
+    const e = ENVIRONMENT.aliyun;
+    const p = createPresence(
+      aliyun({
+        ...common,
+        region: flags.region ?? env[e.region],
+        credentials: {
+          accessKeyId: required('--access-key-id', e.accessKeyId, flags.accessKeyId, env[e.accessKeyId]),
+          accessKeySecret: required('--secret-access-key', e.secretAccessKey, flags.secretAccessKey, env[e.secretAccessKey]),
+          securityToken: flags.securityToken ?? env[e.securityToken],
+        },
+        appId: required('--app-id', e.appId, flags.appId, env[e.appId]),
+      }),
+      { hooks },
+    );
+    return { status: p };
+  }
+  const e = ENVIRONMENT.tencent;
+  const sdkAppId = Number(required('--sdk-app-id', e.sdkAppId, flags.sdkAppId, env[e.sdkAppId]));
+  if (!Number.isSafeInteger(sdkAppId) || sdkAppId <= 0) throw new UsageError('--sdk-app-id must be a positive integer');
+  const p = createPresence(
+    tencent({
+      ...common,
+      region: flags.region ?? env[e.region],
+      credentials: {
+        sdkAppId,
+        identifier: required('--identifier', e.identifier, flags.identifier, env[e.identifier]),
+        secretKey: required('--secret-key', e.secretKey, flags.secretKey, env[e.secretKey]),
+      },
+    }),
+    { hooks },
+  );
+  return { roster: p };
+}
