@@ -26,7 +26,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'contract',
-          include: ['packages/*/test/contract/**/*.test.ts', 'packages/emulator/test/**/*.test.ts', 'tests/pack/**/*.test.ts', 'tests/qps/**/*.test.ts'],
+          include: ['packages/*/test/contract/**/*.test.ts', 'packages/emulator/test/**/*.test.ts', 'packages/cli/test/**/*.test.ts', 'tests/pack/**/*.test.ts', 'tests/qps/**/*.test.ts'],
           globalSetup: ['packages/internal/test-support/prism-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

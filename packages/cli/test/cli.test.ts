@@ -1,0 +1,161 @@
+// The rollcall CLI end to end, from source, against an emulator it started itself.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_APPS, DEMO_CREDENTIALS } from '@rollcall/emulator';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.join(here, '../src/cli.ts');
+// Run the sources (not a possibly stale dist) of the CLI and the packages it uses.
+const baseEnv = { ...process.env, TSX_TSCONFIG_PATH: path.join(here, '../tsconfig.json'), FORCE_COLOR: '0' };
+
+function rollcall(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+let emulator: ChildProcess;
+let url: string;
+let workDir: string;
+
+const volcEnv = () => ({
+  VOLC_ACCESSKEY: DEMO_CREDENTIALS.volcengine.accessKeyId,
+  VOLC_SECRETKEY: DEMO_CREDENTIALS.volcengine.secretAccessKey,
+  VOLC_IM_APP_ID: String(DEFAULT_APPS.volcengineImAppId),
+  VOLC_RTC_APP_ID: DEFAULT_APPS.volcengineRtcAppId,
+});
+const aliyunEnv = () => ({
+  ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_CREDENTIALS.aliyun.accessKeyId,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_CREDENTIALS.aliyun.accessKeySecret,
+  ALIBABA_CLOUD_LIVE_APP_ID: DEFAULT_APPS.aliyunAppId,
+});
+const tencentEnv = () => ({
+  TENCENT_IM_SDKAPPID: String(DEMO_CREDENTIALS.tencent.sdkAppId),
+  TENCENT_IM_IDENTIFIER: DEMO_CREDENTIALS.tencent.identifier,
+  TENCENT_IM_SECRET_KEY: DEMO_CREDENTIALS.tencent.secretKey,
+});
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(tmpdir(), 'rollcall-cli-'));
+  emulator = spawn(process.execPath, ['--import', 'tsx', cli, 'emulator', '--port', '0', '--rooms', '2', '--members', '1500'], {
+    env: baseEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const [line] = (await once(emulator.stdout!, 'data')) as [Buffer];
+  url = line.toString().trim();
+}, 60_000);
+
+afterAll(async () => {
+  if (emulator?.exitCode === null) {
+    emulator.kill('SIGTERM');
+    await once(emulator, 'exit');
+  }
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('rollcall status', () => {
+  it('Volcengine, credentials from the environment, --json', async () => {
+    const r = await rollcall(['status', '--vendor', 'volcengine', '--room', '1', '--users', '1,2,9999', '--endpoint', url, '--json'], volcEnv());
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const rows = JSON.parse(r.stdout);
+    expect(rows.map((x: { user: string; online: boolean }) => [x.user, x.online])).toEqual([
+      ['1', true],
+      ['2', true],
+      ['9999', false],
+    ]);
+  });
+
+  it('Alibaba, ids from a file, --ndjson', async () => {
+    const file = path.join(workDir, 'users.txt');
+    await writeFile(file, Array.from({ length: 45 }, (_, i) => String(i + 1490)).join('\n'));
+    const r = await rollcall(['status', '--vendor', 'aliyun', '--room', 'group-1', '--users-file', file, '--endpoint', url, '--ndjson'], aliyunEnv());
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(45);
+    expect(lines.filter((l) => l.online)).toHaveLength(11); // 1490…1500 are members
+  });
+
+  it('a table for people, with a summary', async () => {
+    const r = await rollcall(['status', '--vendor', 'volcengine', '--room', '2', '--users', '1,2,3', '--endpoint', url], volcEnv());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/user\s*│\s*online\s*│\s*joinedAt/);
+    expect(r.stdout).toContain('3 users in 2: 3 online, 0 not');
+  });
+
+  it('flags win over the environment; a refused signature exits 3 without printing the secret', async () => {
+    const r = await rollcall(['status', '--vendor', 'volcengine', '--room', '1', '--users', '1', '--endpoint', url, '--secret-access-key', 'wrong-secret-value'], volcEnv());
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('SignatureDoesNotMatch');
+    expect(r.stderr + r.stdout).not.toContain('wrong-secret-value');
+  });
+});
+
+describe('rollcall roster and details', () => {
+  it('Tencent: every listed member and the truncation notice of a 1500-member room', async () => {
+    const r = await rollcall(['roster', '--vendor', 'tencent', '--room', 'room-1', '--endpoint', url], tencentEnv());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Showing 1000 of 1500 members: the list is truncated');
+    const json = await rollcall(['roster', '--vendor', 'tencent', '--room', 'room-1', '--endpoint', url, '--json'], tencentEnv());
+    expect(JSON.parse(json.stdout)).toHaveLength(1000);
+    expect(json.stderr).toContain('truncated');
+  });
+
+  it('Volcengine RTC room: visible and invisible users', async () => {
+    const r = await rollcall(['roster', '--vendor', 'volcengine', '--room', 'room-2', '--endpoint', url, '--json'], volcEnv());
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout);
+    expect(rows).toHaveLength(1500);
+    expect(rows.filter((x: { visibility: string }) => x.visibility === 'invisible')).toHaveLength(150);
+  });
+
+  it('Volcengine conversation details', async () => {
+    const r = await rollcall(['details', '--vendor', 'volcengine', '--room', '1', '--users', '1,5000', '--endpoint', url, '--json'], volcEnv());
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject([
+      { user: '1', member: true, role: 'owner', nickname: 'user1' },
+      { user: '5000', member: false },
+    ]);
+  });
+
+  it('a missing room exits 4', async () => {
+    const r = await rollcall(['roster', '--vendor', 'tencent', '--room', 'nowhere', '--endpoint', url], tencentEnv());
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/100004/);
+  });
+});
+
+describe('usage', () => {
+  it('--help on every command', async () => {
+    for (const command of [[], ['status'], ['roster'], ['details'], ['emulator'], ['demo']]) {
+      const r = await rollcall([...command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Usage: rollcall/);
+    }
+  });
+
+  it('bad flags exit 2 with the reason, before any call', async () => {
+    const missingRoom = await rollcall(['status', '--vendor', 'volcengine', '--users', '1']);
+    expect(missingRoom.code).toBe(2);
+    expect(missingRoom.stderr).toContain('--room');
+    const badVendor = await rollcall(['roster', '--vendor', 'aliyun', '--room', 'r']);
+    expect(badVendor.code).toBe(2);
+    const noCredentials = await rollcall(['status', '--vendor', 'aliyun', '--room', 'g', '--users', '1', '--endpoint', url], { ALIBABA_CLOUD_LIVE_APP_ID: 'x' });
+    expect(noCredentials.code).toBe(2);
+    expect(noCredentials.stderr).toContain('ALIBABA_CLOUD_ACCESS_KEY_ID');
+    const badId = await rollcall(['status', '--vendor', 'volcengine', '--room', '1', '--users', '1,abc', '--endpoint', url], volcEnv());
+    expect(badId.code).toBe(2);
+    expect(badId.stderr).toContain('userIds.1');
+  });
+});
