@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, createVolcengineRtcClient, NotFoundError, ThrottledError } from '@rollcall/volcengine-rtc';
 import { createAliyunLiveClient } from '@rollcall/aliyun-live';
 import { createTencentLiveClient } from '@rollcall/tencent-live';
+import { signVolcengineRequest } from '@rollcall/volcengine-rtc';
+import { crypto as nodeCrypto } from '@rollcall/internal/crypto/node';
 import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, type RunningEmulator } from '../src/index.js';
 
 let emulator: RunningEmulator;
@@ -24,8 +26,61 @@ describe('emulator: the five operations with state', () => {
   });
 
   it('Volcengine answers only the first 200 ids, silently (the documented quirk)', async () => {
-    const res = await fetchSigned();
-    expect(res).toBe(200);
+    // Sent past the client, which refuses more than 200 ids: signed by hand.
+    const body = JSON.stringify({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: Array.from({ length: 250 }, (_, i) => i + 1) });
+    const query: Array<[string, string]> = [['Action', 'QueryLiveParticipantStatus'], ['Version', '2020-12-01']];
+    const signed = await signVolcengineRequest(nodeCrypto, {
+      method: 'POST',
+      pathname: '/',
+      query,
+      headers: { 'content-type': 'application/json' },
+      body,
+      region: 'cn-north-1',
+      service: 'rtc',
+      credentials: DEMO_CREDENTIALS.volcengine,
+      date: new Date(),
+    });
+    const response = await fetch(`${emulator.url}/?${signed.canonicalQuery}`, { method: 'POST', headers: signed.headers, body });
+    const answer = await response.json();
+    expect(response.status).toBe(200);
+    expect(answer.Result.Status).toHaveLength(200);
+  });
+
+  it('injects faults from start options and the admin API', async () => {
+    const faulty = await startEmulator({ seed: generateSeed(1, 10), faults: [{ operation: 'GetMemberList', kind: 'error', times: 1 }], qps: 'off' });
+    try {
+      const client = createTencentLiveClient({ credentials: DEMO_CREDENTIALS.tencent, endpoint: faulty.url });
+      await expect(client.getMemberList({ RoomId: 'room-1', Next: '' })).rejects.toMatchObject({ httpStatus: 502, retryable: true });
+      expect((await client.getMemberList({ RoomId: 'room-1', Next: '' })).MemberCount).toBe(10);
+      const cases: Array<[string, (e: unknown) => void]> = [
+        ['throttle', (e) => expect(e).toBeInstanceOf(ThrottledError)],
+        ['malformed', (e) => expect(e).toMatchObject({ name: 'ResponseValidationError' })],
+        ['truncated', (e) => expect(e).toMatchObject({ name: 'ResponseValidationError' })],
+        ['reset', (e) => expect(e).toMatchObject({ name: 'ConnectionError' })],
+      ];
+      const rtc = createVolcengineRtcClient({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: faulty.url });
+      for (const [kind, check] of cases) {
+        const set = await fetch(`${faulty.url}/__admin/faults`, { method: 'POST', body: JSON.stringify({ rules: [{ operation: 'GetRoomOnlineUsers', kind, times: 1 }] }) });
+        expect(set.status).toBe(200);
+        check(await rtc.getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'room-1' }).catch((e: unknown) => e));
+      }
+      await fetch(`${faulty.url}/__admin/faults`, { method: 'POST', body: JSON.stringify({ rules: [{ operation: '*', kind: 'latency', latencyMs: 300, times: 1 }] }) });
+      const started = Date.now();
+      await rtc.getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'room-1' }, { timeoutMs: 100 }).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(300);
+    } finally {
+      await faulty.close();
+    }
+  });
+
+  it('members join and leave through the admin API', async () => {
+    const ali = createAliyunLiveClient({ credentials: DEMO_CREDENTIALS.aliyun, endpoint: emulator.url });
+    const ask = async () => (await ali.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'new-group', UserIds: ['u-1'] })).OnlineUsers[0]!.Online;
+    expect(await ask()).toBe(false);
+    await fetch(`${emulator.url}/__admin/join`, { method: 'POST', body: JSON.stringify({ space: 'aliyun', room: 'new-group', userId: 'u-1' }) });
+    expect(await ask()).toBe(true);
+    await fetch(`${emulator.url}/__admin/leave`, { method: 'POST', body: JSON.stringify({ space: 'aliyun', room: 'new-group', userId: 'u-1' }) });
+    expect(await ask()).toBe(false);
   });
 
   it('Volcengine GetRoomOnlineUsers lists visible and invisible users, RoomExists false for a missing room', async () => {
@@ -80,16 +135,22 @@ describe('emulator: the five operations with state', () => {
     ).rejects.toMatchObject({ code: '70001' });
   });
 
-  it('enforces the QPS per account', async () => {
-    const client = volc();
-    const calls = Array.from({ length: 60 }, () => client.getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'room-2' }).then(() => 'ok', (e: unknown) => e));
-    const results = await Promise.all(calls);
-    const throttled = results.filter((r) => r instanceof ThrottledError);
-    expect(throttled.length).toBeGreaterThanOrEqual(60 - 40);
+  it('enforces each operation\'s QPS per account, with the vendor\'s throttling answer', async () => {
+    const limited = await startEmulator({ seed: generateSeed(1, 10) });
+    try {
+      const rtc = createVolcengineRtcClient({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: limited.url });
+      const qps = 40; // GetRoomOnlineUsers, from the operation table
+      const results = await Promise.all(
+        Array.from({ length: qps + 15 }, () => rtc.getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'room-1' }).then(() => 'ok', (e: unknown) => e)),
+      );
+      expect(results.filter((r) => r === 'ok')).toHaveLength(qps);
+      expect(results.filter((r) => r instanceof ThrottledError)).toHaveLength(15);
+      expect(limited.stats().GetRoomOnlineUsers).toMatchObject({ served: qps, throttled: 15 });
+      // Another operation has its own quota.
+      await expect(rtc.queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1] })).resolves.toBeDefined();
+    } finally {
+      await limited.close();
+    }
   });
 });
 
-async function fetchSigned(): Promise<number> {
-  const result = await volc().queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: Array.from({ length: 200 }, (_, i) => i + 1) });
-  return result.Status.length === 200 ? 200 : 0;
-}

@@ -66,7 +66,7 @@ function volcWire(c: (typeof volc.cases)[number]): Wire {
   }
   const request = (c.input as any).request;
   const query = new URLSearchParams(request.params).toString().replace(/\+/g, '%20');
-  return { method: request.method, path: `${request.pathname}?${query}`, headers: c.expected.headersAfterSigning as Record<string, string>, body: request.body ?? null };
+  return { method: request.method, path: `${request.pathname}?${query}`, headers: c.expected.headersAfterSigning as unknown as Record<string, string>, body: request.body ?? null };
 }
 
 describe('Volcengine vectors', () => {

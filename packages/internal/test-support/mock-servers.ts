@@ -68,21 +68,42 @@ function unknownActionBody(vendor: MockVendor['id'], action: string | null, vers
  * headers of Alibaba's V3 signature) to the spec's pseudo path and forwards it to Prism. An unknown
  * Action/Version gets the vendor's 404.
  */
-export async function startRpcProxy(vendor: MockVendor, upstream: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startRpcProxy(
+  vendor: MockVendor,
+  upstream: string,
+  /** `to-pseudo` in front of Prism; `to-real` behind `prism proxy`, in front of a real-shaped server. */
+  direction: 'to-pseudo' | 'to-real' = 'to-pseudo',
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
-    const action = url.searchParams.get('Action') ?? (req.headers['x-acs-action'] as string | undefined) ?? null;
-    const version = url.searchParams.get('Version') ?? (req.headers['x-acs-version'] as string | undefined) ?? null;
-    const operation = vendor.rpc.find(
-      (op) => op.method === req.method && op.path === url.pathname && op.action === action && op.version === version,
-    );
-    if (!operation) {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(unknownActionBody(vendor.id, action, version)));
-      return;
+    let targetPath: string;
+    if (direction === 'to-real') {
+      const operation = vendor.rpc.find((op) => op.method === req.method && op.schemaPath === url.pathname);
+      if (!operation) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(unknownActionBody(vendor.id, null, null)));
+        return;
+      }
+      if (!req.headers['x-acs-action']) {
+        url.searchParams.set('Action', operation.action ?? '');
+        url.searchParams.set('Version', operation.version ?? '');
+      }
+      targetPath = operation.path;
+    } else {
+      const action = url.searchParams.get('Action') ?? (req.headers['x-acs-action'] as string | undefined) ?? null;
+      const version = url.searchParams.get('Version') ?? (req.headers['x-acs-version'] as string | undefined) ?? null;
+      const operation = vendor.rpc.find(
+        (op) => op.method === req.method && op.path === url.pathname && op.action === action && op.version === version,
+      );
+      if (!operation) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(unknownActionBody(vendor.id, action, version)));
+        return;
+      }
+      url.searchParams.delete('Action');
+      url.searchParams.delete('Version');
+      targetPath = operation.schemaPath;
     }
-    url.searchParams.delete('Action');
-    url.searchParams.delete('Version');
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const headers = new Headers();
@@ -90,7 +111,7 @@ export async function startRpcProxy(vendor: MockVendor, upstream: string): Promi
       if (v !== undefined && k !== 'host' && k !== 'content-length' && k !== 'connection') headers.set(k, String(v));
     }
     try {
-      const answer = await fetch(`${upstream}${operation.schemaPath}${url.search}`, {
+      const answer = await fetch(`${upstream}${targetPath}${url.search}`, {
         method: req.method,
         headers,
         body: chunks.length ? Buffer.concat(chunks) : undefined,
@@ -133,9 +154,62 @@ function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
   });
 }
 
+const prismBin = path.join(root, 'node_modules/.bin/prism');
+
+/**
+ * Each vendor's spec held against a real-shaped server: `prism proxy <spec> <upstream> --errors`
+ * between RPC proxies, so that every request and every answer of `upstream` is validated.
+ */
+export async function startSpecProxies(upstream: string): Promise<MockServers> {
+  const children: ChildProcess[] = [];
+  const proxies: Array<{ close(): Promise<void> }> = [];
+  const stop = async () => {
+    await Promise.all(proxies.map((p) => p.close()));
+    await Promise.all(children.map((c) => stopChild(c)));
+  };
+  try {
+    const urls = {} as Record<MockVendor['id'], string>;
+    await Promise.all(
+      mockVendors.map(async (vendor) => {
+        let behind = upstream;
+        if (vendor.rpc.length) {
+          const toReal = await startRpcProxy(vendor, upstream, 'to-real');
+          proxies.push(toReal);
+          behind = toReal.url;
+        }
+        const port = await freePort();
+        const child = spawn(prismBin, ['proxy', path.join(root, vendor.spec), behind, '--errors', '-h', '127.0.0.1', '-p', String(port), '-v', 'warn'], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        children.push(child);
+        let stderr = '';
+        child.stderr?.on('data', (d) => {
+          stderr = (stderr + String(d)).slice(-4000);
+        });
+        const prismUrl = `http://127.0.0.1:${port}`;
+        try {
+          await waitUntilAnswering(prismUrl, child, 60_000);
+        } catch (error) {
+          throw new Error(`${(error as Error).message}\n${stderr}`);
+        }
+        if (vendor.rpc.length) {
+          const toPseudo = await startRpcProxy(vendor, prismUrl, 'to-pseudo');
+          proxies.push(toPseudo);
+          urls[vendor.id] = toPseudo.url;
+        } else {
+          urls[vendor.id] = prismUrl;
+        }
+      }),
+    );
+    return { urls, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 /** Starts one Prism per spec (and the RPC proxies) on free loopback ports. */
 export async function startMockServers(): Promise<MockServers> {
-  const prismBin = path.join(root, 'node_modules/.bin/prism');
   const children: ChildProcess[] = [];
   const proxies: Array<{ close(): Promise<void> }> = [];
   const stop = async () => {

@@ -1,0 +1,103 @@
+// The emulator held to the specs: every operation, its successes and its errors, through
+// `prism proxy <spec> <emulator> --errors`, which fails any request or answer that breaks the spec.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAliyunLiveClient } from '@rollcall/aliyun-live';
+import { createTencentLiveClient } from '@rollcall/tencent-live';
+import { createVolcengineRtcClient, InvalidParameterError, NotFoundError, ThrottledError } from '@rollcall/volcengine-rtc';
+import { prismFetch } from '@rollcall/internal/test-support/contract';
+import { startSpecProxies, type MockServers } from '@rollcall/internal/test-support/mock-servers';
+import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, type RunningEmulator } from '../src/index.js';
+
+let emulator: RunningEmulator;
+let proxies: MockServers;
+const prism = prismFetch();
+
+beforeAll(async () => {
+  // The proxies rewrite requests (pseudo paths), so signatures cannot be checked here; the
+  // signature tests do that directly.
+  emulator = await startEmulator({ seed: generateSeed(2, 1200), checkSignatures: false, tencentPageSize: 500 });
+  proxies = await startSpecProxies(emulator.url);
+}, 120_000);
+
+afterAll(async () => {
+  await proxies?.stop();
+  await emulator?.close();
+});
+
+function clean() {
+  const seen = prism.exchanges.splice(0);
+  expect(seen.length).toBeGreaterThan(0);
+  for (const exchange of seen) expect(exchange.violations).toBeNull();
+  return seen;
+}
+
+describe('Volcengine through the spec proxy', () => {
+  const rtc = () => createVolcengineRtcClient({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: proxies.urls.volcengine, fetch: prism.fetch });
+
+  it('QueryLiveParticipantStatus, BatchGetConversationParticipant, GetRoomOnlineUsers', async () => {
+    const status = await rtc().queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1, 2, 5000] });
+    expect(status.Status.map((s) => s.IsInConversation)).toEqual([true, true, false]);
+    const details = await rtc().batchGetConversationParticipant({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 2, ParticipantUserIds: [1, 2] });
+    expect(details.Participants).toHaveLength(2);
+    const room = await rtc().getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'room-1' });
+    expect(room.TotalUser).toBe(1200);
+    expect((await rtc().getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'missing' })).RoomExists).toBe(false);
+    clean();
+  });
+
+  it('its errors match the spec too', async () => {
+    await expect(rtc().queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 99, ParticipantUserIds: [1] })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(rtc().getRoomOnlineUsers({ AppId: 'other-app', RoomId: 'room-1' })).rejects.toBeInstanceOf(InvalidParameterError);
+    emulator.setFaults([{ operation: 'QueryLiveParticipantStatus', kind: 'throttle', times: 1 }]);
+    await expect(rtc().queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1] })).rejects.toBeInstanceOf(ThrottledError);
+    clean();
+  });
+});
+
+describe('Alibaba through the spec proxy', () => {
+  it.each(['v3', 'v1'] as const)('BatchGetOnlineUsers, %s signature, success and errors', async (signatureVersion) => {
+    const live = createAliyunLiveClient({ credentials: DEMO_CREDENTIALS.aliyun, endpoint: proxies.urls.aliyun, fetch: prism.fetch, signatureVersion });
+    const result = await live.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1', '9999'] });
+    expect(result.OnlineUsers.map((u) => u.Online)).toEqual([true, false]);
+    await expect(live.batchGetOnlineUsers({ AppId: 'someone-else', GroupId: 'group-1', UserIds: ['1'] })).rejects.toMatchObject({ code: 'Forbidden', httpStatus: 403 });
+    emulator.setFaults([{ operation: 'BatchGetOnlineUsers', kind: 'error', times: 1 }]);
+    await expect(live.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1'] })).rejects.toMatchObject({ code: 'ServiceUnavailable', httpStatus: 503 });
+    clean();
+  });
+});
+
+describe('Tencent through the spec proxy', () => {
+  it('get_member_list across pages, the cap, and a missing room', async () => {
+    const im = createTencentLiveClient({ credentials: DEMO_CREDENTIALS.tencent, endpoint: proxies.urls.tencent, fetch: prism.fetch });
+    let next = '';
+    let members = 0;
+    do {
+      const page = await im.getMemberList({ RoomId: 'room-1', Next: next });
+      members += page.MemberList.length;
+      next = page.Next;
+    } while (next);
+    expect(members).toBe(1000);
+    await expect(im.getMemberList({ RoomId: 'missing', Next: '' })).rejects.toBeInstanceOf(NotFoundError);
+    clean();
+  });
+});
+
+describe('the spec proxy itself', () => {
+  it('does catch what breaks the spec (so the clean runs above mean something)', async () => {
+    prism.tamper(async (request) => {
+      const body = JSON.parse(await request.text());
+      body.ParticipantUserIds = ['not-a-number'];
+      return new Request(request.url, { method: request.method, headers: request.headers, body: JSON.stringify(body) });
+    });
+    try {
+      const rtc = createVolcengineRtcClient({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: proxies.urls.volcengine, fetch: prism.fetch });
+      const error = await rtc.queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1] }).catch((e: unknown) => e);
+      const [exchange] = prism.exchanges.splice(0);
+      // prism proxy --errors answers a violation itself, with 422 problem+json naming it.
+      expect(exchange!.status).toBe(422);
+      expect(error).toMatchObject({ httpStatus: 422, vendorMessage: expect.stringMatching(/Invalid request|violation|ParticipantUserIds/i) });
+    } finally {
+      prism.tamper(null);
+    }
+  });
+});
