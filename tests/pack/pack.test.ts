@@ -61,10 +61,12 @@ beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'rollcall-pack-'));
   // Build from the current sources, so that a stale dist can never pass.
   await Promise.all(
-    [...packages.map((pkg) => pkg.dir), 'presence-core'].map((dir) =>
+    [...packages.map((pkg) => pkg.dir), 'presence-core', 'emulator'].map((dir) =>
       run(path.join(root, 'node_modules/.bin/tsup'), ['--silent'], { cwd: path.join(root, 'packages', dir) }),
     ),
   );
+  // The CLI bundles the other packages' builds, so it is built after them.
+  await run(path.join(root, 'node_modules/.bin/tsup'), ['--silent'], { cwd: path.join(root, 'packages', 'cli') });
 }, 300_000);
 
 afterAll(async () => {
@@ -121,5 +123,37 @@ describe('@rollcall/presence-core from its packed tarball', () => {
       ['10001', true],
       ['10002', false],
     ]);
+  });
+});
+
+describe('@rollcall/emulator and @rollcall/cli from their packed tarballs', () => {
+  it('the emulator installs on its own and serves', async () => {
+    const tarball = await packTo('emulator', path.join(workDir, 'emulator-pack'));
+    const appDir = path.join(workDir, 'emulator-app');
+    await mkdir(appDir, { recursive: true });
+    await writeFile(path.join(appDir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: appDir });
+    await writeFile(
+      path.join(appDir, 'check.mjs'),
+      `
+      import { generateSeed, startEmulator } from '@rollcall/emulator';
+      const emulator = await startEmulator({ seed: generateSeed(2, 7) });
+      const state = await (await fetch(emulator.url + '/__admin/state')).json();
+      await emulator.close();
+      console.log(JSON.stringify(state.rooms.tencent));`,
+    );
+    const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: appDir });
+    expect(JSON.parse(stdout)).toEqual({ 'room-1': 7, 'room-2': 7 });
+  });
+
+  it('the CLI installs on its own and its demo runs', async () => {
+    const tarball = await packTo('cli', path.join(workDir, 'cli-pack'));
+    const appDir = path.join(workDir, 'cli-app');
+    await mkdir(appDir, { recursive: true });
+    await writeFile(path.join(appDir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: appDir });
+    const { stdout } = await run(path.join(appDir, 'node_modules/.bin/rollcall'), ['demo'], { cwd: appDir });
+    expect(stdout).toContain('5000 users in 1: 3000 online, 2000 not');
+    expect(stdout).toContain('Showing 1000 of 1500 members: the list is truncated');
   });
 });
