@@ -157,10 +157,13 @@ function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
 const prismBin = path.join(root, 'node_modules/.bin/prism');
 
 /**
- * Each vendor's spec held against a real-shaped server: `prism proxy <spec> <upstream> --errors`
- * between RPC proxies, so that every request and every answer of `upstream` is validated.
+ * One Prism per vendor spec, each behind the RPC proxy its routing needs, on free loopback ports.
+ * `prismArgs` gives Prism's command for a spec file and the URL of whatever sits behind it.
  */
-export async function startSpecProxies(upstream: string): Promise<MockServers> {
+async function startPrisms(
+  prismArgs: (spec: string, behind: string | null) => string[],
+  behindFor: (vendor: MockVendor, proxies: Array<{ close(): Promise<void> }>) => Promise<string | null>,
+): Promise<MockServers> {
   const children: ChildProcess[] = [];
   const proxies: Array<{ close(): Promise<void> }> = [];
   const stop = async () => {
@@ -171,16 +174,10 @@ export async function startSpecProxies(upstream: string): Promise<MockServers> {
     const urls = {} as Record<MockVendor['id'], string>;
     await Promise.all(
       mockVendors.map(async (vendor) => {
-        let behind = upstream;
-        if (vendor.rpc.length) {
-          const toReal = await startRpcProxy(vendor, upstream, 'to-real');
-          proxies.push(toReal);
-          behind = toReal.url;
-        }
+        const behind = await behindFor(vendor, proxies);
         const port = await freePort();
-        const child = spawn(prismBin, ['proxy', path.join(root, vendor.spec), behind, '--errors', '-h', '127.0.0.1', '-p', String(port), '-v', 'warn'], {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
+        const args = [...prismArgs(path.join(root, vendor.spec), behind), '-h', '127.0.0.1', '-p', String(port), '-v', 'warn'];
+        const child = spawn(prismBin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
         children.push(child);
         let stderr = '';
         child.stderr?.on('data', (d) => {
@@ -208,45 +205,26 @@ export async function startSpecProxies(upstream: string): Promise<MockServers> {
   }
 }
 
-/** Starts one Prism per spec (and the RPC proxies) on free loopback ports. */
-export async function startMockServers(): Promise<MockServers> {
-  const children: ChildProcess[] = [];
-  const proxies: Array<{ close(): Promise<void> }> = [];
-  const stop = async () => {
-    await Promise.all(proxies.map((p) => p.close()));
-    await Promise.all(children.map((c) => stopChild(c)));
-  };
-  try {
-    const urls = {} as Record<MockVendor['id'], string>;
-    await Promise.all(
-      mockVendors.map(async (vendor) => {
-        const port = await freePort();
-        const child = spawn(prismBin, ['mock', path.join(root, vendor.spec), '-h', '127.0.0.1', '-p', String(port), '-v', 'warn'], {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
-        children.push(child);
-        let stderr = '';
-        child.stderr?.on('data', (d) => {
-          stderr = (stderr + String(d)).slice(-4000);
-        });
-        const prismUrl = `http://127.0.0.1:${port}`;
-        try {
-          await waitUntilAnswering(prismUrl, child, 60_000);
-        } catch (error) {
-          throw new Error(`${(error as Error).message}\n${stderr}`);
-        }
-        if (vendor.rpc.length) {
-          const proxy = await startRpcProxy(vendor, prismUrl);
-          proxies.push(proxy);
-          urls[vendor.id] = proxy.url;
-        } else {
-          urls[vendor.id] = prismUrl;
-        }
-      }),
-    );
-    return { urls, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+/**
+ * Each vendor's spec held against a real-shaped server: `prism proxy <spec> <upstream> --errors`
+ * between RPC proxies, so that every request and every answer of `upstream` is validated.
+ */
+export function startSpecProxies(upstream: string): Promise<MockServers> {
+  return startPrisms(
+    (spec, behind) => ['proxy', spec, behind!, '--errors'],
+    async (vendor, proxies) => {
+      if (!vendor.rpc.length) return upstream;
+      const toReal = await startRpcProxy(vendor, upstream, 'to-real');
+      proxies.push(toReal);
+      return toReal.url;
+    },
+  );
+}
+
+/** Starts one Prism mock per spec (and the RPC proxies) on free loopback ports. */
+export function startMockServers(): Promise<MockServers> {
+  return startPrisms(
+    (spec) => ['mock', spec],
+    async () => null,
+  );
 }
