@@ -30,6 +30,7 @@ describe('generator', () => {
 
   it('maps int64 to safe integers and closed objects to strict ones', () => {
     expect(zodExpr({ type: 'integer', format: 'int64' }, 'X')).toBe('z.int()');
+    expect(zodExpr({ type: 'array', items: { type: 'integer' }, maxItems: 200 }, 'X')).toBe('z.array(z.int()).check(z.maxLength(200))');
     expect(zodExpr({ type: 'object', additionalProperties: false, properties: { a: { type: 'string' } } }, 'X')).toMatch(/^z\.strictObject/);
     expect(zodExpr({ type: 'object', properties: { a: { type: 'string' } } }, 'X')).toMatch(/^z\.looseObject/);
   });

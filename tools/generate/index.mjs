@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { zodSchemaModule } from './zod.mjs';
-import { operationTableModule } from './operations.mjs';
+import { examplesModule, operationTableModule } from './operations.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -40,6 +40,7 @@ export async function generateAll() {
     files[`${outDir}/types.ts`] = header(spec) + types;
     files[`${outDir}/schemas.ts`] = header(spec) + zodSchemaModule(doc);
     files[`${outDir}/operations.ts`] = header(spec) + operationTableModule(doc);
+    files[`${outDir}/examples.ts`] = header(spec) + examplesModule(doc);
   }
   return files;
 }

@@ -71,8 +71,8 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     listBound: op['x-rollcall-list-bound'] ?? null,
     retryableCodes: [...(vendor.retryableCodes ?? []), ...(op['x-rollcall-retryable-codes'] ?? [])],
     retryableHttpStatuses: vendor.retryableHttpStatuses ?? [],
-    examples: { requests: [], successes: [], errors: [] },
   };
+  const examples = { requests: [], successes: [], errors: [] };
   if (typeof out.qps !== 'number') throw new Error(`${where}: x-rollcall-qps is required`);
 
   let requestSchemaExpr;
@@ -92,7 +92,7 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
       .map(([name]) => name)
       .sort();
     out.request = { in: 'body', mediaType, encoding, commaSeparated };
-    out.examples.requests = Object.keys(media.examples ?? {});
+    examples.requests = Object.keys(media.examples ?? {});
   } else {
     const params = (op.parameters ?? []).filter((p) => p.in === 'query');
     requestObject = {
@@ -119,19 +119,29 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
   const responseName = refName(success.schema.$ref);
   for (const [name, example] of Object.entries(success.examples ?? {})) {
     if (isFailureBody(vendor, example.value)) {
-      out.examples.errors.push({ status: 200, example: name, code: String(pointerGet(example.value, vendor.errorLocation.code)) });
+      examples.errors.push({ status: 200, example: name, code: String(pointerGet(example.value, vendor.errorLocation.code)) });
     } else {
-      out.examples.successes.push(name);
+      examples.successes.push(name);
     }
   }
   for (const [status, response] of Object.entries(op.responses)) {
     if (status === '200') continue;
     const resolved = response.$ref ? doc.components.responses[response.$ref.split('/').pop()] : response;
     for (const [name, example] of Object.entries(resolved.content?.['application/json']?.examples ?? {})) {
-      out.examples.errors.push({ status: Number(status), example: name, code: String(pointerGet(example.value, vendor.errorLocation.code)) });
+      examples.errors.push({ status: Number(status), example: name, code: String(pointerGet(example.value, vendor.errorLocation.code)) });
     }
   }
-  return { out, requestSchemaExpr, responseName, summary: op.summary };
+  return { out, examples, requestSchemaExpr, responseName, summary: op.summary };
+}
+
+/** The spec's named examples per operation, for the contract tests (kept out of the runtime table). */
+export function examplesModule(doc) {
+  const vendor = doc['x-rollcall-vendor'];
+  const described = operationsOf(doc).map((o) => describeOperation(doc, vendor, o));
+  const lines = ['/** Named examples of each operation in the spec: request bodies, successes, documented errors. */', 'export const examples = {'];
+  for (const { out, examples } of described) lines.push(`  ${camelCase(out.operationId)}: ${js(examples)},`);
+  lines.push('} as const;', '');
+  return lines.join('\n');
 }
 
 export function operationTableModule(doc) {
@@ -159,7 +169,7 @@ export function operationTableModule(doc) {
   for (const d of described) for (const m of d.requestSchemaExpr.matchAll(/\b([A-Z]\w*)Schema\b/g)) schemaImports.add(m[0]);
 
   const lines = [
-    "import * as z from 'zod';",
+    "import * as z from 'zod/mini';",
     "import type { CallOptions, WithMetadata } from '@rollcall/internal';",
     `import { ${[...schemaImports].sort().join(', ')} } from './schemas.js';`,
     `import type { ${[...typeImports].sort().join(', ')} } from './schemas.js';`,

@@ -12,6 +12,8 @@ export type { AliyunCredentials, AliyunV1Signature, AliyunV3Signature, AliyunV3S
 export { operations, servers, vendor } from './generated/operations.js';
 export type * from './generated/operations.js';
 export type * from './generated/schemas.js';
+/** The openapi-typescript view of the spec, for code that wants the raw shapes. */
+export type { components, paths } from './generated/types.js';
 /** The generated zod schemas, for validating ids and rooms up front. */
 export * as schemas from './generated/schemas.js';
 export * from './errors.js';

@@ -1,10 +1,5 @@
 // User ids are strings in the presence API; vendors with integer ids get them converted safely.
-import { RequestValidationError, type ValidationIssue } from '@rollcall/internal';
-
-/** The part of a generated zod schema used here. */
-interface Schema {
-  safeParse(value: unknown): { success: boolean; error?: { issues: ReadonlyArray<{ message: string }> } };
-}
+import { describeIssue, RequestValidationError, type Schema, type ValidationIssue } from '@rollcall/internal';
 
 /** A decimal integer string that round-trips through a JavaScript number without loss. */
 export function toSafeInteger(value: string): number | null {
@@ -21,7 +16,7 @@ export function validateAll(
   const issues: ValidationIssue[] = [];
   for (const [path, value, schema] of checks) {
     const result = schema.safeParse(value);
-    if (!result.success) issues.push({ path, message: result.error?.issues[0]?.message ?? 'invalid' });
+    if (!result.success) issues.push({ path, message: result.error.issues[0] ? describeIssue(result.error.issues[0]) : 'invalid' });
   }
   if (issues.length) throw new RequestValidationError({ operation, issues });
 }

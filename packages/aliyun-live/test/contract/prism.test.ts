@@ -9,6 +9,7 @@ import {
   VendorApiError,
   operations,
 } from '../../src/index.js';
+import { examples } from '../../src/generated/examples.js';
 
 const spec = loadSpec('specs/aliyun-live.yaml');
 const op = operations.batchGetOnlineUsers;
@@ -38,7 +39,7 @@ describe.each(['v3', 'v1'] as const)('Alibaba BatchGetOnlineUsers through Prism 
     fetch: prism.fetch,
   });
 
-  it.each(op.examples.successes.map((e) => [e]))('returns the %s example, validated', async (example) => {
+  it.each(examples.batchGetOnlineUsers.successes.map((e) => [e]))('returns the %s example, validated', async (example) => {
     prism.prefer(`example=${example}`);
     const result = await live.batchGetOnlineUsers(input);
     const expected = item.responses['200'].content['application/json'].examples[example].value;
@@ -48,7 +49,7 @@ describe.each(['v3', 'v1'] as const)('Alibaba BatchGetOnlineUsers through Prism 
     expect($metadata).toEqual({ requestId: expected.RequestId, httpStatus: 200 });
   });
 
-  it.each(op.examples.errors.map((e) => [e.status, e.example, e.code] as const))(
+  it.each(examples.batchGetOnlineUsers.errors.map((e) => [e.status, e.example, e.code] as const))(
     'HTTP %i %s becomes a typed error carrying %s',
     async (status, example, code) => {
       prism.prefer(`code=${status}, example=${example}`);

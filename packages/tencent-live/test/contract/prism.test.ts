@@ -10,12 +10,13 @@ import {
   VendorApiError,
   operations,
 } from '../../src/index.js';
+import { examples } from '../../src/generated/examples.js';
 
 const spec = loadSpec('specs/tencent-live.yaml');
 const op = operations.getMemberList;
 const item = spec.paths[op.schemaPath].post;
 const input = item.requestBody.content['application/json'].examples.page.value;
-const examples = item.responses['200'].content['application/json'].examples;
+const responseExamples = item.responses['200'].content['application/json'].examples;
 
 /** The class each documented code must become (written out, not derived from the table). */
 const expectedClass: Record<string, typeof VendorApiError> = {
@@ -34,16 +35,16 @@ describe('Tencent get_member_list through Prism', () => {
     fetch: prism.fetch,
   });
 
-  it.each(op.examples.successes.map((e) => [e]))('returns the %s example, validated', async (example) => {
+  it.each(examples.getMemberList.successes.map((e) => [e]))('returns the %s example, validated', async (example) => {
     prism.prefer(`example=${example}`);
     const result = await im.getMemberList(input);
     expect(prism.last()).toEqual({ status: 200, violations: null });
     const { $metadata, ...payload } = result;
-    expect(payload).toEqual(examples[example].value.Response);
-    expect($metadata).toEqual({ requestId: examples[example].value.RequestId, httpStatus: 200 });
+    expect(payload).toEqual(responseExamples[example].value.Response);
+    expect($metadata).toEqual({ requestId: responseExamples[example].value.RequestId, httpStatus: 200 });
   });
 
-  it.each(op.examples.errors.map((e) => [e.example, e.code] as const))(
+  it.each(examples.getMemberList.errors.map((e) => [e.example, e.code] as const))(
     'the %s example (ActionStatus FAIL) becomes a typed error carrying %s',
     async (example, code) => {
       prism.prefer(`example=${example}`);
@@ -51,7 +52,7 @@ describe('Tencent get_member_list through Prism', () => {
       expect(prism.last()).toEqual({ status: 200, violations: null });
       expect(error).toBeInstanceOf(expectedClass[code]!);
       expect(error).toMatchObject({ vendor: 'tencent', operation: 'GetMemberList', httpStatus: 200, code });
-      expect(error.requestId).toBe(examples[example].value.RequestId);
+      expect(error.requestId).toBe(responseExamples[example].value.RequestId);
     },
   );
 

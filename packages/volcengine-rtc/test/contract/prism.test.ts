@@ -11,6 +11,7 @@ import {
   operations,
   type OperationName,
 } from '../../src/index.js';
+import { examples } from '../../src/generated/examples.js';
 
 const spec = loadSpec('specs/volcengine-rtc.yaml');
 const prism = prismFetch();
@@ -56,7 +57,7 @@ const call = (name: OperationName, input: Record<string, unknown>) =>
 describe.each(names)('Volcengine %s through Prism', (name) => {
   const op = operations[name];
 
-  it.each(op.examples.successes.map((e) => [e]))('returns the %s example, validated', async (example) => {
+  it.each(examples[name].successes.map((e) => [e]))('returns the %s example, validated', async (example) => {
     prism.prefer(`example=${example}`);
     const result = await call(name, exampleInput(name));
     const expected = exampleResponse(name, example);
@@ -66,7 +67,7 @@ describe.each(names)('Volcengine %s through Prism', (name) => {
     expect($metadata).toEqual({ requestId: expected.ResponseMetadata.RequestId, httpStatus: 200 });
   });
 
-  it.each(op.examples.errors.map((e) => [e.status, e.example, e.code] as const))(
+  it.each(examples[name].errors.map((e) => [e.status, e.example, e.code] as const))(
     'HTTP %i %s becomes a typed error carrying %s',
     async (status, example, code) => {
       prism.prefer(`code=${status}, example=${example}`);
