@@ -70,7 +70,6 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     pagination: op['x-rollcall-pagination'] ?? null,
     listBound: op['x-rollcall-list-bound'] ?? null,
     retryableCodes: [...(vendor.retryableCodes ?? []), ...(op['x-rollcall-retryable-codes'] ?? [])],
-    retryableHttpStatuses: vendor.retryableHttpStatuses ?? [],
   };
   const examples = { requests: [], successes: [], errors: [] };
   if (typeof out.qps !== 'number') throw new Error(`${where}: x-rollcall-qps is required`);
@@ -91,7 +90,7 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
       .filter(([, e]) => e.style === 'form' && e.explode === false)
       .map(([name]) => name)
       .sort();
-    out.request = { in: 'body', mediaType, encoding, commaSeparated };
+    out.request = { in: 'body', encoding, commaSeparated };
     examples.requests = Object.keys(media.examples ?? {});
   } else {
     const params = (op.parameters ?? []).filter((p) => p.in === 'query');
@@ -102,7 +101,7 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
       properties: Object.fromEntries(params.map((p) => [p.name, p.schema])),
     };
     requestSchemaExpr = zodExpr(requestObject, `${where}.parameters`);
-    out.request = { in: 'query', mediaType: null, encoding: null, commaSeparated: [] };
+    out.request = { in: 'query', encoding: null, commaSeparated: [] };
   }
 
   const batch = op['x-rollcall-batch'];
@@ -152,16 +151,14 @@ export function operationTableModule(doc) {
     region: s['x-rollcall-region'],
     aliases: s['x-rollcall-region-aliases'] ?? [],
     fallbackUrl: s['x-rollcall-fallback'] ?? null,
-    description: s.description ?? '',
   }));
   const vendorInfo = {
     id: vendor.id,
-    displayName: vendor.displayName,
-    signing: vendor.signing,
     service: vendor.service ?? null,
     resultPointer: vendor.resultPointer,
     errorLocation: vendor.errorLocation,
     errorKinds: vendor.errorKinds,
+    retryableHttpStatuses: vendor.retryableHttpStatuses ?? [],
   };
   const described = operationsOf(doc).map((o) => describeOperation(doc, vendor, o));
   const schemaImports = new Set(described.map((d) => `${d.responseName}Schema`));
@@ -194,7 +191,10 @@ export function operationTableModule(doc) {
   lines.push('export const operations = {');
   for (const { out, responseName } of described) {
     const name = out.operationId;
-    const fields = Object.entries(out).map(([k, v]) => `    ${k}: ${js(v)},`);
+    // Absent rather than null: what an operation does not have costs no bytes in a bundle.
+    const fields = Object.entries(out)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => `    ${k}: ${js(v)},`);
     fields.push(`    requestSchema: ${name}InputSchema,`);
     fields.push(`    responseSchema: ${responseName}Schema,`);
     lines.push(`  ${camelCase(name)}: {\n${fields.join('\n')}\n  },`);

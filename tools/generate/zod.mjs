@@ -126,7 +126,8 @@ export function zodSchemaModule(doc) {
   for (const name of dependencyOrder(schemas)) {
     const description = schemas[name].description;
     if (description) lines.push(`/** ${description.trim().split('\n')[0].replace(/\*\//g, '*\\/')} */`);
-    lines.push(`export const ${name}Schema = ${zodExpr(schemas[name], name)};`);
+    // Pure, so that bundlers drop the schemas an application never reaches.
+    lines.push(`export const ${name}Schema = /* @__PURE__ */ ${zodExpr(schemas[name], name)};`);
     lines.push(`export type ${name} = z.output<typeof ${name}Schema>;`);
     lines.push('');
   }

@@ -42,24 +42,20 @@ export interface Schema {
   safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly SchemaIssue[] } };
 }
 
-const UNITS: Record<string, string> = { array: ' items', string: ' characters', set: ' items' };
-
 /** A plain-English message for a zod issue. */
 export function describeIssue(issue: SchemaIssue): string {
-  const unit = UNITS[issue.origin ?? ''] ?? '';
+  const unit = issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : '';
   switch (issue.code) {
     case 'too_big':
-      return `must be at most ${String(issue.maximum)}${unit}`;
+      return `must be at most ${issue.maximum}${unit}`;
     case 'too_small':
-      return `must be at least ${String(issue.minimum)}${unit}`;
+      return `must be at least ${issue.minimum}${unit}`;
     case 'invalid_type':
-      return issue.expected === 'int' ? 'must be a safe integer' : `must be ${issue.expected === 'array' || issue.expected === 'object' || issue.expected === 'int32' ? 'an' : 'a'} ${issue.expected}`;
+      return `must be ${issue.expected === 'int' ? 'a safe integer' : issue.expected}`;
     case 'invalid_format':
-      return issue.pattern ? `must match ${issue.pattern}` : `must be a valid ${issue.format}`;
+      return `must match ${issue.pattern ?? issue.format}`;
     case 'unrecognized_keys':
-      return `unknown field${issue.keys && issue.keys.length > 1 ? 's' : ''} ${(issue.keys ?? []).join(', ')}`;
-    case 'invalid_value':
-      return `must be one of ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
+      return `unknown field ${issue.keys?.join(', ')}`;
     default:
       return issue.message;
   }
@@ -70,25 +66,22 @@ export interface OperationSpec {
   readonly schemaPath: string;
   readonly method: string;
   readonly path: string;
-  readonly action: string | null;
-  readonly version: string | null;
+  readonly action?: string;
+  readonly version?: string;
   readonly qps: number;
   readonly request: {
     readonly in: 'body' | 'query';
-    readonly mediaType: string | null;
     readonly encoding: 'json' | 'form' | null;
     readonly commaSeparated: readonly string[];
   };
-  readonly batch: { readonly field: string; readonly max: number } | null;
+  readonly batch?: { readonly field: string; readonly max: number };
   readonly retryableCodes: readonly string[];
-  readonly retryableHttpStatuses: readonly number[];
   readonly requestSchema: Schema;
   readonly responseSchema: Schema;
 }
 
 export interface VendorSpec {
   readonly id: string;
-  readonly displayName: string;
   readonly resultPointer: string;
   readonly errorLocation: {
     readonly code: string;
@@ -97,6 +90,8 @@ export interface VendorSpec {
     readonly failureWhen?: readonly FailureRule[];
   };
   readonly errorKinds: { readonly [K in ErrorKind]: readonly string[] };
+  /** HTTP statuses worth a retry whatever the code (gateway overload, 5xx). */
+  readonly retryableHttpStatuses: readonly number[];
 }
 
 /** A request as the operation defines it, before the vendor's URL rewrite and signature. */
@@ -208,7 +203,7 @@ export function vendorError(
     message,
     requestId: stringAt(body, vendor.errorLocation.requestId),
     retryable:
-      matchesCode(code, operation.retryableCodes) || operation.retryableHttpStatuses.includes(response.status),
+      matchesCode(code, operation.retryableCodes) || vendor.retryableHttpStatuses.includes(response.status),
     retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
   });
 }

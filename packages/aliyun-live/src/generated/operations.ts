@@ -6,10 +6,10 @@ import { BatchGetOnlineUsersRequestSchema, BatchGetOnlineUsersResponseSchema } f
 import type { BatchGetOnlineUsersResponse } from './schemas.js';
 
 /** The vendor: signing scheme, where errors and results sit in a response body. */
-export const vendor = {"id":"aliyun","displayName":"Alibaba Cloud ApsaraVideo Live","signing":"aliyun-acs3-hmac-sha256","service":null,"resultPointer":"/Result","errorLocation":{"code":"/Code","message":"/Message","requestId":"/RequestId"},"errorKinds":{"throttled":["Throttling*"],"auth":["SignatureDoesNotMatch","SignatureNonceUsed","InvalidTimeStamp*","InvalidAccessKeyId*","InvalidSecurityToken*","Forbidden*","IncompleteSignature"],"notFound":[],"invalidParameter":["InvalidParameter*","MissingParameter*","MissingAppId","MissingGroupId","MissingUserIds"]}} as const;
+export const vendor = {"id":"aliyun","service":null,"resultPointer":"/Result","errorLocation":{"code":"/Code","message":"/Message","requestId":"/RequestId"},"errorKinds":{"throttled":["Throttling*"],"auth":["SignatureDoesNotMatch","SignatureNonceUsed","InvalidTimeStamp*","InvalidAccessKeyId*","InvalidSecurityToken*","Forbidden*","IncompleteSignature"],"notFound":[],"invalidParameter":["InvalidParameter*","MissingParameter*","MissingAppId","MissingGroupId","MissingUserIds"]},"retryableHttpStatuses":[429,500,502,503,504]} as const;
 
 /** Endpoints by region, from the spec's `servers`. */
-export const servers = [{"url":"https://live.aliyuncs.com","region":"cn-shanghai","aliases":["cn-beijing","cn-shenzhen","cn-qingdao","ap-northeast-1","ap-south-1","ap-southeast-5"],"fallbackUrl":null,"description":"Shanghai, Beijing, Shenzhen, Qingdao, Tokyo, Mumbai, Jakarta"},{"url":"https://live.ap-southeast-1.aliyuncs.com","region":"ap-southeast-1","aliases":[],"fallbackUrl":null,"description":"Singapore"},{"url":"https://live.eu-central-1.aliyuncs.com","region":"eu-central-1","aliases":[],"fallbackUrl":null,"description":"Frankfurt"}] as const;
+export const servers = [{"url":"https://live.aliyuncs.com","region":"cn-shanghai","aliases":["cn-beijing","cn-shenzhen","cn-qingdao","ap-northeast-1","ap-south-1","ap-southeast-5"],"fallbackUrl":null},{"url":"https://live.ap-southeast-1.aliyuncs.com","region":"ap-southeast-1","aliases":[],"fallbackUrl":null},{"url":"https://live.eu-central-1.aliyuncs.com","region":"eu-central-1","aliases":[],"fallbackUrl":null}] as const;
 
 export const BatchGetOnlineUsersInputSchema = BatchGetOnlineUsersRequestSchema;
 /** Input of BatchGetOnlineUsers, as the caller passes it. */
@@ -27,12 +27,9 @@ export const operations = {
     action: "BatchGetOnlineUsers",
     version: "2016-11-01",
     qps: 100,
-    request: {"in":"body","mediaType":"application/x-www-form-urlencoded","encoding":"form","commaSeparated":["UserIds"]},
+    request: {"in":"body","encoding":"form","commaSeparated":["UserIds"]},
     batch: {"field":"UserIds","max":20},
-    pagination: null,
-    listBound: null,
     retryableCodes: ["Throttling*","InternalError","ServiceUnavailable"],
-    retryableHttpStatuses: [429,500,502,503,504],
     requestSchema: BatchGetOnlineUsersInputSchema,
     responseSchema: BatchGetOnlineUsersResponseSchema,
   },

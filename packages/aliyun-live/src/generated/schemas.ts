@@ -3,25 +3,25 @@
 import * as z from 'zod/mini';
 
 /** The id of the interactive messaging application. */
-export const AppIdSchema = z.string().check(z.minLength(1));
+export const AppIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1));
 export type AppId = z.output<typeof AppIdSchema>;
 
 /** The message group id. */
-export const GroupIdSchema = z.string().check(z.minLength(1));
+export const GroupIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1));
 export type GroupId = z.output<typeof GroupIdSchema>;
 
 /** A user id. It may not contain a comma, the list separator. */
-export const UserIdSchema = z.string().check(z.minLength(1), z.regex(new RegExp("^[^,]+$")));
+export const UserIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1), z.regex(new RegExp("^[^,]+$")));
 export type UserId = z.output<typeof UserIdSchema>;
 
-export const BatchGetOnlineUsersRequestSchema = z.strictObject({
+export const BatchGetOnlineUsersRequestSchema = /* @__PURE__ */ z.strictObject({
   "AppId": AppIdSchema,
   "GroupId": GroupIdSchema,
   "UserIds": z.array(UserIdSchema).check(z.minLength(1), z.maxLength(20)),
 });
 export type BatchGetOnlineUsersRequest = z.output<typeof BatchGetOnlineUsersRequestSchema>;
 
-export const OnlineUserSchema = z.looseObject({
+export const OnlineUserSchema = /* @__PURE__ */ z.looseObject({
   "JoinTime": z.optional(z.int()),
   "Online": z.boolean(),
   "UserId": z.string(),
@@ -29,19 +29,19 @@ export const OnlineUserSchema = z.looseObject({
 export type OnlineUser = z.output<typeof OnlineUserSchema>;
 
 /** The returned result. */
-export const BatchGetOnlineUsersResultSchema = z.looseObject({
+export const BatchGetOnlineUsersResultSchema = /* @__PURE__ */ z.looseObject({
   "OnlineUsers": z.array(OnlineUserSchema),
 });
 export type BatchGetOnlineUsersResult = z.output<typeof BatchGetOnlineUsersResultSchema>;
 
-export const BatchGetOnlineUsersResponseSchema = z.looseObject({
+export const BatchGetOnlineUsersResponseSchema = /* @__PURE__ */ z.looseObject({
   "RequestId": z.string(),
   "Result": BatchGetOnlineUsersResultSchema,
 });
 export type BatchGetOnlineUsersResponse = z.output<typeof BatchGetOnlineUsersResponseSchema>;
 
 /** The error body of every Alibaba Cloud RPC API. */
-export const ErrorResponseSchema = z.looseObject({
+export const ErrorResponseSchema = /* @__PURE__ */ z.looseObject({
   "RequestId": z.optional(z.string()),
   "HostId": z.optional(z.string()),
   "Code": z.string(),

@@ -6,10 +6,10 @@ import { GetMemberListRequestSchema, GetMemberListResponseSchema } from './schem
 import type { GetMemberListResponse } from './schemas.js';
 
 /** The vendor: signing scheme, where errors and results sit in a response body. */
-export const vendor = {"id":"tencent","displayName":"Tencent Cloud IM","signing":"tencent-usersig","service":null,"resultPointer":"/Response","errorLocation":{"code":"/ErrorCode","message":"/ErrorInfo","requestId":"/RequestId","failureWhen":[{"pointer":"/ActionStatus","equals":"FAIL"},{"pointer":"/ErrorCode","notEquals":0}]},"errorKinds":{"throttled":["60007","60011","60018","60019"],"auth":["60004","60005","60006","60010","60016","60020","60021","70001","70003","70009","70013","70014","70016","70020","70050"],"notFound":["100004"],"invalidParameter":["60002","60003","100006"]}} as const;
+export const vendor = {"id":"tencent","service":null,"resultPointer":"/Response","errorLocation":{"code":"/ErrorCode","message":"/ErrorInfo","requestId":"/RequestId","failureWhen":[{"pointer":"/ActionStatus","equals":"FAIL"},{"pointer":"/ErrorCode","notEquals":0}]},"errorKinds":{"throttled":["60007","60011","60018","60019"],"auth":["60004","60005","60006","60010","60016","60020","60021","70001","70003","70009","70013","70014","70016","70020","70050"],"notFound":["100004"],"invalidParameter":["60002","60003","100006"]},"retryableHttpStatuses":[429,500,502,503,504]} as const;
 
 /** Endpoints by region, from the spec's `servers`. */
-export const servers = [{"url":"https://console.tim.qq.com","region":"china","aliases":[],"fallbackUrl":"https://adminapi.my-imcloud.com","description":"China"},{"url":"https://adminapisgp.im.qcloud.com","region":"ap-singapore","aliases":[],"fallbackUrl":"https://adminapisgp.my-imcloud.com","description":"Singapore"},{"url":"https://adminapikr.im.qcloud.com","region":"ap-seoul","aliases":[],"fallbackUrl":"https://adminapikr.my-imcloud.com","description":"Seoul"},{"url":"https://adminapiger.im.qcloud.com","region":"eu-frankfurt","aliases":[],"fallbackUrl":"https://adminapiger.my-imcloud.com","description":"Frankfurt"},{"url":"https://adminapiusa.im.qcloud.com","region":"na-siliconvalley","aliases":[],"fallbackUrl":"https://adminapiusa.my-imcloud.com","description":"Silicon Valley"},{"url":"https://adminapiidn.im.qcloud.com","region":"ap-jakarta","aliases":[],"fallbackUrl":"https://adminapiidn.my-imcloud.com","description":"Jakarta"},{"url":"https://adminapijpn.im.qcloud.com","region":"ap-tokyo","aliases":[],"fallbackUrl":"https://adminapijpn.my-imcloud.com","description":"Tokyo"},{"url":"https://adminapiind.im.qcloud.com","region":"ap-mumbai","aliases":[],"fallbackUrl":"https://adminapiind.my-imcloud.com","description":"Mumbai"}] as const;
+export const servers = [{"url":"https://console.tim.qq.com","region":"china","aliases":[],"fallbackUrl":"https://adminapi.my-imcloud.com"},{"url":"https://adminapisgp.im.qcloud.com","region":"ap-singapore","aliases":[],"fallbackUrl":"https://adminapisgp.my-imcloud.com"},{"url":"https://adminapikr.im.qcloud.com","region":"ap-seoul","aliases":[],"fallbackUrl":"https://adminapikr.my-imcloud.com"},{"url":"https://adminapiger.im.qcloud.com","region":"eu-frankfurt","aliases":[],"fallbackUrl":"https://adminapiger.my-imcloud.com"},{"url":"https://adminapiusa.im.qcloud.com","region":"na-siliconvalley","aliases":[],"fallbackUrl":"https://adminapiusa.my-imcloud.com"},{"url":"https://adminapiidn.im.qcloud.com","region":"ap-jakarta","aliases":[],"fallbackUrl":"https://adminapiidn.my-imcloud.com"},{"url":"https://adminapijpn.im.qcloud.com","region":"ap-tokyo","aliases":[],"fallbackUrl":"https://adminapijpn.my-imcloud.com"},{"url":"https://adminapiind.im.qcloud.com","region":"ap-mumbai","aliases":[],"fallbackUrl":"https://adminapiind.my-imcloud.com"}] as const;
 
 export const GetMemberListInputSchema = GetMemberListRequestSchema;
 /** Input of GetMemberList, as the caller passes it. */
@@ -24,15 +24,10 @@ export const operations = {
     schemaPath: "/v4/live_engine_http_srv/get_member_list",
     method: "POST",
     path: "/v4/live_engine_http_srv/get_member_list",
-    action: null,
-    version: null,
     qps: 200,
-    request: {"in":"body","mediaType":"application/json","encoding":"json","commaSeparated":[]},
-    batch: null,
+    request: {"in":"body","encoding":"json","commaSeparated":[]},
     pagination: {"inputToken":"Next","outputToken":"/Response/Next","items":"/Response/MemberList","total":"/Response/MemberCount","firstToken":"","lastToken":"","cap":1000},
-    listBound: null,
     retryableCodes: ["60007","60011","60018","60019","70050","100001"],
-    retryableHttpStatuses: [429,500,502,503,504],
     requestSchema: GetMemberListInputSchema,
     responseSchema: GetMemberListResponseSchema,
   },

@@ -3,29 +3,29 @@
 import * as z from 'zod/mini';
 
 /** The live room id. */
-export const RoomIdSchema = z.string().check(z.minLength(1));
+export const RoomIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1));
 export type RoomId = z.output<typeof RoomIdSchema>;
 
-export const GetMemberListRequestSchema = z.strictObject({
+export const GetMemberListRequestSchema = /* @__PURE__ */ z.strictObject({
   "RoomId": RoomIdSchema,
   "Next": z.string(),
 });
 export type GetMemberListRequest = z.output<typeof GetMemberListRequestSchema>;
 
-export const MemberSchema = z.looseObject({
+export const MemberSchema = /* @__PURE__ */ z.looseObject({
   "Member_Account": z.string(),
 });
 export type Member = z.output<typeof MemberSchema>;
 
 /** One page of members; absent on failure. */
-export const MemberPageSchema = z.looseObject({
+export const MemberPageSchema = /* @__PURE__ */ z.looseObject({
   "Next": z.string(),
   "MemberCount": z.int().check(z.gte(0)),
   "MemberList": z.array(MemberSchema),
 });
 export type MemberPage = z.output<typeof MemberPageSchema>;
 
-export const GetMemberListResponseSchema = z.looseObject({
+export const GetMemberListResponseSchema = /* @__PURE__ */ z.looseObject({
   "ActionStatus": z.enum(["OK","FAIL"]),
   "ErrorCode": z.int(),
   "ErrorInfo": z.optional(z.string()),

@@ -6,10 +6,10 @@ import { BatchGetConversationParticipantRequestSchema, BatchGetConversationParti
 import type { BatchGetConversationParticipantResponse, GetRoomOnlineUsersResponse, QueryLiveParticipantStatusResponse } from './schemas.js';
 
 /** The vendor: signing scheme, where errors and results sit in a response body. */
-export const vendor = {"id":"volcengine","displayName":"Volcengine RTC","signing":"volcengine-hmac-sha256","service":"rtc","resultPointer":"/Result","errorLocation":{"code":"/ResponseMetadata/Error/Code","message":"/ResponseMetadata/Error/Message","requestId":"/ResponseMetadata/RequestId","failureWhen":[{"pointer":"/ResponseMetadata/Error","present":true}]},"errorKinds":{"throttled":["FlowLimitExceeded*","AccountFlowLimitExceeded"],"auth":["InvalidAccessKey","SignatureDoesNotMatch","InvalidTimestamp","AccessDenied*","NoAuth","MissingRequestInfo"],"notFound":["ConversationNotFound","ParticipantNotFound","ParticipantNotInConversation","AppNotFound","ServiceNotFound","InvalidActionOrVersion"],"invalidParameter":["InvalidParameter*","InvalidParam","MissingParameter","JsonParsingError","LiveConversationNotSupport","OnlyLiveConversationSupport"]}} as const;
+export const vendor = {"id":"volcengine","service":"rtc","resultPointer":"/Result","errorLocation":{"code":"/ResponseMetadata/Error/Code","message":"/ResponseMetadata/Error/Message","requestId":"/ResponseMetadata/RequestId","failureWhen":[{"pointer":"/ResponseMetadata/Error","present":true}]},"errorKinds":{"throttled":["FlowLimitExceeded*","AccountFlowLimitExceeded"],"auth":["InvalidAccessKey","SignatureDoesNotMatch","InvalidTimestamp","AccessDenied*","NoAuth","MissingRequestInfo"],"notFound":["ConversationNotFound","ParticipantNotFound","ParticipantNotInConversation","AppNotFound","ServiceNotFound","InvalidActionOrVersion"],"invalidParameter":["InvalidParameter*","InvalidParam","MissingParameter","JsonParsingError","LiveConversationNotSupport","OnlyLiveConversationSupport"]},"retryableHttpStatuses":[429,500,502,503,504]} as const;
 
 /** Endpoints by region, from the spec's `servers`. */
-export const servers = [{"url":"https://rtc.volcengineapi.com","region":"cn-north-1","aliases":[],"fallbackUrl":null,"description":"China (North 1)"},{"url":"https://open-ap-singapore-1.volcengineapi.com","region":"ap-southeast-1","aliases":["ap-singapore-1"],"fallbackUrl":null,"description":"Overseas (Singapore). The docs write the region `ap-southeast-1`; the Go SDK and BytePlus write `ap-singapore-1`."}] as const;
+export const servers = [{"url":"https://rtc.volcengineapi.com","region":"cn-north-1","aliases":[],"fallbackUrl":null},{"url":"https://open-ap-singapore-1.volcengineapi.com","region":"ap-southeast-1","aliases":["ap-singapore-1"],"fallbackUrl":null}] as const;
 
 export const BatchGetConversationParticipantInputSchema = BatchGetConversationParticipantRequestSchema;
 /** Input of BatchGetConversationParticipant, as the caller passes it. */
@@ -42,12 +42,9 @@ export const operations = {
     action: "BatchGetConversationParticipant",
     version: "2020-12-01",
     qps: 100,
-    request: {"in":"body","mediaType":"application/json","encoding":"json","commaSeparated":[]},
+    request: {"in":"body","encoding":"json","commaSeparated":[]},
     batch: {"field":"ParticipantUserIds","max":200},
-    pagination: null,
-    listBound: null,
     retryableCodes: ["FlowLimitExceeded*","AccountFlowLimitExceeded","InternalError*","ServiceUnavailable"],
-    retryableHttpStatuses: [429,500,502,503,504],
     requestSchema: BatchGetConversationParticipantInputSchema,
     responseSchema: BatchGetConversationParticipantResponseSchema,
   },
@@ -59,12 +56,9 @@ export const operations = {
     action: "GetRoomOnlineUsers",
     version: "2023-11-01",
     qps: 40,
-    request: {"in":"query","mediaType":null,"encoding":null,"commaSeparated":[]},
-    batch: null,
-    pagination: null,
+    request: {"in":"query","encoding":null,"commaSeparated":[]},
     listBound: {"field":"InvisibleUserList","max":10000},
     retryableCodes: ["FlowLimitExceeded*","AccountFlowLimitExceeded","InternalError*","ServiceUnavailable"],
-    retryableHttpStatuses: [429,500,502,503,504],
     requestSchema: GetRoomOnlineUsersInputSchema,
     responseSchema: GetRoomOnlineUsersResponseSchema,
   },
@@ -76,12 +70,9 @@ export const operations = {
     action: "QueryLiveParticipantStatus",
     version: "2020-12-01",
     qps: 100,
-    request: {"in":"body","mediaType":"application/json","encoding":"json","commaSeparated":[]},
+    request: {"in":"body","encoding":"json","commaSeparated":[]},
     batch: {"field":"ParticipantUserIds","max":200},
-    pagination: null,
-    listBound: null,
     retryableCodes: ["FlowLimitExceeded*","AccountFlowLimitExceeded","InternalError*","ServiceUnavailable"],
-    retryableHttpStatuses: [429,500,502,503,504],
     requestSchema: QueryLiveParticipantStatusInputSchema,
     responseSchema: QueryLiveParticipantStatusResponseSchema,
   },

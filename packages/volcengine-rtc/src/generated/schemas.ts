@@ -3,29 +3,29 @@
 import * as z from 'zod/mini';
 
 /** Conversation (group) id. */
-export const ConversationShortIdSchema = z.int();
+export const ConversationShortIdSchema = /* @__PURE__ */ z.int();
 export type ConversationShortId = z.output<typeof ConversationShortIdSchema>;
 
 /** The application's unique id (IM operations take it as a number). */
-export const ImAppIdSchema = z.int32();
+export const ImAppIdSchema = /* @__PURE__ */ z.int32();
 export type ImAppId = z.output<typeof ImAppIdSchema>;
 
 /** A user id. */
-export const UserIdSchema = z.int();
+export const UserIdSchema = /* @__PURE__ */ z.int();
 export type UserId = z.output<typeof UserIdSchema>;
 
 /** The members to look up, at most 200. */
-export const ParticipantUserIdsSchema = z.array(UserIdSchema).check(z.minLength(1), z.maxLength(200));
+export const ParticipantUserIdsSchema = /* @__PURE__ */ z.array(UserIdSchema).check(z.minLength(1), z.maxLength(200));
 export type ParticipantUserIds = z.output<typeof ParticipantUserIdsSchema>;
 
-export const BatchGetConversationParticipantRequestSchema = z.strictObject({
+export const BatchGetConversationParticipantRequestSchema = /* @__PURE__ */ z.strictObject({
   "AppId": ImAppIdSchema,
   "ConversationShortId": ConversationShortIdSchema,
   "ParticipantUserIds": ParticipantUserIdsSchema,
 });
 export type BatchGetConversationParticipantRequest = z.output<typeof BatchGetConversationParticipantRequestSchema>;
 
-export const ParticipantSchema = z.looseObject({
+export const ParticipantSchema = /* @__PURE__ */ z.looseObject({
   "ConversationShortId": ConversationShortIdSchema,
   "ParticipantUserId": UserIdSchema,
   "Operator": z.int(),
@@ -41,13 +41,13 @@ export const ParticipantSchema = z.looseObject({
 export type Participant = z.output<typeof ParticipantSchema>;
 
 /** Present only on success. */
-export const BatchGetConversationParticipantResultSchema = z.looseObject({
+export const BatchGetConversationParticipantResultSchema = /* @__PURE__ */ z.looseObject({
   "Participants": z.array(ParticipantSchema),
 });
 export type BatchGetConversationParticipantResult = z.output<typeof BatchGetConversationParticipantResultSchema>;
 
 /** Present only on failure. */
-export const ResponseErrorSchema = z.looseObject({
+export const ResponseErrorSchema = /* @__PURE__ */ z.looseObject({
   "CodeN": z.optional(z.int().check(z.gte(0))),
   "Code": z.string(),
   "Message": z.string(),
@@ -55,7 +55,7 @@ export const ResponseErrorSchema = z.looseObject({
 export type ResponseError = z.output<typeof ResponseErrorSchema>;
 
 /** Metadata of every response (BaseResponse, doc 6348/192711); `Error` only on failure. */
-export const ResponseMetadataSchema = z.looseObject({
+export const ResponseMetadataSchema = /* @__PURE__ */ z.looseObject({
   "RequestId": z.string(),
   "Action": z.optional(z.string()),
   "Version": z.optional(z.string()),
@@ -66,14 +66,14 @@ export const ResponseMetadataSchema = z.looseObject({
 export type ResponseMetadata = z.output<typeof ResponseMetadataSchema>;
 
 /** BaseResponse with this action's `Result`. */
-export const BatchGetConversationParticipantResponseSchema = z.looseObject({
+export const BatchGetConversationParticipantResponseSchema = /* @__PURE__ */ z.looseObject({
   "ResponseMetadata": ResponseMetadataSchema,
   "Result": z.optional(BatchGetConversationParticipantResultSchema),
 });
 export type BatchGetConversationParticipantResponse = z.output<typeof BatchGetConversationParticipantResponseSchema>;
 
 /** Response metadata of a failed call (BaseResponse, doc 6348/192711). */
-export const ErrorResponseMetadataSchema = z.looseObject({
+export const ErrorResponseMetadataSchema = /* @__PURE__ */ z.looseObject({
   "RequestId": z.string(),
   "Action": z.optional(z.string()),
   "Version": z.optional(z.string()),
@@ -84,13 +84,13 @@ export const ErrorResponseMetadataSchema = z.looseObject({
 export type ErrorResponseMetadata = z.output<typeof ErrorResponseMetadataSchema>;
 
 /** A failure; `Result` is absent. */
-export const ErrorResponseSchema = z.looseObject({
+export const ErrorResponseSchema = /* @__PURE__ */ z.looseObject({
   "ResponseMetadata": ErrorResponseMetadataSchema,
 });
 export type ErrorResponse = z.output<typeof ErrorResponseSchema>;
 
 /** Present only on success. */
-export const GetRoomOnlineUsersResultSchema = z.looseObject({
+export const GetRoomOnlineUsersResultSchema = /* @__PURE__ */ z.looseObject({
   "RoomExists": z.boolean(),
   "TotalUser": z.optional(z.int().check(z.gte(0))),
   "TotalInvisibleUser": z.optional(z.int().check(z.gte(0))),
@@ -100,13 +100,13 @@ export const GetRoomOnlineUsersResultSchema = z.looseObject({
 export type GetRoomOnlineUsersResult = z.output<typeof GetRoomOnlineUsersResultSchema>;
 
 /** BaseResponse with this action's `Result`. */
-export const GetRoomOnlineUsersResponseSchema = z.looseObject({
+export const GetRoomOnlineUsersResponseSchema = /* @__PURE__ */ z.looseObject({
   "ResponseMetadata": ResponseMetadataSchema,
   "Result": z.optional(GetRoomOnlineUsersResultSchema),
 });
 export type GetRoomOnlineUsersResponse = z.output<typeof GetRoomOnlineUsersResponseSchema>;
 
-export const ParticipantStatusSchema = z.looseObject({
+export const ParticipantStatusSchema = /* @__PURE__ */ z.looseObject({
   "AppId": ImAppIdSchema,
   "ConversationShortId": ConversationShortIdSchema,
   "ParticipantUserId": UserIdSchema,
@@ -115,7 +115,7 @@ export const ParticipantStatusSchema = z.looseObject({
 });
 export type ParticipantStatus = z.output<typeof ParticipantStatusSchema>;
 
-export const QueryLiveParticipantStatusRequestSchema = z.strictObject({
+export const QueryLiveParticipantStatusRequestSchema = /* @__PURE__ */ z.strictObject({
   "AppId": ImAppIdSchema,
   "ConversationShortId": ConversationShortIdSchema,
   "ParticipantUserIds": ParticipantUserIdsSchema,
@@ -123,22 +123,22 @@ export const QueryLiveParticipantStatusRequestSchema = z.strictObject({
 export type QueryLiveParticipantStatusRequest = z.output<typeof QueryLiveParticipantStatusRequestSchema>;
 
 /** Present only on success. */
-export const QueryLiveParticipantStatusResultSchema = z.looseObject({
+export const QueryLiveParticipantStatusResultSchema = /* @__PURE__ */ z.looseObject({
   "Status": z.array(ParticipantStatusSchema),
 });
 export type QueryLiveParticipantStatusResult = z.output<typeof QueryLiveParticipantStatusResultSchema>;
 
 /** BaseResponse with this action's `Result`. */
-export const QueryLiveParticipantStatusResponseSchema = z.looseObject({
+export const QueryLiveParticipantStatusResponseSchema = /* @__PURE__ */ z.looseObject({
   "ResponseMetadata": ResponseMetadataSchema,
   "Result": z.optional(QueryLiveParticipantStatusResultSchema),
 });
 export type QueryLiveParticipantStatusResponse = z.output<typeof QueryLiveParticipantStatusResponseSchema>;
 
 /** Room id; at most 128 characters of `a-z A-Z 0-9 @ . _ -` (doc 6348/69828). */
-export const RoomIdSchema = z.string().check(z.minLength(1), z.maxLength(128), z.regex(new RegExp("^[a-zA-Z0-9@._-]+$")));
+export const RoomIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(128), z.regex(new RegExp("^[a-zA-Z0-9@._-]+$")));
 export type RoomId = z.output<typeof RoomIdSchema>;
 
 /** The RTC application's unique id. */
-export const RtcAppIdSchema = z.string().check(z.minLength(1), z.maxLength(128));
+export const RtcAppIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(128));
 export type RtcAppId = z.output<typeof RtcAppIdSchema>;
