@@ -1,0 +1,79 @@
+// The same call made by each rollcall client and by the vendor's official SDK.
+import * as $OpenApi from '@alicloud/openapi-client';
+import * as $Util from '@alicloud/tea-util';
+import { Service } from '@volcengine/openapi';
+// @ts-expect-error tls-sig-api-v2 ships no types
+import TLSSigAPIv2 from 'tls-sig-api-v2';
+import { createAliyunLiveClient } from '@rollcall/aliyun-live';
+import { createTencentLiveClient } from '@rollcall/tencent-live';
+import { createVolcengineRtcClient } from '@rollcall/volcengine-rtc';
+
+export type Call = () => Promise<unknown>;
+export interface Pair {
+  name: string;
+  ours: Call;
+  official: Call;
+  officialName: string;
+}
+
+const ids = Array.from({ length: 200 }, (_, i) => i + 1);
+const aliIds = Array.from({ length: 20 }, (_, i) => `u${i}`);
+
+export function pairs(url: string): Pair[] {
+  const { host } = new URL(url);
+
+  const rtc = createVolcengineRtcClient({ credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, endpoint: url });
+  const volcService = new Service({ host, protocol: 'http:', serviceName: 'rtc', region: 'cn-north-1', accessKeyId: 'AK', secretKey: 'SK' });
+  const volcOfficial = volcService.createJSONAPI('QueryLiveParticipantStatus', { Version: '2020-12-01', method: 'POST' });
+
+  const live = createAliyunLiveClient({ credentials: { accessKeyId: 'AK', accessKeySecret: 'SK' }, endpoint: url });
+  // The package is CommonJS with its client class as `default`.
+  const OpenApi = (($OpenApi as unknown as { default: { default?: unknown } }).default.default ?? ($OpenApi as unknown as { default: unknown }).default) as typeof $OpenApi.default;
+  const aliClient = new OpenApi(new $OpenApi.Config({ accessKeyId: 'AK', accessKeySecret: 'SK', endpoint: host, protocol: 'http' }));
+  const aliParams = new $OpenApi.Params({
+    action: 'BatchGetOnlineUsers',
+    version: '2016-11-01',
+    protocol: 'HTTP',
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
+  });
+  const runtime = new $Util.RuntimeOptions({});
+
+  const im = createTencentLiveClient({ credentials: { sdkAppId: 1400000000, identifier: 'admin', secretKey: 'key' }, endpoint: url });
+  const userSig: string = new TLSSigAPIv2.Api(1400000000, 'key').genUserSig('admin', 86400);
+
+  return [
+    {
+      name: 'Volcengine QueryLiveParticipantStatus (200 ids)',
+      officialName: '@volcengine/openapi',
+      ours: () => rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 1, ParticipantUserIds: ids }),
+      official: () => volcOfficial({ AppId: 1, ConversationShortId: 1, ParticipantUserIds: ids }),
+    },
+    {
+      name: 'Alibaba BatchGetOnlineUsers (20 ids, V3)',
+      officialName: '@alicloud/openapi-client',
+      ours: () => live.batchGetOnlineUsers({ AppId: 'app', GroupId: 'g', UserIds: aliIds }),
+      official: () =>
+        aliClient.callApi(aliParams, new $OpenApi.OpenApiRequest({ body: { AppId: 'app', GroupId: 'g', UserIds: aliIds.join(',') } }), runtime),
+    },
+    {
+      name: 'Tencent get_member_list',
+      officialName: 'fetch + tls-sig-api-v2',
+      ours: () => im.getMemberList({ RoomId: 'room', Next: '' }),
+      official: async () => {
+        const random = Math.floor(Math.random() * 4294967296);
+        const response = await fetch(
+          `${url}/v4/live_engine_http_srv/get_member_list?sdkappid=1400000000&identifier=admin&usersig=${userSig}&random=${random}&contenttype=json`,
+          { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ RoomId: 'room', Next: '' }) },
+        );
+        const body = (await response.json()) as { ActionStatus: string };
+        if (body.ActionStatus !== 'OK') throw new Error('failed');
+        return body;
+      },
+    },
+  ];
+}
