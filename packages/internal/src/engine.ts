@@ -20,6 +20,9 @@ import {
 } from './errors.js';
 import type { CryptoProvider } from './crypto/types.js';
 import { formEncode } from './encoding.js';
+import { defaultTransport } from '#transport';
+import { fetchTransport } from './transport/fetch.js';
+import type { HttpResponse } from './transport/types.js';
 import { isFailureBody, matchesCode, pointerGet, type FailureRule } from './pointer.js';
 
 /** A zod issue, as much of it as the messages need (locale-free: zod/mini ships no messages). */
@@ -181,7 +184,7 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
 export function vendorError(
   vendor: VendorSpec,
   operation: OperationSpec,
-  response: { status: number; statusText: string; headers: Headers },
+  response: Pick<HttpResponse, 'status' | 'statusText' | 'header'>,
   body: unknown,
   text: string,
 ): VendorApiError {
@@ -204,7 +207,7 @@ export function vendorError(
     requestId: stringAt(body, vendor.errorLocation.requestId),
     retryable:
       matchesCode(code, operation.retryableCodes) || vendor.retryableHttpStatuses.includes(response.status),
-    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+    retryAfterMs: parseRetryAfter(response.header('retry-after')),
   });
 }
 
@@ -227,7 +230,8 @@ function serializeForm(operation: OperationSpec, body: Record<string, unknown>):
 export function createEngine(options: EngineOptions) {
   const { vendor, operations, signer } = options;
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const fetchImpl = (options.fetch ?? globalThis.fetch) as FetchLike;
+  // The caller's fetch when given; otherwise the runtime's best (node:http on Node, fetch elsewhere).
+  const transport = options.fetch ? fetchTransport(options.fetch as FetchLike) : defaultTransport;
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   return async function call<Output>(
@@ -248,8 +252,7 @@ export function createEngine(options: EngineOptions) {
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
     const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, timeout.signal]) : timeout.signal;
 
-    let response: Response;
-    let text: string;
+    let response: HttpResponse;
     try {
       let query: Array<[string, string]> = [];
       let body: string | undefined;
@@ -265,10 +268,7 @@ export function createEngine(options: EngineOptions) {
       }
       // Signed on every call, so every attempt carries a fresh date, nonce or random.
       const signed = await signer.sign({ operation, baseUrl, method: operation.method, query, body, contentType });
-      response = await fetchImpl(
-        new Request(signed.url, { method: operation.method, headers: signed.headers, body: signed.body ?? null, signal }),
-      );
-      text = await response.text();
+      response = await transport({ url: signed.url, method: operation.method, headers: signed.headers, body: signed.body, signal });
     } catch (error) {
       if (error instanceof RollcallError) throw error;
       if (callOptions.signal?.aborted) throw callOptions.signal.reason;
@@ -285,6 +285,8 @@ export function createEngine(options: EngineOptions) {
       clearTimeout(timer);
     }
 
+    const text = response.text;
+    const ok = response.status >= 200 && response.status < 300;
     let body: unknown;
     let parsedJson = true;
     try {
@@ -292,7 +294,7 @@ export function createEngine(options: EngineOptions) {
     } catch {
       parsedJson = false;
     }
-    if (!response.ok || (parsedJson && isFailureBody(vendor.errorLocation.failureWhen, body))) {
+    if (!ok || (parsedJson && isFailureBody(vendor.errorLocation.failureWhen, body))) {
       throw vendorError(vendor, operation, response, parsedJson ? body : undefined, text);
     }
     const requestId = stringAt(body, vendor.errorLocation.requestId);
@@ -317,9 +319,10 @@ export function createEngine(options: EngineOptions) {
 }
 
 function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  if (cause?.code) return `connection failed (${cause.code})`;
-  return 'connection failed';
+  // fetch wraps the system error in `cause`; node:http rejects with it directly.
+  const e = error as { code?: string; cause?: { code?: string } } | undefined;
+  const code = e?.cause?.code ?? e?.code;
+  return code ? `connection failed (${code})` : 'connection failed';
 }
 
 /** The client object: one method per operation of the table, each a call through the engine. */

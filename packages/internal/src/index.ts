@@ -7,3 +7,4 @@ export * from './redact.js';
 export * from './endpoints.js';
 export type { CryptoProvider } from './crypto/types.js';
 export { crypto as defaultCrypto } from '#crypto';
+export type { HttpRequest, HttpResponse, Transport } from './transport/types.js';

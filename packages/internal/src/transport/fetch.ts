@@ -1,0 +1,21 @@
+import type { HttpResponse, Transport } from './types.js';
+
+/** The transport over any WHATWG `fetch` (the caller's, or the runtime's). */
+export function fetchTransport(fetchImpl: (request: Request) => Promise<Response>): Transport {
+  return async (request) => {
+    const response = await fetchImpl(
+      new Request(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, signal: request.signal }),
+    );
+    const text = await response.text();
+    const result: HttpResponse = {
+      status: response.status,
+      statusText: response.statusText,
+      header: (name) => response.headers.get(name),
+      text,
+    };
+    return result;
+  };
+}
+
+/** Everywhere but Node: the runtime's own fetch. */
+export const defaultTransport: Transport = fetchTransport((request) => globalThis.fetch(request));

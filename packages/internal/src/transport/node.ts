@@ -1,0 +1,41 @@
+// Node's default transport: node:http(s) with keep-alive. Global fetch costs about 200 µs more CPU
+// per call on Node 20 (undici's Request, Headers, AbortSignal and stream plumbing); the vendors'
+// own SDKs use node:http too. A caller's `fetch` option still replaces it.
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { HttpResponse, Transport } from './types.js';
+
+let agents: { http: HttpAgent; https: HttpsAgent } | undefined;
+
+export const defaultTransport: Transport = (request) =>
+  new Promise<HttpResponse>((resolve, reject) => {
+    agents ??= { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+    const url = new URL(request.url);
+    const secure = url.protocol === 'https:';
+    const headers: Record<string, string | number> = { ...request.headers };
+    if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
+    const outgoing = (secure ? httpsRequest : httpRequest)(
+      url,
+      { method: request.method, headers, agent: secure ? agents.https : agents.http, signal: request.signal },
+      (incoming) => {
+        let text = '';
+        incoming.setEncoding('utf8');
+        incoming.on('data', (chunk: string) => (text += chunk));
+        incoming.on('error', reject);
+        incoming.on('end', () => {
+          const raw = incoming.headers;
+          resolve({
+            status: incoming.statusCode ?? 0,
+            statusText: incoming.statusMessage ?? '',
+            header: (name) => {
+              const value = raw[name.toLowerCase()];
+              return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+            },
+            text,
+          });
+        });
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(request.body);
+  });
