@@ -43,7 +43,8 @@ export async function compare(): Promise<ComparisonRow[]> {
   const url = line.toString().trim();
   try {
     const rows: ComparisonRow[] = [];
-    for (const pair of pairs(url)) {
+    const only = process.env.BENCH_ONLY;
+    for (const pair of pairs(url).filter((_, i) => only === undefined || only.split(',').includes(String(i)))) {
       for (let i = 0; i < WARMUP; i++) {
         await pair.ours();
         await pair.official();

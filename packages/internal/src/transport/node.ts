@@ -16,7 +16,7 @@ export const defaultTransport: Transport = (request) =>
     if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
     const outgoing = (secure ? httpsRequest : httpRequest)(
       url,
-      { method: request.method, headers, agent: secure ? agents.https : agents.http, signal: request.signal },
+      { method: request.method, headers, agent: secure ? agents.https : agents.http },
       (incoming) => {
         let text = '';
         incoming.setEncoding('utf8');
@@ -37,5 +37,12 @@ export const defaultTransport: Transport = (request) =>
       },
     );
     outgoing.on('error', reject);
+    // Aborting destroys the request; the engine reads the signal to tell a timeout from a cancel.
+    const onAbort = () => outgoing.destroy(request.signal.reason instanceof Error ? request.signal.reason : new Error('aborted'));
+    if (request.signal.aborted) onAbort();
+    else {
+      request.signal.addEventListener('abort', onAbort, { once: true });
+      outgoing.once('close', () => request.signal.removeEventListener('abort', onAbort));
+    }
     outgoing.end(request.body);
   });
