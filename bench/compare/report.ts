@@ -1,9 +1,45 @@
 // `pnpm bench`, second part: each rollcall client beside the vendor's official SDK, same call, same
 // loopback server. Prints a markdown table and writes bench/results/latest.md.
-import { writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { coldStart } from './cold-start.js';
 import { compare } from './run.js';
 
 const rows = await compare();
+
+/** One call's bundle: esbuild, minified, for browsers and edge runtimes, gzip level 9. */
+async function bundleSize(entry: string): Promise<{ min: number; gzip: number }> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL(`../size/${entry}.mjs`, import.meta.url))],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+    // The official packages are Node-only: their Node built-ins stay outside the count.
+    external: ['node:*', 'crypto', 'zlib', 'http', 'https', 'url', 'stream', 'os', 'fs', 'path', 'util', 'events', 'net', 'tls', 'querystring', 'buffer', 'assert', 'http2', 'child_process', 'process', 'tty', 'dns', 'string_decoder', 'constants', 'vm', 'worker_threads', 'perf_hooks', 'timers'],
+  });
+  const code = result.outputFiles[0]!.contents;
+  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
+}
+const sizes: string[] = [];
+for (const [vendor, official] of [['volcengine', '@volcengine/openapi'], ['aliyun', '@alicloud/openapi-client'], ['tencent', 'fetch + tls-sig-api-v2']] as const) {
+  const ours = await bundleSize(vendor);
+  const theirs = await bundleSize(`${vendor}-official`);
+  const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+  sizes.push(`| ${vendor} | ${kb(ours.gzip)} (${kb(ours.min)} min) | ${official}: ${kb(theirs.gzip)} (${kb(theirs.min)} min) | ${(ours.gzip / theirs.gzip).toFixed(2)} |`);
+}
+
+const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./canned-server.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+const [line] = (await once(server.stdout!, 'data')) as [Buffer];
+const cold = await coldStart(line.toString().trim());
+server.kill('SIGTERM');
+void readFile;
 const f = (n: number, digits = 0) => n.toFixed(digits);
 const table = [
   '| call | ours: req/s | official: req/s | req/s ratio | ours: CPU µs/call | official: CPU µs/call | CPU ratio (ours ÷ official) |',
@@ -21,6 +57,20 @@ const report = [
   'Targets: CPU per call ≤ 0.7× @volcengine/openapi and ≤ 1.0× @alicloud/openapi-client.',
   '',
   table,
+  '',
+  '## Bundle size for one call (esbuild, minified, browser/edge target, gzip -9)',
+  '',
+  'Target: ≤ 12 kB gzip per client and ≤ 1/5 of the official; `pnpm --filter @rollcall/bench size` (size-limit) enforces it in CI.',
+  '',
+  '| client | rollcall | official | ratio |',
+  '| --- | --- | --- | --- |',
+  ...sizes,
+  '',
+  '## Cold start: a fresh `node` importing the client and making one call (median of interleaved runs)',
+  '',
+  '| client | wall time |',
+  '| --- | --- |',
+  ...cold.map(([name, ms]) => `| ${name} | ${ms.toFixed(0)} ms |`),
   '',
   'Presence-core figures: [presence.md](presence.md).',
   '',

@@ -1,4 +1,4 @@
 // One get_member_list call with rollcall.
 import { createTencentLiveClient } from '@rollcall/tencent-live';
 const client = createTencentLiveClient({ credentials: { sdkAppId: 1400000000, identifier: 'admin', secretKey: 'key' } });
-console.log(await client.getMemberList({ RoomId: 'room', Next: '' }));
+client.getMemberList({ RoomId: 'room', Next: '' }).then(console.log);
