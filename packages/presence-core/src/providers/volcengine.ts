@@ -35,7 +35,12 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
   const client: VolcengineRtcClient = 'client' in opts ? opts.client : createVolcengineRtcClient(opts);
   const account = 'client' in opts ? opts.account : opts.credentials.accessKeyId;
   const { imAppId, rtcAppId } = opts;
-  const conversation = (operation: string, room: string) => integerIds(operation, 'room', [room])[0]!;
+  /** The IM request both group operations take; ids converted (or refused) before any call. */
+  const imRequest = (operation: string, room: string, userIds: readonly string[]) => ({
+    AppId: imAppId!,
+    ConversationShortId: integerIds(operation, 'room', [room])[0]!,
+    ParticipantUserIds: integerIds(operation, 'userIds', userIds),
+  });
   const statusOp = operations.queryLiveParticipantStatus;
   const detailsOp = operations.batchGetConversationParticipant;
   const rosterOp = operations.getRoomOnlineUsers;
@@ -53,19 +58,9 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
         ? undefined
         : {
             operation: { operationId: statusOp.operationId, qps: statusOp.qps, batchMax: statusOp.batch.max },
-            validate(room, userIds) {
-              conversation(statusOp.operationId, room);
-              integerIds(statusOp.operationId, 'userIds', userIds);
-            },
+            validate: (room, userIds) => void imRequest(statusOp.operationId, room, userIds),
             async fetch(room, userIds, callOptions) {
-              const result = await client.queryLiveParticipantStatus(
-                {
-                  AppId: imAppId,
-                  ConversationShortId: conversation(statusOp.operationId, room),
-                  ParticipantUserIds: integerIds(statusOp.operationId, 'userIds', userIds),
-                },
-                callOptions,
-              );
+              const result = await client.queryLiveParticipantStatus(imRequest(statusOp.operationId, room, userIds), callOptions);
               return new Map(
                 result.Status.map((s) => [
                   String(s.ParticipantUserId),
@@ -79,19 +74,9 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
         ? undefined
         : {
             operation: { operationId: detailsOp.operationId, qps: detailsOp.qps, batchMax: detailsOp.batch.max },
-            validate(room, userIds) {
-              conversation(detailsOp.operationId, room);
-              integerIds(detailsOp.operationId, 'userIds', userIds);
-            },
+            validate: (room, userIds) => void imRequest(detailsOp.operationId, room, userIds),
             async fetch(room, userIds, callOptions) {
-              const result = await client.batchGetConversationParticipant(
-                {
-                  AppId: imAppId,
-                  ConversationShortId: conversation(detailsOp.operationId, room),
-                  ParticipantUserIds: integerIds(detailsOp.operationId, 'userIds', userIds),
-                },
-                callOptions,
-              );
+              const result = await client.batchGetConversationParticipant(imRequest(detailsOp.operationId, room, userIds), callOptions);
               const found = new Map(result.Participants.map((p) => [String(p.ParticipantUserId), p]));
               // The service lists only the members it has: an id it leaves out is not a member.
               return new Map(
