@@ -86,11 +86,17 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     if (!encoding) throw new Error(`${where}: unsupported request media type ${mediaType}`);
     requestSchemaExpr = zodExpr(media.schema, `${where}.requestBody`);
     requestObject = resolveSchema(doc, media.schema);
-    const commaSeparated = Object.entries(media.encoding ?? {})
-      .filter(([, e]) => e.style === 'form' && e.explode === false)
-      .map(([name]) => name)
-      .sort();
-    out.request = { in: 'body', encoding, commaSeparated };
+    if (encoding === 'form') {
+      // The runtime sends a form array as one comma-separated value; refuse any other encoding here.
+      const object = resolveSchema(doc, media.schema);
+      for (const [name, prop] of Object.entries(object.properties ?? {})) {
+        const e = media.encoding?.[name];
+        if (resolveSchema(doc, prop).type === 'array' && !(e?.style === 'form' && e?.explode === false)) {
+          throw new Error(`${where}: form array ${name} needs encoding style: form, explode: false`);
+        }
+      }
+    }
+    out.request = { in: 'body', encoding };
     examples.requests = Object.keys(media.examples ?? {});
   } else {
     const params = (op.parameters ?? []).filter((p) => p.in === 'query');
@@ -101,7 +107,7 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
       properties: Object.fromEntries(params.map((p) => [p.name, p.schema])),
     };
     requestSchemaExpr = zodExpr(requestObject, `${where}.parameters`);
-    out.request = { in: 'query', encoding: null, commaSeparated: [] };
+    out.request = { in: 'query', encoding: null };
   }
 
   const batch = op['x-rollcall-batch'];

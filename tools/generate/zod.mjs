@@ -78,7 +78,9 @@ export function zodExpr(schema, where) {
       }
       const names = Object.keys(props);
       if (names.length === 0 && schema.additionalProperties && typeof schema.additionalProperties === 'object') {
-        return `z.record(z.string(), ${zodExpr(schema.additionalProperties, `${where}.additionalProperties`)})`;
+        // A map as an object whose every key takes the value schema: the object code is in every
+        // bundle already, where z.record would add its own.
+        return `z.catchall(z.object({}), ${zodExpr(schema.additionalProperties, `${where}.additionalProperties`)})`;
       }
       const fields = names.map((name) => {
         const expr = zodExpr(props[name], `${where}.${name}`);

@@ -75,7 +75,6 @@ export interface OperationSpec {
   readonly request: {
     readonly in: 'body' | 'query';
     readonly encoding: 'json' | 'form' | null;
-    readonly commaSeparated: readonly string[];
   };
   readonly batch?: { readonly field: string; readonly max: number };
   readonly retryableCodes: readonly string[];
@@ -211,18 +210,11 @@ export function vendorError(
   });
 }
 
-function serializeForm(operation: OperationSpec, body: Record<string, unknown>): string {
+/** A form body; arrays as one comma-separated value (the only array encoding the generator admits). */
+function serializeForm(body: Record<string, unknown>): string {
   const pairs: Array<[string, string]> = [];
   for (const [key, value] of Object.entries(body)) {
-    if (value === undefined || value === null) continue;
-    if (Array.isArray(value)) {
-      if (!operation.request.commaSeparated.includes(key)) {
-        throw new Error(`${operation.operationId}: array field ${key} has no form encoding`);
-      }
-      pairs.push([key, value.map(String).join(',')]);
-    } else {
-      pairs.push([key, String(value)]);
-    }
+    if (value !== undefined && value !== null) pairs.push([key, Array.isArray(value) ? value.join(',') : String(value)]);
   }
   return formEncode(pairs);
 }
@@ -239,8 +231,8 @@ export function createEngine(options: EngineOptions) {
     input: unknown,
     callOptions: CallOptions = {},
   ): Promise<WithMetadata<Output>> {
-    const operation = operations[name];
-    if (!operation) throw new Error(`unknown operation ${name}`);
+    // Names come from the table itself (createClientMethods), so the lookup cannot miss.
+    const operation = operations[name]!;
     const validated = operation.requestSchema.safeParse(input);
     if (!validated.success) {
       throw new RequestValidationError({ operation: operation.operationId, issues: issuesOf(validated.error) });
@@ -260,7 +252,7 @@ export function createEngine(options: EngineOptions) {
       if (operation.request.in === 'query') {
         query = Object.entries(data).flatMap(([k, v]) => (v === undefined || v === null ? [] : [[k, String(v)] as [string, string]]));
       } else if (operation.request.encoding === 'form') {
-        body = serializeForm(operation, data);
+        body = serializeForm(data);
         contentType = 'application/x-www-form-urlencoded';
       } else {
         body = JSON.stringify(data);

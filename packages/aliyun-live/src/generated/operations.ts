@@ -27,7 +27,7 @@ export const operations = {
     action: "BatchGetOnlineUsers",
     version: "2016-11-01",
     qps: 100,
-    request: {"in":"body","encoding":"form","commaSeparated":["UserIds"]},
+    request: {"in":"body","encoding":"form"},
     batch: {"field":"UserIds","max":20},
     retryableCodes: ["Throttling*","InternalError","ServiceUnavailable"],
     requestSchema: BatchGetOnlineUsersInputSchema,

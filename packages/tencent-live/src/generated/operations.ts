@@ -25,7 +25,7 @@ export const operations = {
     method: "POST",
     path: "/v4/live_engine_http_srv/get_member_list",
     qps: 200,
-    request: {"in":"body","encoding":"json","commaSeparated":[]},
+    request: {"in":"body","encoding":"json"},
     pagination: {"inputToken":"Next","outputToken":"/Response/Next","items":"/Response/MemberList","total":"/Response/MemberCount","firstToken":"","lastToken":"","cap":1000},
     retryableCodes: ["60007","60011","60018","60019","70050","100001"],
     requestSchema: GetMemberListInputSchema,

@@ -35,7 +35,7 @@ export const ParticipantSchema = /* @__PURE__ */ z.looseObject({
   "NickName": z.optional(z.string()),
   "CreateTime": z.optional(z.int()),
   "BlockTime": z.optional(z.int()),
-  "Ext": z.optional(z.record(z.string(), z.string())),
+  "Ext": z.optional(z.catchall(z.object({}), z.string())),
   "AvatarUrl": z.optional(z.string()),
 });
 export type Participant = z.output<typeof ParticipantSchema>;

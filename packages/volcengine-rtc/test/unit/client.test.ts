@@ -214,6 +214,17 @@ describe('Volcengine errors', () => {
     await expect(rtc.queryLiveParticipantStatus(input)).rejects.toBeInstanceOf(ResponseValidationError);
   });
 
+  it('holds a map field to its value type (Ext: string → string)', async () => {
+    const answer = (ext: unknown) =>
+      jsonResponse({ ResponseMetadata: metadata('BatchGetConversationParticipant'), Result: { Participants: [{ ConversationShortId: 7, ParticipantUserId: 2, Operator: 1, Ext: ext }] } });
+    const good = client(() => answer({ 's:from': 'biz' }));
+    expect((await good.rtc.batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [2] })).Participants[0]!.Ext).toEqual({ 's:from': 'biz' });
+    const bad = client(() => answer({ level: 3 }));
+    const error = await bad.rtc.batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [2] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as ResponseValidationError).issues[0]!.path).toBe('Result.Participants.0.Ext.level');
+  });
+
   it('rejects a success without Result', async () => {
     const { rtc } = client(() => jsonResponse({ ResponseMetadata: metadata('x') }));
     await expect(rtc.queryLiveParticipantStatus(input)).rejects.toBeInstanceOf(ResponseValidationError);
