@@ -86,7 +86,8 @@ export function zodExpr(schema, where) {
         const expr = zodExpr(props[name], `${where}.${name}`);
         return `  ${js(name)}: ${required.has(name) ? expr : `z.optional(${expr})`},`;
       });
-      const ctor = schema.additionalProperties === false ? 'z.strictObject' : 'z.looseObject';
+      // Open objects (answers) use the runtime's fastest object (see @rollcall/internal zod/).
+      const ctor = schema.additionalProperties === false ? 'z.strictObject' : 'looseObject';
       return `${ctor}({\n${fields.join('\n')}\n})`;
     }
     default:
@@ -123,6 +124,7 @@ export function zodSchemaModule(doc) {
   const schemas = doc.components?.schemas ?? {};
   const lines = [
     "import * as z from 'zod/mini';",
+    "import { looseObject } from '@rollcall/internal';",
     '',
   ];
   for (const name of dependencyOrder(schemas)) {

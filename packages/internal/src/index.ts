@@ -8,3 +8,4 @@ export * from './endpoints.js';
 export type { CryptoProvider } from './crypto/types.js';
 export { crypto as defaultCrypto } from '#crypto';
 export type { HttpRequest, HttpResponse, Transport } from './transport/types.js';
+export { looseObject } from '#zod-object';
