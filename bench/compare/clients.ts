@@ -23,10 +23,13 @@ export function pairs(url: string): Pair[] {
   const { host } = new URL(url);
 
   const rtc = createVolcengineRtcClient({ credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, endpoint: url });
+  // The same clients over global fetch (what other runtimes use, and Node with a `fetch` option).
+  const rtcFetch = createVolcengineRtcClient({ credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, endpoint: url, fetch: globalThis.fetch });
   const volcService = new Service({ host, protocol: 'http:', serviceName: 'rtc', region: 'cn-north-1', accessKeyId: 'AK', secretKey: 'SK' });
   const volcOfficial = volcService.createJSONAPI('QueryLiveParticipantStatus', { Version: '2020-12-01', method: 'POST' });
 
   const live = createAliyunLiveClient({ credentials: { accessKeyId: 'AK', accessKeySecret: 'SK' }, endpoint: url });
+  const liveFetch = createAliyunLiveClient({ credentials: { accessKeyId: 'AK', accessKeySecret: 'SK' }, endpoint: url, fetch: globalThis.fetch });
   // The package is CommonJS with its client class as `default`.
   const OpenApi = (($OpenApi as unknown as { default: { default?: unknown } }).default.default ?? ($OpenApi as unknown as { default: unknown }).default) as typeof $OpenApi.default;
   const aliClient = new OpenApi(new $OpenApi.Config({ accessKeyId: 'AK', accessKeySecret: 'SK', endpoint: host, protocol: 'http' }));
@@ -46,7 +49,21 @@ export function pairs(url: string): Pair[] {
   const im = createTencentLiveClient({ credentials: { sdkAppId: 1400000000, identifier: 'admin', secretKey: 'key' }, endpoint: url });
   const userSig: string = new TLSSigAPIv2.Api(1400000000, 'key').genUserSig('admin', 86400);
 
+  const volcBody = { AppId: 1, ConversationShortId: 1, ParticipantUserIds: ids };
+  const aliBody = () => new $OpenApi.OpenApiRequest({ body: { AppId: 'app', GroupId: 'g', UserIds: aliIds.join(',') } });
   return [
+    {
+      name: 'Volcengine QueryLiveParticipantStatus (200 ids), rollcall over global fetch',
+      officialName: '@volcengine/openapi',
+      ours: () => rtcFetch.queryLiveParticipantStatus(volcBody),
+      official: () => volcOfficial(volcBody),
+    },
+    {
+      name: 'Alibaba BatchGetOnlineUsers (20 ids, V3), rollcall over global fetch',
+      officialName: '@alicloud/openapi-client',
+      ours: () => liveFetch.batchGetOnlineUsers({ AppId: 'app', GroupId: 'g', UserIds: aliIds }),
+      official: () => aliClient.callApi(aliParams, aliBody(), runtime),
+    },
     {
       name: 'Volcengine QueryLiveParticipantStatus (200 ids)',
       officialName: '@volcengine/openapi',

@@ -66,7 +66,8 @@ describe('emulator: the five operations with state', () => {
       }
       await fetch(`${faulty.url}/__admin/faults`, { method: 'POST', body: JSON.stringify({ rules: [{ operation: '*', kind: 'latency', latencyMs: 300, times: 1 }] }) });
       const started = Date.now();
-      await rtc.getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'room-1' }, { timeoutMs: 100 }).catch((e: unknown) => e);
+      const late = await rtc.getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'room-1' }, { timeoutMs: 100 }).catch((e: unknown) => e);
+      expect(late).toMatchObject({ name: 'TimeoutError', timeoutMs: 100 });
       expect(Date.now() - started).toBeLessThan(300);
     } finally {
       await faulty.close();

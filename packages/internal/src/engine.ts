@@ -22,7 +22,7 @@ import type { CryptoProvider } from './crypto/types.js';
 import { formEncode } from './encoding.js';
 import { defaultTransport } from '#transport';
 import { fetchTransport } from './transport/fetch.js';
-import type { HttpResponse } from './transport/types.js';
+import { TransportTimeout, type HttpResponse } from './transport/types.js';
 import { isFailureBody, matchesCode, pointerGet, type FailureRule } from './pointer.js';
 
 /** A zod issue, as much of it as the messages need (locale-free: zod/mini ships no messages). */
@@ -240,9 +240,6 @@ export function createEngine(options: EngineOptions) {
     const data = validated.data as Record<string, unknown>;
 
     const timeoutMs = callOptions.timeoutMs ?? defaultTimeoutMs;
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, timeout.signal]) : timeout.signal;
 
     let response: HttpResponse;
     try {
@@ -260,11 +257,18 @@ export function createEngine(options: EngineOptions) {
       }
       // Signed on every call, so every attempt carries a fresh date, nonce or random.
       const signed = await signer.sign({ operation, baseUrl, method: operation.method, query, body, contentType });
-      response = await transport({ url: signed.url, method: operation.method, headers: signed.headers, body: signed.body, signal });
+      response = await transport({
+        url: signed.url,
+        method: operation.method,
+        headers: signed.headers,
+        body: signed.body,
+        signal: callOptions.signal,
+        timeoutMs,
+      });
     } catch (error) {
       if (error instanceof RollcallError) throw error;
       if (callOptions.signal?.aborted) throw callOptions.signal.reason;
-      if (timeout.signal.aborted) {
+      if (error instanceof TransportTimeout) {
         throw new TimeoutError({ vendor: vendor.id, operation: operation.operationId, timeoutMs });
       }
       throw new ConnectionError({
@@ -273,8 +277,6 @@ export function createEngine(options: EngineOptions) {
         message: describeNetworkError(error),
         cause: error,
       });
-    } finally {
-      clearTimeout(timer);
     }
 
     const text = response.text;
@@ -306,7 +308,8 @@ export function createEngine(options: EngineOptions) {
     if (payload === null || typeof payload !== 'object') {
       throw fail([{ path: vendor.resultPointer.slice(1).replace(/\//g, '.'), message: 'missing from a successful response' }]);
     }
-    return { ...(payload as Output), $metadata: { requestId, httpStatus: response.status } };
+    // The parsed answer is ours (zod built it), so it takes $metadata without a copy.
+    return Object.assign(payload as Output & object, { $metadata: { requestId, httpStatus: response.status } });
   };
 }
 

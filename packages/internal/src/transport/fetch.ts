@@ -1,19 +1,29 @@
-import type { HttpResponse, Transport } from './types.js';
+import { TransportTimeout, type HttpResponse, type Transport } from './types.js';
 
 /** The transport over any WHATWG `fetch` (the caller's, or the runtime's). */
 export function fetchTransport(fetchImpl: (request: Request) => Promise<Response>): Transport {
   return async (request) => {
-    const response = await fetchImpl(
-      new Request(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, signal: request.signal }),
-    );
-    const text = await response.text();
-    const result: HttpResponse = {
-      status: response.status,
-      statusText: response.statusText,
-      header: (name) => response.headers.get(name),
-      text,
-    };
-    return result;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new TransportTimeout()), request.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
+    try {
+      const response = await fetchImpl(
+        new Request(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, signal }),
+      );
+      const text = await response.text();
+      const result: HttpResponse = {
+        status: response.status,
+        statusText: response.statusText,
+        header: (name) => response.headers.get(name),
+        text,
+      };
+      return result;
+    } catch (error) {
+      // A fetch may reject with its own AbortError rather than the reason: name the deadline.
+      throw deadline.signal.aborted && !request.signal?.aborted ? new TransportTimeout() : error;
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 

@@ -4,7 +4,10 @@ export interface HttpRequest {
   readonly method: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | undefined;
-  readonly signal: AbortSignal;
+  /** The caller's signal, if any: aborting it rejects with its reason. */
+  readonly signal: AbortSignal | undefined;
+  /** Deadline for the whole exchange; past it the transport rejects with `TransportTimeout`. */
+  readonly timeoutMs: number;
 }
 
 export interface HttpResponse {
@@ -15,3 +18,11 @@ export interface HttpResponse {
 }
 
 export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** What a transport rejects with when `timeoutMs` ran out. */
+export class TransportTimeout extends Error {
+  constructor() {
+    super('timed out');
+    this.name = 'TransportTimeout';
+  }
+}
