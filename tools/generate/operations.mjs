@@ -59,7 +59,6 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
   const rpc = op['x-rollcall-rpc'] ?? null;
   const out = {
     operationId: op.operationId,
-    schemaPath: pathKey,
     method: (rpc?.method ?? method).toUpperCase(),
     path: rpc?.path ?? pathKey,
     action: rpc?.action ?? null,
@@ -71,7 +70,8 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     listBound: op['x-rollcall-list-bound'] ?? null,
     retryableCodes: [...(vendor.retryableCodes ?? []), ...(op['x-rollcall-retryable-codes'] ?? [])],
   };
-  const examples = { requests: [], successes: [], errors: [] };
+  // Test metadata, kept out of the runtime table: the spec's path of the operation and its examples.
+  const examples = { schemaPath: pathKey, requests: [], successes: [], errors: [] };
   if (typeof out.qps !== 'number') throw new Error(`${where}: x-rollcall-qps is required`);
 
   let requestSchemaExpr;
@@ -156,7 +156,7 @@ export function operationTableModule(doc) {
     url: s.url,
     region: s['x-rollcall-region'],
     aliases: s['x-rollcall-region-aliases'] ?? [],
-    fallbackUrl: s['x-rollcall-fallback'] ?? null,
+    ...(s['x-rollcall-fallback'] ? { fallbackUrl: s['x-rollcall-fallback'] } : {}),
   }));
   const vendorInfo = {
     id: vendor.id,

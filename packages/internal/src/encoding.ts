@@ -1,7 +1,7 @@
 // Byte and text encodings shared by the signers. No Node APIs: this runs on every runtime.
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
+const decoder = /* @__PURE__ */ new TextDecoder();
 
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);

@@ -5,7 +5,7 @@ export interface ServerEntry {
   readonly url: string;
   readonly region: string;
   readonly aliases: readonly string[];
-  readonly fallbackUrl: string | null;
+  readonly fallbackUrl?: string;
 }
 
 export interface EndpointChoice {
@@ -25,14 +25,8 @@ export function resolveEndpoint(
   options: { endpoint?: string | undefined; region?: string | undefined },
 ): EndpointChoice {
   if (options.endpoint !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(options.endpoint);
-    } catch {
-      throw new ConfigurationError(`${vendorName}: endpoint must be an absolute URL, got ${JSON.stringify(options.endpoint)}`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new ConfigurationError(`${vendorName}: endpoint must be http(s), got ${url.protocol}`);
+    if (!/^https?:\/\/[^/]/.test(options.endpoint)) {
+      throw new ConfigurationError(`${vendorName}: endpoint must be an absolute http(s) URL, got ${JSON.stringify(options.endpoint)}`);
     }
     return { baseUrl: options.endpoint.replace(/\/+$/, ''), region: options.region };
   }

@@ -66,7 +66,6 @@ export function describeIssue(issue: SchemaIssue): string {
 
 export interface OperationSpec {
   readonly operationId: string;
-  readonly schemaPath: string;
   readonly method: string;
   readonly path: string;
   readonly action?: string;
@@ -306,7 +305,7 @@ export function createEngine(options: EngineOptions) {
     if (!checked.success) throw fail(issuesOf(checked.error));
     const payload = pointerGet(checked.data, vendor.resultPointer);
     if (payload === null || typeof payload !== 'object') {
-      throw fail([{ path: vendor.resultPointer.slice(1).replace(/\//g, '.'), message: 'missing from a successful response' }]);
+      throw fail([{ path: vendor.resultPointer, message: 'missing' }]);
     }
     // The parsed answer is ours (zod built it), so it takes $metadata without a copy.
     return Object.assign(payload as Output & object, { $metadata: { requestId, httpStatus: response.status } });

@@ -5,7 +5,9 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { examples as aliyunExamples } from '../../aliyun-live/src/generated/examples.js';
 import { operations as aliyunOperations } from '../../aliyun-live/src/generated/operations.js';
+import { examples as volcengineExamples } from '../../volcengine-rtc/src/generated/examples.js';
 import { operations as volcengineOperations } from '../../volcengine-rtc/src/generated/operations.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -13,8 +15,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 interface RpcOperation {
   readonly method: string;
   readonly path: string;
-  readonly action: string | null;
-  readonly version: string | null;
+  readonly action?: string;
+  readonly version?: string;
+  /** The spec's (pseudo) path of the operation. */
   readonly schemaPath: string;
 }
 
@@ -25,9 +28,16 @@ export interface MockVendor {
   rpc: readonly RpcOperation[];
 }
 
+function rpcOperations(
+  operations: Record<string, Omit<RpcOperation, 'schemaPath'>>,
+  examples: Record<string, { schemaPath: string }>,
+): RpcOperation[] {
+  return Object.entries(operations).map(([name, op]) => ({ ...op, schemaPath: examples[name]!.schemaPath }));
+}
+
 export const mockVendors: readonly MockVendor[] = [
-  { id: 'volcengine', spec: 'specs/volcengine-rtc.yaml', rpc: Object.values(volcengineOperations) },
-  { id: 'aliyun', spec: 'specs/aliyun-live.yaml', rpc: Object.values(aliyunOperations) },
+  { id: 'volcengine', spec: 'specs/volcengine-rtc.yaml', rpc: rpcOperations(volcengineOperations, volcengineExamples) },
+  { id: 'aliyun', spec: 'specs/aliyun-live.yaml', rpc: rpcOperations(aliyunOperations, aliyunExamples) },
   { id: 'tencent', spec: 'specs/tencent-live.yaml', rpc: [] },
 ];
 

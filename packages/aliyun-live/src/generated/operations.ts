@@ -9,7 +9,7 @@ import type { BatchGetOnlineUsersResponse } from './schemas.js';
 export const vendor = {"id":"aliyun","service":null,"resultPointer":"/Result","errorLocation":{"code":"/Code","message":"/Message","requestId":"/RequestId"},"errorKinds":{"throttled":["Throttling*"],"auth":["SignatureDoesNotMatch","SignatureNonceUsed","InvalidTimeStamp*","InvalidAccessKeyId*","InvalidSecurityToken*","Forbidden*","IncompleteSignature"],"notFound":[],"invalidParameter":["InvalidParameter*","MissingParameter*","MissingAppId","MissingGroupId","MissingUserIds"]},"retryableHttpStatuses":[429,500,502,503,504]} as const;
 
 /** Endpoints by region, from the spec's `servers`. */
-export const servers = [{"url":"https://live.aliyuncs.com","region":"cn-shanghai","aliases":["cn-beijing","cn-shenzhen","cn-qingdao","ap-northeast-1","ap-south-1","ap-southeast-5"],"fallbackUrl":null},{"url":"https://live.ap-southeast-1.aliyuncs.com","region":"ap-southeast-1","aliases":[],"fallbackUrl":null},{"url":"https://live.eu-central-1.aliyuncs.com","region":"eu-central-1","aliases":[],"fallbackUrl":null}] as const;
+export const servers = [{"url":"https://live.aliyuncs.com","region":"cn-shanghai","aliases":["cn-beijing","cn-shenzhen","cn-qingdao","ap-northeast-1","ap-south-1","ap-southeast-5"]},{"url":"https://live.ap-southeast-1.aliyuncs.com","region":"ap-southeast-1","aliases":[]},{"url":"https://live.eu-central-1.aliyuncs.com","region":"eu-central-1","aliases":[]}] as const;
 
 export const BatchGetOnlineUsersInputSchema = BatchGetOnlineUsersRequestSchema;
 /** Input of BatchGetOnlineUsers, as the caller passes it. */
@@ -21,7 +21,6 @@ export type BatchGetOnlineUsersOutput = NonNullable<BatchGetOnlineUsersResponse[
 export const operations = {
   batchGetOnlineUsers: {
     operationId: "BatchGetOnlineUsers",
-    schemaPath: "/BatchGetOnlineUsers",
     method: "POST",
     path: "/",
     action: "BatchGetOnlineUsers",

@@ -13,7 +13,7 @@ import { examples } from '../../src/generated/examples.js';
 
 const spec = loadSpec('specs/aliyun-live.yaml');
 const op = operations.batchGetOnlineUsers;
-const item = spec.paths[op.schemaPath].post;
+const item = spec.paths[examples.batchGetOnlineUsers.schemaPath].post;
 const input = item.requestBody.content['application/x-www-form-urlencoded'].examples.page.value;
 
 /** The class each documented code must become (written out, not derived from the table). */

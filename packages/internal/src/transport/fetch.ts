@@ -4,6 +4,7 @@ import { TransportTimeout, type HttpResponse, type Transport } from './types.js'
 export function fetchTransport(fetchImpl: (request: Request) => Promise<Response>): Transport {
   return async (request) => {
     const deadline = new AbortController();
+    // fetch rejects with the abort reason (WHATWG), so the deadline surfaces as TransportTimeout.
     const timer = setTimeout(() => deadline.abort(new TransportTimeout()), request.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
     try {
@@ -18,9 +19,6 @@ export function fetchTransport(fetchImpl: (request: Request) => Promise<Response
         text,
       };
       return result;
-    } catch (error) {
-      // A fetch may reject with its own AbortError rather than the reason: name the deadline.
-      throw deadline.signal.aborted && !request.signal?.aborted ? new TransportTimeout() : error;
     } finally {
       clearTimeout(timer);
     }

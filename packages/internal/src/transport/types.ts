@@ -19,10 +19,5 @@ export interface HttpResponse {
 
 export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
 
-/** What a transport rejects with when `timeoutMs` ran out. */
-export class TransportTimeout extends Error {
-  constructor() {
-    super('timed out');
-    this.name = 'TransportTimeout';
-  }
-}
+/** What a transport rejects with when `timeoutMs` ran out (the engine turns it into TimeoutError). */
+export class TransportTimeout extends Error {}

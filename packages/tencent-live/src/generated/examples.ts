@@ -2,5 +2,5 @@
 /* eslint-disable */
 /** Named examples of each operation in the spec: request bodies, successes, documented errors. */
 export const examples = {
-  getMemberList: {"requests":["page"],"successes":["page"],"errors":[{"status":200,"example":"systemError","code":"100001"},{"status":200,"example":"roomNotFound","code":"100004"},{"status":200,"example":"notLiveRoom","code":"100006"},{"status":200,"example":"userSigExpired","code":"70001"},{"status":200,"example":"frequencyLimit","code":"60007"}]},
+  getMemberList: {"schemaPath":"/v4/live_engine_http_srv/get_member_list","requests":["page"],"successes":["page"],"errors":[{"status":200,"example":"systemError","code":"100001"},{"status":200,"example":"roomNotFound","code":"100004"},{"status":200,"example":"notLiveRoom","code":"100006"},{"status":200,"example":"userSigExpired","code":"70001"},{"status":200,"example":"frequencyLimit","code":"60007"}]},
 } as const;

@@ -21,7 +21,6 @@ export type GetMemberListOutput = NonNullable<GetMemberListResponse["Response"]>
 export const operations = {
   getMemberList: {
     operationId: "GetMemberList",
-    schemaPath: "/v4/live_engine_http_srv/get_member_list",
     method: "POST",
     path: "/v4/live_engine_http_srv/get_member_list",
     qps: 200,

@@ -14,7 +14,7 @@ import { examples } from '../../src/generated/examples.js';
 
 const spec = loadSpec('specs/tencent-live.yaml');
 const op = operations.getMemberList;
-const item = spec.paths[op.schemaPath].post;
+const item = spec.paths[examples.getMemberList.schemaPath].post;
 const input = item.requestBody.content['application/json'].examples.page.value;
 const responseExamples = item.responses['200'].content['application/json'].examples;
 

@@ -9,7 +9,7 @@ import type { BatchGetConversationParticipantResponse, GetRoomOnlineUsersRespons
 export const vendor = {"id":"volcengine","service":"rtc","resultPointer":"/Result","errorLocation":{"code":"/ResponseMetadata/Error/Code","message":"/ResponseMetadata/Error/Message","requestId":"/ResponseMetadata/RequestId","failureWhen":[{"pointer":"/ResponseMetadata/Error","present":true}]},"errorKinds":{"throttled":["FlowLimitExceeded*","AccountFlowLimitExceeded"],"auth":["InvalidAccessKey","SignatureDoesNotMatch","InvalidTimestamp","AccessDenied*","NoAuth","MissingRequestInfo"],"notFound":["ConversationNotFound","ParticipantNotFound","ParticipantNotInConversation","AppNotFound","ServiceNotFound","InvalidActionOrVersion"],"invalidParameter":["InvalidParameter*","InvalidParam","MissingParameter","JsonParsingError","LiveConversationNotSupport","OnlyLiveConversationSupport"]},"retryableHttpStatuses":[429,500,502,503,504]} as const;
 
 /** Endpoints by region, from the spec's `servers`. */
-export const servers = [{"url":"https://rtc.volcengineapi.com","region":"cn-north-1","aliases":[],"fallbackUrl":null},{"url":"https://open-ap-singapore-1.volcengineapi.com","region":"ap-southeast-1","aliases":["ap-singapore-1"],"fallbackUrl":null}] as const;
+export const servers = [{"url":"https://rtc.volcengineapi.com","region":"cn-north-1","aliases":[]},{"url":"https://open-ap-singapore-1.volcengineapi.com","region":"ap-southeast-1","aliases":["ap-singapore-1"]}] as const;
 
 export const BatchGetConversationParticipantInputSchema = BatchGetConversationParticipantRequestSchema;
 /** Input of BatchGetConversationParticipant, as the caller passes it. */
@@ -36,7 +36,6 @@ export type QueryLiveParticipantStatusOutput = NonNullable<QueryLiveParticipantS
 export const operations = {
   batchGetConversationParticipant: {
     operationId: "BatchGetConversationParticipant",
-    schemaPath: "/BatchGetConversationParticipant",
     method: "POST",
     path: "/",
     action: "BatchGetConversationParticipant",
@@ -50,7 +49,6 @@ export const operations = {
   },
   getRoomOnlineUsers: {
     operationId: "GetRoomOnlineUsers",
-    schemaPath: "/GetRoomOnlineUsers",
     method: "GET",
     path: "/",
     action: "GetRoomOnlineUsers",
@@ -64,7 +62,6 @@ export const operations = {
   },
   queryLiveParticipantStatus: {
     operationId: "QueryLiveParticipantStatus",
-    schemaPath: "/QueryLiveParticipantStatus",
     method: "POST",
     path: "/",
     action: "QueryLiveParticipantStatus",

@@ -24,14 +24,14 @@ const rtc = createVolcengineRtcClient({
 /** Each operation's input, from the spec's request example (body) or parameter examples (query). */
 function exampleInput(name: OperationName): Record<string, unknown> {
   const op = operations[name];
-  const item = spec.paths[op.schemaPath][op.method.toLowerCase()];
+  const item = spec.paths[examples[name].schemaPath][op.method.toLowerCase()];
   if (item.requestBody) return item.requestBody.content['application/json'].examples.page.value;
   return Object.fromEntries(item.parameters.map((p: any) => [p.name, p.example]));
 }
 
 function exampleResponse(name: OperationName, example: string): any {
   const op = operations[name];
-  return spec.paths[op.schemaPath][op.method.toLowerCase()].responses['200'].content['application/json'].examples[example].value;
+  return spec.paths[examples[name].schemaPath][op.method.toLowerCase()].responses['200'].content['application/json'].examples[example].value;
 }
 
 /** The class each documented code must become (written out, not derived from the table). */
