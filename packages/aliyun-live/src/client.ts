@@ -83,12 +83,5 @@ export function createAliyunLiveClient(options: AliyunLiveClientOptions): Aliyun
       return { url: `${url.origin}${url.pathname}?${search}`, headers, body };
     },
   };
-  return createClientMethods<AliyunLiveClient>({
-    vendor,
-    operations,
-    baseUrl,
-    signer,
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs,
-  });
+  return createClientMethods<AliyunLiveClient>({ vendor, operations, baseUrl, signer, options });
 }

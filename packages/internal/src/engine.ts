@@ -155,8 +155,8 @@ export interface EngineOptions {
   operations: Readonly<Record<string, OperationSpec>>;
   baseUrl: string;
   signer: RequestSigner;
-  fetch?: FetchLike | typeof globalThis.fetch | undefined;
-  timeoutMs?: number | undefined;
+  /** The client's options: `fetch` and `timeoutMs` are the engine's. */
+  options: Pick<CommonClientOptions, 'fetch' | 'timeoutMs'>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -218,9 +218,9 @@ function serializeForm(body: Record<string, unknown>): string {
   return formEncode(pairs);
 }
 
-export function createEngine(options: EngineOptions) {
-  const { vendor, operations, signer } = options;
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+export function createEngine(engine: EngineOptions) {
+  const { vendor, operations, signer, options } = engine;
+  const baseUrl = engine.baseUrl.replace(/\/+$/, '');
   // The caller's fetch when given; otherwise the runtime's best (node:http on Node, fetch elsewhere).
   const transport = options.fetch ? fetchTransport(options.fetch as FetchLike) : defaultTransport;
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -106,12 +106,5 @@ export function createTencentLiveClient(options: TencentLiveClientOptions): Tenc
       return { url: `${base}${operation.path}?${formEncode([...query, ...auth])}`, headers, body };
     },
   };
-  return createClientMethods<TencentLiveClient>({
-    vendor,
-    operations,
-    baseUrl,
-    signer,
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs,
-  });
+  return createClientMethods<TencentLiveClient>({ vendor, operations, baseUrl, signer, options });
 }

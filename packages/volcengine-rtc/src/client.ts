@@ -46,12 +46,5 @@ export function createVolcengineRtcClient(options: VolcengineRtcClientOptions): 
       return { url: `${url.origin}${url.pathname}?${signed.canonicalQuery}`, headers: signed.headers, body };
     },
   };
-  return createClientMethods<VolcengineRtcClient>({
-    vendor,
-    operations,
-    baseUrl,
-    signer,
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs,
-  });
+  return createClientMethods<VolcengineRtcClient>({ vendor, operations, baseUrl, signer, options });
 }
