@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
-// A Node program: one file with the workspace packages bundled in, so that the published CLI
-// installs on its own.
+// A Node program. The rollcall packages it uses are dependencies, not bundled: an app that also
+// uses presence-core shares one copy of each.
 export default defineConfig({
   entry: { cli: 'src/cli.ts' },
   format: ['esm'],
@@ -11,6 +11,5 @@ export default defineConfig({
   clean: true,
   dts: false,
   removeNodeProtocol: false,
-  noExternal: [/^@rollcall\//],
   banner: { js: '#!/usr/bin/env node' },
 });

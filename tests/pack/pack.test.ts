@@ -1,18 +1,17 @@
-// Each published package, packed to its tarball and installed with npm into a fresh folder outside
-// the workspace, must import and make one call against the Prism mock: through the Node build
-// (node:crypto) and through the default build (WebCrypto) that other runtimes get.
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+// Each published package, installed with npm from its packed tarball (and the sibling tarballs it
+// declares) into a fresh folder outside the workspace, must import and make one call against the
+// Prism mock: through the Node build (node:crypto, node:http) and through the default build
+// (WebCrypto, fetch) that bundlers for browsers and edge runtimes pick.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freshApp, run, withSiblings } from '@rollcall/test-support/tarballs';
 
-const run = promisify(execFile);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const urls = inject('mockUrls');
+const tarballs = inject('tarballs');
+const install = (label: string, names: string[]) => freshApp(workDir, label, names.flatMap((n) => withSiblings(n)).map((n) => tarballs[n]!));
 
 const packages = [
   {
@@ -46,54 +45,45 @@ const packages = [
 
 let workDir: string;
 
-async function packTo(dir: string, packDir: string): Promise<string> {
-  await mkdir(packDir, { recursive: true });
-  await run('npx', ['-y', pnpm, 'pack', '--pack-destination', packDir], { cwd: path.join(root, 'packages', dir) });
-  const tarball = (await readdir(packDir)).find((f) => f.endsWith('.tgz') && f.includes(dir));
-  if (!tarball) throw new Error(`no tarball for ${dir}`);
-  return path.join(packDir, tarball);
-}
-
-// The pinned pnpm, as the root package.json names it: `pnpm pack` writes the manifest as published.
-const pnpm = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).packageManager as string;
-
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'rollcall-pack-'));
-  // Build from the current sources, so that a stale dist can never pass.
-  await Promise.all(
-    [...packages.map((pkg) => pkg.dir), 'presence-core', 'emulator'].map((dir) =>
-      run(path.join(root, 'node_modules/.bin/tsup'), ['--silent'], { cwd: path.join(root, 'packages', dir) }),
-    ),
-  );
-  // The CLI bundles the other packages' builds, so it is built after them.
-  await run(path.join(root, 'node_modules/.bin/tsup'), ['--silent'], { cwd: path.join(root, 'packages', 'cli') });
-}, 300_000);
+});
 
 afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
+/** `entry` bundled the way a bundler for browsers or edge runtimes does: only the `default` condition. */
+async function defaultBuild(appDir: string, entry: string): Promise<string> {
+  const outfile = path.join(appDir, `${path.basename(entry, '.mjs')}.default-build.mjs`);
+  await build({ entryPoints: [path.join(appDir, entry)], bundle: true, format: 'esm', platform: 'neutral', conditions: [], mainFields: ['module', 'main'], outfile, logLevel: 'error' });
+  const bundled = await readFile(outfile, 'utf8');
+  // The default build never reaches for Node's own modules.
+  expect(bundled).not.toMatch(/from ["']node:/);
+  return outfile;
+}
+
 describe.each(packages)('$name from its packed tarball', (pkg) => {
   it('installs on its own with npm, imports, and makes a call', async () => {
-    const tarball = await packTo(pkg.dir, path.join(workDir, `${pkg.dir}-pack`));
-    const appDir = path.join(workDir, `${pkg.dir}-app`);
-    await mkdir(appDir, { recursive: true });
-    await writeFile(path.join(appDir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: appDir });
+    const appDir = await install(pkg.dir, [pkg.name]);
     const installed = path.join(appDir, 'node_modules', pkg.name);
     const { stdout: files } = await run('find', ['.', '-type', 'f'], { cwd: installed });
     expect(files.split('\n').filter(Boolean).sort()).toEqual(
-      ['./README.md', './dist/index.d.ts', './dist/index.js', './dist/node/index.js', './package.json'].sort(),
+      ['./LICENSE', './README.md', './dist/index.d.ts', './dist/index.js', './dist/node/index.js', './package.json'].sort(),
     );
-    const script = (specifier: string) => `
-      const m = await import(${JSON.stringify(specifier)});
+    // The shared runtime is a dependency, installed once, not bundled into the client.
+    const manifest = JSON.parse(await readFile(path.join(installed, 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['@rollcall/runtime', 'zod']);
+    expect(await readFile(path.join(installed, 'dist/node/index.js'), 'utf8')).toContain("from '@rollcall/runtime'");
+    await writeFile(
+      path.join(appDir, 'call.mjs'),
+      `
+      import * as m from ${JSON.stringify(pkg.name)};
       let out;
       ${pkg.call}
-      console.log(JSON.stringify(out));`;
-    await writeFile(path.join(appDir, 'node-build.mjs'), script(pkg.name));
-    // The default (WebCrypto) build, loaded by path since Node always matches the node condition.
-    await writeFile(path.join(appDir, 'web-build.mjs'), script(`./node_modules/${pkg.name}/dist/index.js`));
-    for (const file of ['node-build.mjs', 'web-build.mjs']) {
+      console.log(JSON.stringify(out));`,
+    );
+    for (const file of ['call.mjs', await defaultBuild(appDir, 'call.mjs')]) {
       const { stdout } = await run(process.execPath, [file], { cwd: appDir });
       expect(JSON.parse(stdout)).toEqual(pkg.expected);
     }
@@ -102,13 +92,7 @@ describe.each(packages)('$name from its packed tarball', (pkg) => {
 
 describe('@rollcall/presence-core from its packed tarball', () => {
   it('installs with the one vendor package it is used with, and answers through it', async () => {
-    const packDir = path.join(workDir, 'presence-pack');
-    const core = await packTo('presence-core', packDir);
-    const vendor = await packTo('volcengine-rtc', packDir);
-    const appDir = path.join(workDir, 'presence-app');
-    await mkdir(appDir, { recursive: true });
-    await writeFile(path.join(appDir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', core, vendor], { cwd: appDir });
+    const appDir = await freshApp(workDir, 'presence', ['@rollcall/runtime', '@rollcall/presence-core', '@rollcall/volcengine-rtc'].map((n) => tarballs[n]!));
     await writeFile(
       path.join(appDir, 'check.mjs'),
       `
@@ -126,13 +110,18 @@ describe('@rollcall/presence-core from its packed tarball', () => {
   });
 });
 
+describe('an app using presence-core with all three vendors', () => {
+  it('carries exactly one copy of the shared runtime', async () => {
+    const names = ['@rollcall/presence-core', '@rollcall/volcengine-rtc', '@rollcall/aliyun-live', '@rollcall/tencent-live'];
+    const appDir = await install('one-runtime', names);
+    const { stdout } = await run('find', ['node_modules', '-path', '*/@rollcall/runtime/package.json'], { cwd: appDir });
+    expect(stdout.trim().split('\n')).toEqual(['node_modules/@rollcall/runtime/package.json']);
+  });
+});
+
 describe('@rollcall/emulator and @rollcall/cli from their packed tarballs', () => {
   it('the emulator installs on its own and serves', async () => {
-    const tarball = await packTo('emulator', path.join(workDir, 'emulator-pack'));
-    const appDir = path.join(workDir, 'emulator-app');
-    await mkdir(appDir, { recursive: true });
-    await writeFile(path.join(appDir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: appDir });
+    const appDir = await install('emulator', ['@rollcall/emulator']);
     await writeFile(
       path.join(appDir, 'check.mjs'),
       `
@@ -147,11 +136,7 @@ describe('@rollcall/emulator and @rollcall/cli from their packed tarballs', () =
   });
 
   it('the CLI installs on its own and its demo runs', async () => {
-    const tarball = await packTo('cli', path.join(workDir, 'cli-pack'));
-    const appDir = path.join(workDir, 'cli-app');
-    await mkdir(appDir, { recursive: true });
-    await writeFile(path.join(appDir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: appDir });
+    const appDir = await install('cli', ['@rollcall/cli']);
     const { stdout } = await run(path.join(appDir, 'node_modules/.bin/rollcall'), ['demo'], { cwd: appDir });
     expect(stdout).toContain('5000 users in 1: 3000 online, 2000 not');
     expect(stdout).toContain('Showing 1000 of 1500 members: the list is truncated');

@@ -6,9 +6,9 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPresence, LimiterRegistry } from '../../packages/presence-core/src/index.js';
-import { aliyun } from '../../packages/presence-core/src/providers/aliyun.js';
-import { volcengine } from '../../packages/presence-core/src/providers/volcengine.js';
+import { createPresence, LimiterRegistry } from '@rollcall/presence-core';
+import { aliyun } from '@rollcall/presence-core/aliyun';
+import { volcengine } from '@rollcall/presence-core/volcengine';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let child: ChildProcess;

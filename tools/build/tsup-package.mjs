@@ -1,31 +1,27 @@
-// The one build every published package uses: ESM + .d.ts, with the private @rollcall/internal
-// runtime bundled in (so each tarball installs on its own) and two entry builds chosen by the
-// `node` / `default` export conditions: node:crypto on Node, WebCrypto everywhere else.
+// The one build every published package uses: ESM + .d.ts, with two entry builds chosen by the
+// `node` / `default` export conditions: dist/node (node:crypto, node:http) on Node and
+// Node-compatible runtimes, dist (WebCrypto, fetch) everywhere else. Dependencies, @rollcall/runtime
+// among them, stay external, so an app carries one copy of the shared runtime.
 import { defineConfig } from 'tsup';
 
-export function packageBuild({ entry = ['src/index.ts'], splitting = false, bundle = ['@rollcall/internal'], nodeOnly = false } = {}) {
+export function packageBuild({ entry = ['src/index.ts'], splitting = false, nodeOnly = false } = {}) {
   const shared = {
     entry,
     format: ['esm'],
     target: 'es2022',
     sourcemap: false,
-    // Shared chunks keep one copy of the runtime when a package has several entries.
+    // Shared chunks keep one copy of shared code when a package has several entries.
     splitting,
     treeshake: true,
-    noExternal: bundle,
     removeNodeProtocol: false,
+    // Node built-ins stay imports (the runtime's crypto/node entry is Node's only, in either build).
+    external: [/^node:/],
   };
   if (nodeOnly) {
-    return defineConfig({ ...shared, outDir: 'dist/node', platform: 'node', clean: true, dts: { resolve: bundle } });
+    return defineConfig({ ...shared, outDir: 'dist/node', platform: 'node', clean: true, dts: true });
   }
   return defineConfig([
     { ...shared, outDir: 'dist/node', platform: 'node', clean: true, dts: false },
-    {
-      ...shared,
-      outDir: 'dist',
-      platform: 'neutral',
-      clean: false,
-      dts: { resolve: bundle },
-    },
+    { ...shared, outDir: 'dist', platform: 'neutral', clean: false, dts: true },
   ]);
 }

@@ -173,7 +173,7 @@ export function operationTableModule(doc) {
 
   const lines = [
     "import * as z from 'zod/mini';",
-    "import type { CallOptions, WithMetadata } from '@rollcall/internal';",
+    "import type { CallOptions, WithMetadata } from '@rollcall/runtime';",
     `import { ${[...schemaImports].sort().join(', ')} } from './schemas.js';`,
     `import type { ${[...typeImports].sort().join(', ')} } from './schemas.js';`,
     '',

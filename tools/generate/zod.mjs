@@ -86,7 +86,7 @@ export function zodExpr(schema, where) {
         const expr = zodExpr(props[name], `${where}.${name}`);
         return `  ${js(name)}: ${required.has(name) ? expr : `z.optional(${expr})`},`;
       });
-      // Open objects (answers) use the runtime's fastest object (see @rollcall/internal zod/).
+      // Open objects (answers) use the runtime's fastest object (see @rollcall/runtime zod/).
       const ctor = schema.additionalProperties === false ? 'z.strictObject' : 'looseObject';
       return `${ctor}({\n${fields.join('\n')}\n})`;
     }
@@ -124,7 +124,7 @@ export function zodSchemaModule(doc) {
   const schemas = doc.components?.schemas ?? {};
   const lines = [
     "import * as z from 'zod/mini';",
-    "import { looseObject } from '@rollcall/internal';",
+    "import { looseObject } from '@rollcall/runtime';",
     '',
   ];
   for (const name of dependencyOrder(schemas)) {

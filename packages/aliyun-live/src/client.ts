@@ -7,7 +7,7 @@ import {
   ConfigurationError,
   type CommonClientOptions,
   type RequestSigner,
-} from '@rollcall/internal';
+} from '@rollcall/runtime';
 import { operations, servers, vendor, type OperationMethods } from './generated/operations.js';
 import {
   aliyunV1CommonParams,

@@ -7,7 +7,7 @@ import {
   toBase64,
   toHex,
   type CryptoProvider,
-} from '@rollcall/internal';
+} from '@rollcall/runtime';
 
 export interface AliyunCredentials {
   accessKeyId: string;

@@ -1,7 +1,7 @@
 // Signature checks as the vendors make them, built on the same signers the clients use (which
 // reproduce the vendors' own SDK vectors). Each returns null when the request is authentic, or the
 // vendor's error code for why not.
-import { crypto } from '@rollcall/internal/crypto/node';
+import { crypto } from '@rollcall/runtime/crypto/node';
 import { signAliyunV1, signAliyunV3 } from '@rollcall/aliyun-live';
 import { verifyUserSig } from '@rollcall/tencent-live';
 import { signVolcengineRequest } from '@rollcall/volcengine-rtc';

@@ -3,7 +3,7 @@ import { AuthError, createVolcengineRtcClient, NotFoundError, ThrottledError } f
 import { createAliyunLiveClient } from '@rollcall/aliyun-live';
 import { createTencentLiveClient } from '@rollcall/tencent-live';
 import { signVolcengineRequest } from '@rollcall/volcengine-rtc';
-import { crypto as nodeCrypto } from '@rollcall/internal/crypto/node';
+import { crypto as nodeCrypto } from '@rollcall/runtime/crypto/node';
 import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, type RunningEmulator } from '../src/index.js';
 
 let emulator: RunningEmulator;

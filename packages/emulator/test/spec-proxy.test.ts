@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAliyunLiveClient } from '@rollcall/aliyun-live';
 import { createTencentLiveClient } from '@rollcall/tencent-live';
 import { createVolcengineRtcClient, InvalidParameterError, NotFoundError, ThrottledError } from '@rollcall/volcengine-rtc';
-import { prismFetch } from '@rollcall/internal/test-support/contract';
-import { startSpecProxies, type MockServers } from '@rollcall/internal/test-support/mock-servers';
+import { prismFetch } from '@rollcall/test-support/contract';
+import { startSpecProxies, type MockServers } from '@rollcall/test-support/mock-servers';
 import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, type RunningEmulator } from '../src/index.js';
 
 let emulator: RunningEmulator;

@@ -1,7 +1,5 @@
-import { RollcallError } from '@rollcall/internal';
+import { RollcallError } from '@rollcall/runtime';
 import type { Capability, VendorId } from './model.js';
-
-export * from '@rollcall/internal/public';
 
 /** The provider cannot answer this kind of question (also a compile error in TypeScript). */
 export class CapabilityError extends RollcallError {

@@ -1,5 +1,5 @@
 // User ids are strings in the presence API; vendors with integer ids get them converted safely.
-import { describeIssue, RequestValidationError, type Schema, type ValidationIssue } from '@rollcall/internal';
+import { describeIssue, RequestValidationError, type Schema, type ValidationIssue } from '@rollcall/runtime';
 
 /** A decimal integer string that round-trips through a JavaScript number without loss. */
 export function toSafeInteger(value: string): number | null {

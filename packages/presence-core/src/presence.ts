@@ -1,6 +1,6 @@
 // One presence API over every provider: batching to the vendor's limit, coalescing of single
 // lookups, pagination, the account's rate limit and retries.
-import { RequestValidationError, ThrottledError, type CallOptions } from '@rollcall/internal';
+import { RequestValidationError, ThrottledError, type CallOptions } from '@rollcall/runtime';
 import { realClock, type Clock } from './clock.js';
 import { CapabilityError, IncompleteResponseError, PaginationLoopError } from './errors.js';
 import { LimiterRegistry, processLimiters } from './limiter.js';

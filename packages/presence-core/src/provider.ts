@@ -1,6 +1,6 @@
 // What a provider gives presence-core: per capability, the operation (from the vendor's generated
 // table) and the calls that map the vendor's records to the one model.
-import type { CallOptions } from '@rollcall/internal';
+import type { CallOptions } from '@rollcall/runtime';
 import type { Capability, MemberDetails, RosterMember, UserStatus, VendorId } from './model.js';
 
 export interface OperationInfo {

@@ -1,5 +1,5 @@
 // Which failures are retried, and how long to wait before the next attempt.
-import { ConnectionError, VendorApiError } from '@rollcall/internal';
+import { ConnectionError, VendorApiError } from '@rollcall/runtime';
 
 export interface RetryOptions {
   /** Attempts in all, the first included; default 3. 1 disables retries. */

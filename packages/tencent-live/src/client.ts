@@ -7,7 +7,7 @@ import {
   resolveEndpoint,
   type CommonClientOptions,
   type RequestSigner,
-} from '@rollcall/internal';
+} from '@rollcall/runtime';
 import { operations, servers, vendor, type OperationMethods } from './generated/operations.js';
 import { createUserSig } from './sign.js';
 

@@ -22,4 +22,7 @@ export type * from './generated/schemas.js';
 export type { components, paths } from './generated/types.js';
 /** The generated zod schemas, for validating ids and rooms up front. */
 export * as schemas from './generated/schemas.js';
-export * from './errors.js';
+// The typed errors this client throws, shared by every rollcall package (`instanceof` works across
+// them), the call types, and `redactUrl` for logging URLs. Re-exported here, in the entry itself, so
+// that the build keeps a static `export *` that Node can link.
+export * from '@rollcall/runtime/public';

@@ -1,5 +1,5 @@
 // Tencent Cloud IM UserSig (TLS v2), as tls-sig-api-v2 computes it, and the REST query it rides in.
-import { fromBase64, fromUtf8, toBase64, utf8, type CryptoProvider } from '@rollcall/internal';
+import { fromBase64, fromUtf8, toBase64, utf8, type CryptoProvider } from '@rollcall/runtime';
 
 export interface UserSigInput {
   sdkAppId: number;

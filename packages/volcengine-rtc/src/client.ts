@@ -5,7 +5,7 @@ import {
   resolveEndpoint,
   type CommonClientOptions,
   type RequestSigner,
-} from '@rollcall/internal';
+} from '@rollcall/runtime';
 import { operations, servers, vendor, type OperationMethods } from './generated/operations.js';
 import { signVolcengineRequest, type VolcengineCredentials } from './sign.js';
 

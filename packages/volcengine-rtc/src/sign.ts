@@ -6,7 +6,7 @@ import {
   percentEncode,
   toHex,
   type CryptoProvider,
-} from '@rollcall/internal';
+} from '@rollcall/runtime';
 
 export interface VolcengineCredentials {
   accessKeyId: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeClock, jsonResponse, printedForms, stubFetch } from '@rollcall/internal/test-support';
+import { fakeClock, jsonResponse, printedForms, stubFetch } from '@rollcall/test-support';
 import {
   AuthError,
   createAliyunLiveClient,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { crypto as nodeCrypto } from '@rollcall/internal/crypto/node';
-import { crypto as webCrypto } from '@rollcall/internal/crypto/web';
-import { formEncode } from '@rollcall/internal';
+import { crypto as nodeCrypto } from '@rollcall/runtime/crypto/node';
+import { crypto as webCrypto } from '@rollcall/runtime/crypto/web';
+import { formEncode } from '@rollcall/runtime';
 import {
   aliyunV1CommonParams,
   aliyunV3Headers,

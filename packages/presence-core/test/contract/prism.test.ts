@@ -1,6 +1,6 @@
 // presence-core over the real clients against the Prism mocks of the three specs.
 import { describe, expect, inject, it } from 'vitest';
-import { loadSpec, prismFetch } from '@rollcall/internal/test-support/contract';
+import { loadSpec, prismFetch } from '@rollcall/test-support/contract';
 import { createPresence, LimiterRegistry, NotFoundError } from '../../src/index.js';
 import { aliyun } from '../../src/providers/aliyun.js';
 import { tencent } from '../../src/providers/tencent.js';

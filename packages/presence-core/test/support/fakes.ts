@@ -1,5 +1,5 @@
 // A clock the tests drive, and fake vendor backends behind the real clients' fetch.
-import { jsonResponse, stubFetch, type RecordedRequest } from '@rollcall/internal/test-support';
+import { jsonResponse, stubFetch, type RecordedRequest } from '@rollcall/test-support';
 import type { Clock } from '../../src/clock.js';
 
 export class FakeClock implements Clock {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonResponse } from '@rollcall/internal/test-support';
+import { jsonResponse } from '@rollcall/test-support';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
 import { operations as aliyunOps } from '@rollcall/aliyun-live';
 import { operations as tencentOps } from '@rollcall/tencent-live';

@@ -2,7 +2,7 @@
 // requested id, in input order, and an entry fails exactly when its batch failed.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonResponse } from '@rollcall/internal/test-support';
+import { jsonResponse } from '@rollcall/test-support';
 import { operations } from '@rollcall/volcengine-rtc';
 import { createPresence, LimiterRegistry, VendorApiError } from '../../src/index.js';
 import { volcengine } from '../../src/providers/volcengine.js';

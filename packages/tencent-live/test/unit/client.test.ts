@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { crypto as nodeCrypto } from '@rollcall/internal/crypto/node';
-import { fakeClock, jsonResponse, printedForms, stubFetch } from '@rollcall/internal/test-support';
-import { redactUrl } from '@rollcall/internal';
+import { crypto as nodeCrypto } from '@rollcall/runtime/crypto/node';
+import { fakeClock, jsonResponse, printedForms, stubFetch } from '@rollcall/test-support';
+import { redactUrl } from '@rollcall/runtime';
 import {
   AuthError,
   createTencentLiveClient,

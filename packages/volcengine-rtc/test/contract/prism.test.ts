@@ -1,6 +1,6 @@
 // The real generated client against a Prism mock started from specs/volcengine-rtc.yaml.
 import { describe, expect, inject, it } from 'vitest';
-import { loadSpec, prismFetch } from '@rollcall/internal/test-support/contract';
+import { loadSpec, prismFetch } from '@rollcall/test-support/contract';
 import {
   AuthError,
   createVolcengineRtcClient,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { crypto as nodeCrypto } from '@rollcall/internal/crypto/node';
-import { crypto as webCrypto } from '@rollcall/internal/crypto/web';
+import { crypto as nodeCrypto } from '@rollcall/runtime/crypto/node';
+import { crypto as webCrypto } from '@rollcall/runtime/crypto/web';
 import { signVolcengineRequest } from '../../src/sign.js';
 import vectors from '../fixtures/volcengine-vectors.json' with { type: 'json' };
 

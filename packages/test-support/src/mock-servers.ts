@@ -5,10 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { examples as aliyunExamples } from '../../aliyun-live/src/generated/examples.js';
-import { operations as aliyunOperations } from '../../aliyun-live/src/generated/operations.js';
-import { examples as volcengineExamples } from '../../volcengine-rtc/src/generated/examples.js';
-import { operations as volcengineOperations } from '../../volcengine-rtc/src/generated/operations.js';
+import { loadSpec } from './contract.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -28,18 +25,26 @@ export interface MockVendor {
   rpc: readonly RpcOperation[];
 }
 
-function rpcOperations(
-  operations: Record<string, Omit<RpcOperation, 'schemaPath'>>,
-  examples: Record<string, { schemaPath: string }>,
-): RpcOperation[] {
-  return Object.entries(operations).map(([name, op]) => ({ ...op, schemaPath: examples[name]!.schemaPath }));
+/** The RPC routing of a spec, read from each operation's `x-rollcall-rpc` extension. */
+function rpcOperations(specFile: string): RpcOperation[] {
+  const spec = loadSpec(specFile);
+  const found: RpcOperation[] = [];
+  for (const [schemaPath, item] of Object.entries<Record<string, any>>(spec.paths ?? {})) {
+    for (const operation of Object.values<any>(item)) {
+      const rpc = operation?.['x-rollcall-rpc'];
+      if (rpc) found.push({ method: rpc.method, path: rpc.path, action: rpc.action, version: String(rpc.version), schemaPath });
+    }
+  }
+  return found;
 }
 
-export const mockVendors: readonly MockVendor[] = [
-  { id: 'volcengine', spec: 'specs/volcengine-rtc.yaml', rpc: rpcOperations(volcengineOperations, volcengineExamples) },
-  { id: 'aliyun', spec: 'specs/aliyun-live.yaml', rpc: rpcOperations(aliyunOperations, aliyunExamples) },
-  { id: 'tencent', spec: 'specs/tencent-live.yaml', rpc: [] },
-];
+const vendorSpecs = { volcengine: 'specs/volcengine-rtc.yaml', aliyun: 'specs/aliyun-live.yaml', tencent: 'specs/tencent-live.yaml' } as const;
+
+export const mockVendors: readonly MockVendor[] = Object.entries(vendorSpecs).map(([id, spec]) => ({
+  id: id as MockVendor['id'],
+  spec,
+  rpc: rpcOperations(spec),
+}));
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,59 @@
+// @rollcall/presence-core with all three providers: capabilities are types, errors are the same
+// classes whichever vendor threw them.
+import {
+  CapabilityError,
+  createPresence,
+  IncompleteResponseError,
+  LimiterRegistry,
+  PaginationLoopError,
+  type Presence,
+  type PresenceOptions,
+  type RosterPage,
+  type StatusEntry,
+} from '@rollcall/presence-core';
+import { aliyun, type AliyunProviderOptions } from '@rollcall/presence-core/aliyun';
+import { tencent, type TencentProviderOptions } from '@rollcall/presence-core/tencent';
+import { volcengine } from '@rollcall/presence-core/volcengine';
+import { createVolcengineRtcClient } from '@rollcall/volcengine-rtc';
+import { describe } from './errors.js';
+
+const presenceOptions: PresenceOptions = {
+  retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 1000, throttlePauseMs: 500 },
+  qps: { QueryLiveParticipantStatus: 50 },
+  limiters: new LimiterRegistry(),
+  coalesceWindowMs: 5,
+  timeoutMs: 2000,
+  hooks: { onRequest: () => {}, onRetry: () => {}, onThrottle: () => {} },
+  random: Math.random,
+};
+
+const imOnly = createPresence(volcengine({ credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, imAppId: 1 }), presenceOptions);
+const both = createPresence(
+  volcengine({ client: createVolcengineRtcClient({ credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' } }), account: 'AK', imAppId: 1, rtcAppId: 'app' }),
+);
+const aliyunOptions: AliyunProviderOptions = { credentials: { accessKeyId: 'AK', accessKeySecret: 'SK' }, appId: 'app', signatureVersion: 'v3' };
+const tencentOptions: TencentProviderOptions = { credentials: { sdkAppId: 1400000000, identifier: 'admin', secretKey: 'key' } };
+const onAliyun: Presence<'status'> = createPresence(aliyun(aliyunOptions));
+const onTencent = createPresence(tencent(tencentOptions));
+
+export async function run(): Promise<string> {
+  try {
+    const entries: StatusEntry[] = await imOnly.status('7', ['10001'], { failures: 'report' });
+    const online: boolean = await onAliyun.isOnline('group', 'u1');
+    const details = await both.details('7', ['10001']);
+    const page: RosterPage = await both.roster('room', { maxItems: 10 });
+    for await (const member of onTencent.roster('room')) void member.userId;
+    // @ts-expect-error: an IM-only Volcengine provider has no roster.
+    imOnly.roster('room');
+    // @ts-expect-error: Tencent answers rosters only.
+    await onTencent.status('room', ['u1']);
+    // @ts-expect-error: Alibaba has no details.
+    await onAliyun.details('group', ['u1']);
+    return `${entries.length} ${online} ${details.length} ${page.truncated} ${imOnly.capabilities.join()}`;
+  } catch (error) {
+    if (error instanceof CapabilityError) return `${error.vendor} ${error.capability}`;
+    if (error instanceof PaginationLoopError) return `${error.vendor} ${error.operation} ${error.cursor}`;
+    if (error instanceof IncompleteResponseError) return `${error.vendor} ${error.operation} ${error.userId}`;
+    return describe(error);
+  }
+}
