@@ -41,7 +41,15 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'contract',
-          include: ['packages/*/test/contract/**/*.test.ts', 'packages/emulator/test/**/*.test.ts', 'packages/cli/test/**/*.test.ts', 'tests/pack/**/*.test.ts', 'tests/consumer/**/*.test.ts', 'tests/release/**/*.test.ts', 'tests/qps/**/*.test.ts'],
+          include: [
+            'packages/*/test/contract/**/*.test.ts',
+            'packages/emulator/test/**/*.test.ts',
+            'packages/cli/test/**/*.test.ts',
+            'tests/pack/**/*.test.ts',
+            'tests/consumer/**/*.test.ts',
+            'tests/release/**/*.test.ts',
+            'tests/qps/**/*.test.ts',
+          ],
           globalSetup: ['packages/test-support/src/prism-setup.ts', 'packages/test-support/src/tarball-setup.ts'],
         },
       },

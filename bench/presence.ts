@@ -35,16 +35,14 @@ const quotaMinimumMs = (calls: number, qps: number) => (calls / qps) * 1000;
 const burstFloorMs = (calls: number, qps: number) => (Math.ceil(calls / qps) - 1) * 1000;
 
 function volcPresence() {
-  return createPresence(
-    volcengine({ credentials: { accessKeyId: 'AK-bench', secretAccessKey: 'SK' }, endpoint: server.url, imAppId: 1 }),
-    { limiters: new LimiterRegistry() },
-  );
+  return createPresence(volcengine({ credentials: { accessKeyId: 'AK-bench', secretAccessKey: 'SK' }, endpoint: server.url, imAppId: 1 }), {
+    limiters: new LimiterRegistry(),
+  });
 }
 function aliyunPresence() {
-  return createPresence(
-    aliyun({ credentials: { accessKeyId: 'LTAI-bench', accessKeySecret: 'SK' }, endpoint: server.url, appId: 'app' }),
-    { limiters: new LimiterRegistry() },
-  );
+  return createPresence(aliyun({ credentials: { accessKeyId: 'LTAI-bench', accessKeySecret: 'SK' }, endpoint: server.url, appId: 'app' }), {
+    limiters: new LimiterRegistry(),
+  });
 }
 
 async function statusRun(name: string, presence: StatusMethods, ids: string[], vendor: 'volcengine' | 'aliyun') {
@@ -69,8 +67,18 @@ async function statusRun(name: string, presence: StatusMethods, ids: string[], v
   ]);
 }
 
-await statusRun('Volcengine status', volcPresence(), Array.from({ length: 100_000 }, (_, i) => String(i + 1)), 'volcengine');
-await statusRun('Alibaba status', aliyunPresence(), Array.from({ length: 10_000 }, (_, i) => `user${i}`), 'aliyun');
+await statusRun(
+  'Volcengine status',
+  volcPresence(),
+  Array.from({ length: 100_000 }, (_, i) => String(i + 1)),
+  'volcengine',
+);
+await statusRun(
+  'Alibaba status',
+  aliyunPresence(),
+  Array.from({ length: 10_000 }, (_, i) => `user${i}`),
+  'aliyun',
+);
 
 const coalesced: string[][] = [];
 for (const [name, make, vendor, id] of [

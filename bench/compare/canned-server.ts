@@ -6,7 +6,13 @@ import { createServer } from 'node:http';
 const volcengine = JSON.stringify({
   ResponseMetadata: { RequestId: 'bench', Action: 'QueryLiveParticipantStatus', Version: '2020-12-01', Service: 'rtc', Region: 'cn-north-1' },
   Result: {
-    Status: Array.from({ length: 200 }, (_, i) => ({ AppId: 1, ConversationShortId: 1, ParticipantUserId: i + 1, IsInConversation: i % 2 === 0, CreateTime: i % 2 === 0 ? 1_700_000_000 : 0 })),
+    Status: Array.from({ length: 200 }, (_, i) => ({
+      AppId: 1,
+      ConversationShortId: 1,
+      ParticipantUserId: i + 1,
+      IsInConversation: i % 2 === 0,
+      CreateTime: i % 2 === 0 ? 1_700_000_000 : 0,
+    })),
   },
 });
 const aliyun = JSON.stringify({

@@ -31,7 +31,8 @@ export function pairs(url: string): Pair[] {
   const live = createAliyunLiveClient({ credentials: { accessKeyId: 'AK', accessKeySecret: 'SK' }, endpoint: url });
   const liveFetch = createAliyunLiveClient({ credentials: { accessKeyId: 'AK', accessKeySecret: 'SK' }, endpoint: url, fetch: globalThis.fetch });
   // The package is CommonJS with its client class as `default`.
-  const OpenApi = (($OpenApi as unknown as { default: { default?: unknown } }).default.default ?? ($OpenApi as unknown as { default: unknown }).default) as typeof $OpenApi.default;
+  const OpenApi = (($OpenApi as unknown as { default: { default?: unknown } }).default.default ??
+    ($OpenApi as unknown as { default: unknown }).default) as typeof $OpenApi.default;
   const aliClient = new OpenApi(new $OpenApi.Config({ accessKeyId: 'AK', accessKeySecret: 'SK', endpoint: host, protocol: 'http' }));
   const aliParams = new $OpenApi.Params({
     action: 'BatchGetOnlineUsers',
@@ -74,8 +75,7 @@ export function pairs(url: string): Pair[] {
       name: 'Alibaba BatchGetOnlineUsers (20 ids, V3)',
       officialName: '@alicloud/openapi-client',
       ours: () => live.batchGetOnlineUsers({ AppId: 'app', GroupId: 'g', UserIds: aliIds }),
-      official: () =>
-        aliClient.callApi(aliParams, new $OpenApi.OpenApiRequest({ body: { AppId: 'app', GroupId: 'g', UserIds: aliIds.join(',') } }), runtime),
+      official: () => aliClient.callApi(aliParams, new $OpenApi.OpenApiRequest({ body: { AppId: 'app', GroupId: 'g', UserIds: aliIds.join(',') } }), runtime),
     },
     {
       name: 'Tencent get_member_list',

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { pairs } from './clients.js';
 
 const [index = '0', side = 'ours'] = process.argv.slice(2);
-const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./canned-server.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./canned-server.ts', import.meta.url))], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const [line] = (await once(server.stdout!, 'data')) as [Buffer];
 const pair = pairs(line.toString().trim())[Number(index)]!;
 const call = side === 'ours' ? pair.ours : pair.official;
@@ -30,12 +32,28 @@ for (const node of profile.nodes) {
   if (node.callFrame.functionName === '(idle)' || node.callFrame.functionName === '(program)') continue;
   total += t;
   const url = node.callFrame.url;
-  const pkg = url.includes('node_modules') ? url.replace(/.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '').split('/').slice(0, url.includes('@') ? 2 : 1).join('/') : url.startsWith('node:') || url === '' ? 'node internals' : url.replace(/.*\/work\/main\//, '').split('/').slice(0, 3).join('/');
+  const pkg = url.includes('node_modules')
+    ? url
+        .replace(/.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '')
+        .split('/')
+        .slice(0, url.includes('@') ? 2 : 1)
+        .join('/')
+    : url.startsWith('node:') || url === ''
+      ? 'node internals'
+      : url
+          .replace(/.*\/work\/main\//, '')
+          .split('/')
+          .slice(0, 3)
+          .join('/');
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + t);
   const key = `${node.callFrame.functionName || '(anon)'} ${url.replace(/.*node_modules\//, '').replace(/.*\/work\/main\//, '')}:${node.callFrame.lineNumber}`;
   self.set(key, (self.get(key) ?? 0) + t);
 }
-const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+const top = (m: Map<string, number>, n: number) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
 console.log(`${pair.name} — ${side}: ${(total / 2000).toFixed(0)} µs sampled per call`);
 console.log(top(byPackage, 10).join('\n'));
 console.log('---');

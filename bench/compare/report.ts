@@ -22,20 +22,57 @@ async function bundleSize(entry: string): Promise<{ min: number; gzip: number }>
     write: false,
     logLevel: 'silent',
     // The official packages are Node-only: their Node built-ins stay outside the count.
-    external: ['node:*', 'crypto', 'zlib', 'http', 'https', 'url', 'stream', 'os', 'fs', 'path', 'util', 'events', 'net', 'tls', 'querystring', 'buffer', 'assert', 'http2', 'child_process', 'process', 'tty', 'dns', 'string_decoder', 'constants', 'vm', 'worker_threads', 'perf_hooks', 'timers'],
+    external: [
+      'node:*',
+      'crypto',
+      'zlib',
+      'http',
+      'https',
+      'url',
+      'stream',
+      'os',
+      'fs',
+      'path',
+      'util',
+      'events',
+      'net',
+      'tls',
+      'querystring',
+      'buffer',
+      'assert',
+      'http2',
+      'child_process',
+      'process',
+      'tty',
+      'dns',
+      'string_decoder',
+      'constants',
+      'vm',
+      'worker_threads',
+      'perf_hooks',
+      'timers',
+    ],
   });
   const code = result.outputFiles[0]!.contents;
   return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
 }
 const sizes: string[] = [];
-for (const [vendor, official] of [['volcengine', '@volcengine/openapi'], ['aliyun', '@alicloud/openapi-client'], ['tencent', 'fetch + tls-sig-api-v2']] as const) {
+for (const [vendor, official] of [
+  ['volcengine', '@volcengine/openapi'],
+  ['aliyun', '@alicloud/openapi-client'],
+  ['tencent', 'fetch + tls-sig-api-v2'],
+] as const) {
   const ours = await bundleSize(vendor);
   const theirs = await bundleSize(`${vendor}-official`);
   const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
-  sizes.push(`| ${vendor} | ${kb(ours.gzip)} (${kb(ours.min)} min) | ${official}: ${kb(theirs.gzip)} (${kb(theirs.min)} min) | ${(ours.gzip / theirs.gzip).toFixed(2)} |`);
+  sizes.push(
+    `| ${vendor} | ${kb(ours.gzip)} (${kb(ours.min)} min) | ${official}: ${kb(theirs.gzip)} (${kb(theirs.min)} min) | ${(ours.gzip / theirs.gzip).toFixed(2)} |`,
+  );
 }
 
-const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./canned-server.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./canned-server.ts', import.meta.url))], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const [line] = (await once(server.stdout!, 'data')) as [Buffer];
 const cold = await coldStart(line.toString().trim());
 server.kill('SIGTERM');

@@ -38,7 +38,9 @@ export interface ComparisonRow {
 }
 
 export async function compare(): Promise<ComparisonRow[]> {
-  const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./canned-server.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./canned-server.ts', import.meta.url))], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [line] = (await once(server.stdout!, 'data')) as [Buffer];
   const url = line.toString().trim();
   try {

@@ -75,7 +75,11 @@ describe.each(packages.filter((pkg) => usageFiles[pkg.name]))('$name, installed 
 describe.each(packages)('$name tarball', (pkg) => {
   it('passes publint --strict', async () => {
     const tarball = await readFile(tarballs[pkg.name]!);
-    const { messages, pkg: manifest } = await publint({ pack: { tarball: tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.byteLength) }, strict: true, level: 'suggestion' });
+    const { messages, pkg: manifest } = await publint({
+      pack: { tarball: tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.byteLength) },
+      strict: true,
+      level: 'suggestion',
+    });
     expect(messages.map((m) => formatMessage(m, manifest) ?? m.code)).toEqual([]);
   });
 

@@ -11,7 +11,12 @@ import { freshApp, run, withSiblings } from '@rollcall/test-support/tarballs';
 
 const urls = inject('mockUrls');
 const tarballs = inject('tarballs');
-const install = (label: string, names: string[]) => freshApp(workDir, label, names.flatMap((n) => withSiblings(n)).map((n) => tarballs[n]!));
+const install = (label: string, names: string[]) =>
+  freshApp(
+    workDir,
+    label,
+    names.flatMap((n) => withSiblings(n)).map((n) => tarballs[n]!),
+  );
 
 const packages = [
   {
@@ -56,7 +61,16 @@ afterAll(async () => {
 /** `entry` bundled the way a bundler for browsers or edge runtimes does: only the `default` condition. */
 async function defaultBuild(appDir: string, entry: string): Promise<string> {
   const outfile = path.join(appDir, `${path.basename(entry, '.mjs')}.default-build.mjs`);
-  await build({ entryPoints: [path.join(appDir, entry)], bundle: true, format: 'esm', platform: 'neutral', conditions: [], mainFields: ['module', 'main'], outfile, logLevel: 'error' });
+  await build({
+    entryPoints: [path.join(appDir, entry)],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    conditions: [],
+    mainFields: ['module', 'main'],
+    outfile,
+    logLevel: 'error',
+  });
   const bundled = await readFile(outfile, 'utf8');
   // The default build never reaches for Node's own modules.
   expect(bundled).not.toMatch(/from ["']node:/);
@@ -92,7 +106,11 @@ describe.each(packages)('$name from its packed tarball', (pkg) => {
 
 describe('@rollcall/presence-core from its packed tarball', () => {
   it('installs with the one vendor package it is used with, and answers through it', async () => {
-    const appDir = await freshApp(workDir, 'presence', ['@rollcall/runtime', '@rollcall/presence-core', '@rollcall/volcengine-rtc'].map((n) => tarballs[n]!));
+    const appDir = await freshApp(
+      workDir,
+      'presence',
+      ['@rollcall/runtime', '@rollcall/presence-core', '@rollcall/volcengine-rtc'].map((n) => tarballs[n]!),
+    );
     await writeFile(
       path.join(appDir, 'check.mjs'),
       `

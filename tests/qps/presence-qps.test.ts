@@ -33,10 +33,9 @@ async function stats(vendor: 'volcengine' | 'aliyun'): Promise<{ served: number;
 
 describe('presence-core against a QPS-enforcing server', () => {
   it('Volcengine: 40,000 ids in 200 paced calls, none throttled, every id answered', async () => {
-    const presence = createPresence(
-      volcengine({ credentials: { accessKeyId: 'AK-qps', secretAccessKey: 'SK' }, endpoint: url, imAppId: 1 }),
-      { limiters: new LimiterRegistry() },
-    );
+    const presence = createPresence(volcengine({ credentials: { accessKeyId: 'AK-qps', secretAccessKey: 'SK' }, endpoint: url, imAppId: 1 }), {
+      limiters: new LimiterRegistry(),
+    });
     const ids = Array.from({ length: 40_000 }, (_, i) => String(i + 1));
     const entries = await presence.status('7', ids);
     expect(entries.every((e, i) => e.ok && e.userId === ids[i] && e.online === (i % 2 === 1))).toBe(true);
@@ -44,10 +43,9 @@ describe('presence-core against a QPS-enforcing server', () => {
   });
 
   it('Alibaba: 4,000 ids in 200 paced calls, none throttled, every id answered', async () => {
-    const presence = createPresence(
-      aliyun({ credentials: { accessKeyId: 'LTAI-qps', accessKeySecret: 'SK' }, endpoint: url, appId: 'app' }),
-      { limiters: new LimiterRegistry() },
-    );
+    const presence = createPresence(aliyun({ credentials: { accessKeyId: 'LTAI-qps', accessKeySecret: 'SK' }, endpoint: url, appId: 'app' }), {
+      limiters: new LimiterRegistry(),
+    });
     const ids = Array.from({ length: 4_000 }, (_, i) => `user${i}`);
     const entries = await presence.status('group', ids);
     expect(entries.every((e, i) => e.ok && e.userId === ids[i])).toBe(true);

@@ -22,7 +22,9 @@ let env: NodeJS.ProcessEnv;
 const version = async (dir: string) => JSON.parse(await readFile(path.join(scratch, 'packages', dir, 'package.json'), 'utf8')).version as string;
 const versions = async () => Object.fromEntries(await Promise.all(packages.map(async (p) => [p.name, await version(p.dir)] as const)));
 const published = async (name: string) =>
-  (await fetch(`${registry.url}${name.replace('/', '%2f')}`).then((r) => (r.ok ? (r.json() as Promise<{ 'dist-tags': { latest: string } }>) : null)))?.['dist-tags'].latest ?? null;
+  (await fetch(`${registry.url}${name.replace('/', '%2f')}`).then((r) => (r.ok ? (r.json() as Promise<{ 'dist-tags': { latest: string } }>) : null)))?.[
+    'dist-tags'
+  ].latest ?? null;
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'rollcall-release-'));
@@ -41,7 +43,10 @@ beforeAll(async () => {
     // pnpm resolves `workspace:` ranges through each package's links to its siblings (relative
     // symlinks, so in the copy they point at the copy's packages and, through the link below, the
     // workspace's store).
-    await cp(path.join(root, 'packages', pkg.dir, 'node_modules'), path.join(scratch, 'packages', pkg.dir, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+    await cp(path.join(root, 'packages', pkg.dir, 'node_modules'), path.join(scratch, 'packages', pkg.dir, 'node_modules'), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
   }
   await symlink(path.join(root, 'node_modules'), path.join(scratch, 'node_modules'));
   const git = (...args: string[]) => run('git', ['-c', 'user.name=release-test', '-c', 'user.email=release@example.invalid', ...args], { cwd: scratch });
@@ -69,7 +74,11 @@ describe('releasing through a registry', () => {
     await run(process.execPath, [changeset, 'version'], { cwd: scratch, env });
     expect(await versions()).toEqual(Object.fromEntries(packages.map((p) => [p.name, '0.1.0'])));
     const core = JSON.parse(await readFile(path.join(scratch, 'packages/presence-core/package.json'), 'utf8'));
-    expect(core.peerDependencies).toEqual({ '@rollcall/aliyun-live': 'workspace:0.x', '@rollcall/tencent-live': 'workspace:0.x', '@rollcall/volcengine-rtc': 'workspace:0.x' });
+    expect(core.peerDependencies).toEqual({
+      '@rollcall/aliyun-live': 'workspace:0.x',
+      '@rollcall/tencent-live': 'workspace:0.x',
+      '@rollcall/volcengine-rtc': 'workspace:0.x',
+    });
   });
 
   it('a plain `npm publish` in a package folder refuses and points at the release command', async () => {
@@ -96,11 +105,15 @@ describe('releasing through a registry', () => {
 
   it('installs from the registry and answers a call against the emulator the CLI runs', async () => {
     await writeFile(path.join(workDir, 'app.npmrc'), `@rollcall:registry=${registry.url}\n`);
-    const app = await freshApp(workDir, 'app', ['@rollcall/presence-core', '@rollcall/volcengine-rtc', '@rollcall/emulator', '@rollcall/cli'], [
-      '--userconfig',
-      path.join(workDir, 'app.npmrc'),
-    ]);
-    const emulator = spawn(path.join(app, 'node_modules/.bin/rollcall'), ['emulator', '--port', '0', '--rooms', '1', '--members', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const app = await freshApp(
+      workDir,
+      'app',
+      ['@rollcall/presence-core', '@rollcall/volcengine-rtc', '@rollcall/emulator', '@rollcall/cli'],
+      ['--userconfig', path.join(workDir, 'app.npmrc')],
+    );
+    const emulator = spawn(path.join(app, 'node_modules/.bin/rollcall'), ['emulator', '--port', '0', '--rooms', '1', '--members', '5'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const [url] = (await createInterface({ input: emulator.stdout! })[Symbol.asyncIterator]().next()).value.split(/\s/);
       await writeFile(
@@ -114,7 +127,14 @@ describe('releasing through a registry', () => {
         console.log(JSON.stringify({ entries: entries.map((e) => [e.userId, e.online]), errors: typeof VendorApiError }));`,
       );
       const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: app });
-      expect(JSON.parse(stdout)).toEqual({ entries: [['1', true], ['5', true], ['6', false]], errors: 'function' });
+      expect(JSON.parse(stdout)).toEqual({
+        entries: [
+          ['1', true],
+          ['5', true],
+          ['6', false],
+        ],
+        errors: 'function',
+      });
       const installed = JSON.parse((await run('npm', ['ls', '--json', '--all'], { cwd: app })).stdout);
       expect(installed.dependencies['@rollcall/presence-core'].version).toBe('0.1.0');
       expect(installed.dependencies['@rollcall/cli'].version).toBe('0.1.0');
@@ -136,7 +156,12 @@ describe('releasing through a registry', () => {
     expect(await published('@rollcall/volcengine-rtc')).toBe('0.2.0');
     // A user upgrading the vendor client keeps the presence-core they have: no peer conflict.
     await writeFile(path.join(workDir, 'app.npmrc'), `@rollcall:registry=${registry.url}\n`);
-    const app = await freshApp(workDir, 'upgrade', ['@rollcall/presence-core@0.1.0', '@rollcall/volcengine-rtc@0.2.0'], ['--userconfig', path.join(workDir, 'app.npmrc')]);
+    const app = await freshApp(
+      workDir,
+      'upgrade',
+      ['@rollcall/presence-core@0.1.0', '@rollcall/volcengine-rtc@0.2.0'],
+      ['--userconfig', path.join(workDir, 'app.npmrc')],
+    );
     const installed = JSON.parse((await run('npm', ['ls', '--json'], { cwd: app })).stdout);
     expect(installed.dependencies['@rollcall/volcengine-rtc'].version).toBe('0.2.0');
   });

@@ -180,7 +180,7 @@ export function operationTableModule(doc) {
     '/** The vendor: signing scheme, where errors and results sit in a response body. */',
     `export const vendor = ${js(vendorInfo)} as const;`,
     '',
-    '/** Endpoints by region, from the spec\'s `servers`. */',
+    "/** Endpoints by region, from the spec's `servers`. */",
     `export const servers = ${js(servers)} as const;`,
     '',
   ];

@@ -11,9 +11,25 @@
 // Any schema keyword outside the supported subset fails the generator loudly.
 
 const SUPPORTED = new Set([
-  'type', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'maxItems',
-  'minLength', 'maxLength', 'pattern', 'enum', 'minimum', 'maximum', 'format', 'description',
-  '$ref', 'example', 'examples', 'title',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'minItems',
+  'maxItems',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'enum',
+  'minimum',
+  'maximum',
+  'format',
+  'description',
+  '$ref',
+  'example',
+  'examples',
+  'title',
 ]);
 
 export function refName(ref) {
@@ -122,11 +138,7 @@ export function dependencyOrder(schemas) {
 
 export function zodSchemaModule(doc) {
   const schemas = doc.components?.schemas ?? {};
-  const lines = [
-    "import * as z from 'zod/mini';",
-    "import { looseObject } from '@rollcall/runtime';",
-    '',
-  ];
+  const lines = ["import * as z from 'zod/mini';", "import { looseObject } from '@rollcall/runtime';", ''];
   for (const name of dependencyOrder(schemas)) {
     const description = schemas[name].description;
     if (description) lines.push(`/** ${description.trim().split('\n')[0].replace(/\*\//g, '*\\/')} */`);

@@ -52,7 +52,8 @@ function compareOperations(before, after, add) {
   for (const [id, a] of was) {
     const b = now.get(id);
     if (!b) continue;
-    if (a.path !== b.path || a.method !== b.method) add('breaking', id, `moved from ${a.method.toUpperCase()} ${a.path} to ${b.method.toUpperCase()} ${b.path}`);
+    if (a.path !== b.path || a.method !== b.method)
+      add('breaking', id, `moved from ${a.method.toUpperCase()} ${a.path} to ${b.method.toUpperCase()} ${b.path}`);
     if (!deepEqual(a.op['x-rollcall-rpc'], b.op['x-rollcall-rpc'])) add('breaking', id, 'the real request (x-rollcall-rpc) changed');
     compareNumber(id, 'QPS (x-rollcall-qps)', a.op['x-rollcall-qps'], b.op['x-rollcall-qps'], 'upper', add);
     compareNumber(id, 'listed items (x-rollcall-list-bound)', a.op['x-rollcall-list-bound']?.max, b.op['x-rollcall-list-bound']?.max, 'upper', add);
@@ -160,7 +161,11 @@ function compareResolved(a, b, where, direction, ctxA, ctxB, add) {
   for (const limit of UPPER) compareNumber(where, limit, a[limit], b[limit], 'upper', add);
   for (const limit of LOWER) compareNumber(where, limit, a[limit], b[limit], 'lower', add);
   if (a.pattern !== b.pattern) {
-    add(b.pattern === undefined ? 'feature' : 'breaking', where, b.pattern === undefined ? 'pattern removed' : `pattern ${a.pattern ? 'changed' : 'added'}: ${b.pattern}`);
+    add(
+      b.pattern === undefined ? 'feature' : 'breaking',
+      where,
+      b.pattern === undefined ? 'pattern removed' : `pattern ${a.pattern ? 'changed' : 'added'}: ${b.pattern}`,
+    );
   }
   if (a.uniqueItems !== b.uniqueItems) add(b.uniqueItems ? 'breaking' : 'feature', where, `uniqueItems ${Boolean(a.uniqueItems)} → ${Boolean(b.uniqueItems)}`);
   if (a.enum || b.enum) {
@@ -201,7 +206,7 @@ function compareResolved(a, b, where, direction, ctxA, ctxB, add) {
   if (apA !== undefined || apB !== undefined) {
     if (typeof apA === 'object' && typeof apB === 'object') compareSchema(apA, apB, `${where}.*`, direction, ctxA, ctxB, add);
     else if (!deepEqual(apA, apB)) {
-      const closed = apB === false || (apA === true || apA === undefined) && typeof apB === 'object';
+      const closed = apB === false || ((apA === true || apA === undefined) && typeof apB === 'object');
       add(closed ? 'breaking' : 'feature', `${where}.*`, `additional fields ${closed ? 'restricted' : 'allowed'}`);
     }
   }
@@ -229,7 +234,7 @@ function compareServers(before, after, add) {
     else if (!deepEqual(stripDocs(s), stripDocs(n))) add('breaking', 'servers', `region ${region} moved: ${s.url} → ${n.url}`);
   }
   for (const region of now.keys()) if (!was.has(region)) add('feature', 'servers', `new region: ${region}`);
-  if ((before.servers?.[0] && after.servers?.[0]) && regionOf(before.servers[0]) !== regionOf(after.servers[0])) {
+  if (before.servers?.[0] && after.servers?.[0] && regionOf(before.servers[0]) !== regionOf(after.servers[0])) {
     add('breaking', 'servers', `default region changed: ${regionOf(before.servers[0])} → ${regionOf(after.servers[0])}`);
   }
 }

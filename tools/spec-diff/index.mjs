@@ -34,7 +34,9 @@ function compareVersions(a, b) {
 
 /** The highest release tag of a package, or null. */
 export function lastReleaseTag(root, name) {
-  const tags = git(root, ['tag', '--list', `${name}@*`]).split('\n').filter(Boolean);
+  const tags = git(root, ['tag', '--list', `${name}@*`])
+    .split('\n')
+    .filter(Boolean);
   const versions = tags.map((t) => t.slice(name.length + 1)).filter((v) => /^\d+\.\d+\.\d+/.test(v));
   if (!versions.length) return null;
   return `${name}@${versions.sort(compareVersions).at(-1)}`;

@@ -28,7 +28,13 @@ interface Case {
 const schemas = (s: Spec) => s.components.schemas;
 const cases: Case[] = [
   { rule: 'no change', vendor: 'volcengine', edit: () => {}, kind: 'none', lists: '' },
-  { rule: 'operation removed', vendor: 'volcengine', edit: (s) => delete s.paths['/GetRoomOnlineUsers'], kind: 'breaking', lists: 'GetRoomOnlineUsers: operation removed' },
+  {
+    rule: 'operation removed',
+    vendor: 'volcengine',
+    edit: (s) => delete s.paths['/GetRoomOnlineUsers'],
+    kind: 'breaking',
+    lists: 'GetRoomOnlineUsers: operation removed',
+  },
   {
     rule: 'new operation',
     vendor: 'volcengine',
@@ -234,7 +240,20 @@ describe('spec:diff classifies each kind of spec change', () => {
 
   it('covers every rule the issue names', () => {
     const rules = cases.map((c) => c.rule).join('\n');
-    for (const rule of ['operation removed', 'field removed', 'type narrowed', 'new required input', 'limit tightened', 'enum value removed', 'error kind changed', 'new operation', 'new optional field', 'limit relaxed', 'description', 'example']) {
+    for (const rule of [
+      'operation removed',
+      'field removed',
+      'type narrowed',
+      'new required input',
+      'limit tightened',
+      'enum value removed',
+      'error kind changed',
+      'new operation',
+      'new optional field',
+      'limit relaxed',
+      'description',
+      'example',
+    ]) {
       expect(rules).toContain(rule);
     }
   });
@@ -246,7 +265,10 @@ describe('pnpm spec:diff --check in a repository with a release', () => {
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: repo, stdio: 'pipe' });
   const specDiff = (...args: string[]) => {
     try {
-      return { code: 0, out: execFileSync(process.execPath, [path.join(root, 'tools/spec-diff/index.mjs'), '--root', repo, ...args], { encoding: 'utf8', stdio: 'pipe' }) };
+      return {
+        code: 0,
+        out: execFileSync(process.execPath, [path.join(root, 'tools/spec-diff/index.mjs'), '--root', repo, ...args], { encoding: 'utf8', stdio: 'pipe' }),
+      };
     } catch (error) {
       const e = error as { status: number; stdout: string; stderr: string };
       return { code: e.status, out: e.stdout + e.stderr };
@@ -262,7 +284,10 @@ describe('pnpm spec:diff --check in a repository with a release', () => {
     git('add', '-A');
     git('commit', '-qm', 'release');
     for (const name of ['@rollcall/volcengine-rtc', '@rollcall/aliyun-live', '@rollcall/tencent-live']) git('tag', `${name}@0.1.0`);
-    expect(specDiff('--check')).toEqual({ code: 0, out: expect.stringContaining('@rollcall/volcengine-rtc (specs/volcengine-rtc.yaml, since @rollcall/volcengine-rtc@0.1.0): none') });
+    expect(specDiff('--check')).toEqual({
+      code: 0,
+      out: expect.stringContaining('@rollcall/volcengine-rtc (specs/volcengine-rtc.yaml, since @rollcall/volcengine-rtc@0.1.0): none'),
+    });
 
     // The vendor lowers a limit: a breaking change for users of the client.
     const file = path.join(repo, 'specs/volcengine-rtc.yaml');

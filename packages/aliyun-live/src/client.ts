@@ -9,14 +9,7 @@ import {
   type RequestSigner,
 } from '@rollcall/runtime';
 import { operations, servers, vendor, type OperationMethods } from './generated/operations.js';
-import {
-  aliyunV1CommonParams,
-  aliyunV3Headers,
-  flattenRpcParams,
-  signAliyunV1,
-  signAliyunV3,
-  type AliyunCredentials,
-} from './sign.js';
+import { aliyunV1CommonParams, aliyunV3Headers, flattenRpcParams, signAliyunV1, signAliyunV3, type AliyunCredentials } from './sign.js';
 
 export type AliyunSignatureVersion = 'v3' | 'v1';
 

@@ -1,13 +1,6 @@
 // Alibaba Cloud request signing, as the official clients (@alicloud/openapi-client 0.4.x,
 // @alicloud/openapi-util) compute it: V3 `ACS3-HMAC-SHA256` (default) and V1 HMAC-SHA1 for RPC.
-import {
-  canonicalRequest as buildCanonicalRequest,
-  compareCodeUnits,
-  percentEncode,
-  toBase64,
-  toHex,
-  type CryptoProvider,
-} from '@rollcall/runtime';
+import { canonicalRequest as buildCanonicalRequest, compareCodeUnits, percentEncode, toBase64, toHex, type CryptoProvider } from '@rollcall/runtime';
 
 export interface AliyunCredentials {
   accessKeyId: string;
@@ -72,8 +65,7 @@ export interface AliyunV3Signature {
 
 export async function signAliyunV3(crypto: CryptoProvider, input: AliyunV3SigningInput): Promise<AliyunV3Signature> {
   const lowered = Object.entries(input.headers).map(([k, v]) => [k.toLowerCase(), v] as const);
-  const payloadHash =
-    lowered.find(([k]) => k === 'x-acs-content-sha256')?.[1] ?? (await crypto.sha256Hex(input.body ?? ''));
+  const payloadHash = lowered.find(([k]) => k === 'x-acs-content-sha256')?.[1] ?? (await crypto.sha256Hex(input.body ?? ''));
   const { canonicalRequest, signedHeaders } = buildCanonicalRequest({
     method: input.method,
     pathname: input.pathname,
@@ -83,9 +75,7 @@ export async function signAliyunV3(crypto: CryptoProvider, input: AliyunV3Signin
       .map(([k, v]) => `${k}=${percentEncode(v)}`)
       .join('&'),
     // Header values are trimmed only; inner runs of white space are kept (unlike Volcengine).
-    headers: lowered
-      .filter(([k]) => k === 'host' || k === 'content-type' || k.startsWith('x-acs-'))
-      .map(([k, v]) => [k, v.trim()] as const),
+    headers: lowered.filter(([k]) => k === 'host' || k === 'content-type' || k.startsWith('x-acs-')).map(([k, v]) => [k, v.trim()] as const),
     payloadHash,
   });
   const stringToSign = `ACS3-HMAC-SHA256\n${await crypto.sha256Hex(canonicalRequest)}`;

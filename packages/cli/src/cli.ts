@@ -15,7 +15,10 @@ function connectionOptions(command: Command, vendors: readonly string[]): Comman
     .option('--endpoint <url>', 'base URL instead of the vendor region (e.g. the emulator)')
     .option('--region <region>', 'vendor region')
     .option('--access-key-id <id>', `Volcengine / Alibaba access key id (env ${ENVIRONMENT.volcengine.accessKeyId} / ${ENVIRONMENT.aliyun.accessKeyId})`)
-    .option('--secret-access-key <secret>', `Volcengine / Alibaba secret (env ${ENVIRONMENT.volcengine.secretAccessKey} / ${ENVIRONMENT.aliyun.secretAccessKey})`)
+    .option(
+      '--secret-access-key <secret>',
+      `Volcengine / Alibaba secret (env ${ENVIRONMENT.volcengine.secretAccessKey} / ${ENVIRONMENT.aliyun.secretAccessKey})`,
+    )
     .option('--security-token <token>', 'temporary-credential token')
     .option('--app-id <id>', `Alibaba interactive messaging app (env ${ENVIRONMENT.aliyun.appId})`)
     .option('--im-app-id <id>', `Volcengine IM app, for live groups (env ${ENVIRONMENT.volcengine.imAppId})`)
@@ -33,7 +36,10 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
 
-  connectionOptions(program.command('status').description('whether users are in a room (Volcengine live groups, Alibaba message groups)'), ['volcengine', 'aliyun'])
+  connectionOptions(program.command('status').description('whether users are in a room (Volcengine live groups, Alibaba message groups)'), [
+    'volcengine',
+    'aliyun',
+  ])
     .option('--users <ids>', 'comma-separated user ids')
     .option('--users-file <file>', 'file of user ids, one per line')
     .action((flags) => statusCommand(processOut, process.env, flags));
@@ -55,7 +61,7 @@ export function buildProgram(): Command {
     .option('--seed <file>', 'seed data (JSON)')
     .option('--rooms <n>', 'generate this many rooms per vendor', '3')
     .option('--members <n>', 'members per generated room', '100')
-    .option('--no-qps', 'do not enforce the vendors\' QPS limits')
+    .option('--no-qps', "do not enforce the vendors' QPS limits")
     .action(async (flags) => {
       const seed: Seed = flags.seed ? JSON.parse(await readFile(flags.seed, 'utf8')) : generateSeed(Number(flags.rooms), Number(flags.members));
       const emulator = await startEmulator({ host: flags.host, port: Number(flags.port), seed, qps: flags.qps ? 'enforce' : 'off' });

@@ -32,7 +32,11 @@ function hooksWithProgress(out: Out, expectedCalls: number, label: string): { ho
 
 const BATCH = { volcengine: 200, aliyun: 20, tencent: 1 } as const;
 
-export async function statusCommand(out: Out, env: NodeJS.ProcessEnv, flags: ConnectionFlags & OutputFlags & { room: string; users?: string; usersFile?: string }) {
+export async function statusCommand(
+  out: Out,
+  env: NodeJS.ProcessEnv,
+  flags: ConnectionFlags & OutputFlags & { room: string; users?: string; usersFile?: string },
+) {
   const format = formatOf(flags);
   const users = await readUsers(flags);
   const { hooks, done } = hooksWithProgress(out, Math.ceil(new Set(users).size / (BATCH[flags.vendor as keyof typeof BATCH] ?? 1)), `status ${flags.vendor}`);
@@ -40,7 +44,9 @@ export async function statusCommand(out: Out, env: NodeJS.ProcessEnv, flags: Con
   if (!presence) throw new UsageError(`${flags.vendor} cannot look up statuses here: ${flags.vendor === 'volcengine' ? 'pass --im-app-id' : 'use roster'}`);
   try {
     const entries = await presence.status(flags.room, users);
-    const rows = entries.map((e) => (e.ok ? { user: e.userId, online: e.online, joinedAt: e.joinedAt?.toISOString() ?? '' } : { user: e.userId, error: e.error.message }));
+    const rows = entries.map((e) =>
+      e.ok ? { user: e.userId, online: e.online, joinedAt: e.joinedAt?.toISOString() ?? '' } : { user: e.userId, error: e.error.message },
+    );
     const online = entries.filter((e) => e.ok && e.online).length;
     printRows(out, format, ['user', 'online', 'joinedAt'], rows, `${entries.length} users in ${flags.room}: ${online} online, ${entries.length - online} not`);
   } finally {
@@ -77,14 +83,20 @@ export async function rosterCommand(out: Out, env: NodeJS.ProcessEnv, flags: Con
   }
 }
 
-export async function detailsCommand(out: Out, env: NodeJS.ProcessEnv, flags: ConnectionFlags & OutputFlags & { room: string; users?: string; usersFile?: string }) {
+export async function detailsCommand(
+  out: Out,
+  env: NodeJS.ProcessEnv,
+  flags: ConnectionFlags & OutputFlags & { room: string; users?: string; usersFile?: string },
+) {
   const format = formatOf(flags);
   const users = await readUsers(flags);
   const presence = presenceFor(flags, env, {}).details;
   if (!presence) throw new UsageError('member details come from Volcengine conversations: --vendor volcengine --im-app-id …');
   const entries = await presence.details(flags.room, users);
   const rows = entries.map((e) =>
-    e.ok ? { user: e.userId, member: e.found, role: e.role ?? '', nickname: e.nickname ?? '', joinedAt: e.joinedAt?.toISOString() ?? '' } : { user: e.userId, error: e.error.message },
+    e.ok
+      ? { user: e.userId, member: e.found, role: e.role ?? '', nickname: e.nickname ?? '', joinedAt: e.joinedAt?.toISOString() ?? '' }
+      : { user: e.userId, error: e.error.message },
   );
   printRows(out, format, ['user', 'member', 'role', 'nickname', 'joinedAt'], rows);
 }

@@ -82,7 +82,10 @@ describe('rollcall status', () => {
     await writeFile(file, Array.from({ length: 45 }, (_, i) => String(i + 1490)).join('\n'));
     const r = await rollcall(['status', '--vendor', 'aliyun', '--room', 'group-1', '--users-file', file, '--endpoint', url, '--ndjson'], aliyunEnv());
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(45);
     expect(lines.filter((l) => l.online)).toHaveLength(11); // 1490…1500 are members
   });
@@ -95,7 +98,10 @@ describe('rollcall status', () => {
   });
 
   it('flags win over the environment; a refused signature exits 3 without printing the secret', async () => {
-    const r = await rollcall(['status', '--vendor', 'volcengine', '--room', '1', '--users', '1', '--endpoint', url, '--secret-access-key', 'wrong-secret-value'], volcEnv());
+    const r = await rollcall(
+      ['status', '--vendor', 'volcengine', '--room', '1', '--users', '1', '--endpoint', url, '--secret-access-key', 'wrong-secret-value'],
+      volcEnv(),
+    );
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('SignatureDoesNotMatch');
     expect(r.stderr + r.stdout).not.toContain('wrong-secret-value');
@@ -151,7 +157,9 @@ describe('usage', () => {
     expect(missingRoom.stderr).toContain('--room');
     const badVendor = await rollcall(['roster', '--vendor', 'aliyun', '--room', 'r']);
     expect(badVendor.code).toBe(2);
-    const noCredentials = await rollcall(['status', '--vendor', 'aliyun', '--room', 'g', '--users', '1', '--endpoint', url], { ALIBABA_CLOUD_LIVE_APP_ID: 'x' });
+    const noCredentials = await rollcall(['status', '--vendor', 'aliyun', '--room', 'g', '--users', '1', '--endpoint', url], {
+      ALIBABA_CLOUD_LIVE_APP_ID: 'x',
+    });
     expect(noCredentials.code).toBe(2);
     expect(noCredentials.stderr).toContain('ALIBABA_CLOUD_ACCESS_KEY_ID');
     const badId = await rollcall(['status', '--vendor', 'volcengine', '--room', '1', '--users', '1,abc', '--endpoint', url], volcEnv());

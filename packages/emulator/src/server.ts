@@ -104,7 +104,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const pageSize = options.tencentPageSize ?? 200;
   const nonces = new NonceLog();
   const checkSignatures = options.checkSignatures ?? true;
-  const unchecked = (req: ReceivedRequest) => ({ ok: true as const, account: req.url.searchParams.get('sdkappid') ?? req.headers.authorization?.split(/[=/,]/)[1] ?? 'unchecked' });
+  const unchecked = (req: ReceivedRequest) => ({
+    ok: true as const,
+    account: req.url.searchParams.get('sdkappid') ?? req.headers.authorization?.split(/[=/,]/)[1] ?? 'unchecked',
+  });
   let faults: Array<FaultRule & { left: number }> = [];
   const setFaults = (rules: FaultRule[]) => {
     faults = rules.map((r) => ({ ...r, left: r.times ?? Infinity }));
@@ -226,7 +229,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         Participants: ids.flatMap((id) => {
           const m = conversation.get(String(id));
           return m
-            ? [{ ConversationShortId: input.ConversationShortId, ParticipantUserId: id, Operator: 1, Role: m.role ?? 0, Status: 0, Level: 1, NickName: m.nickname ?? '', CreateTime: Math.floor(m.joinedAt / 1000), BlockTime: 0, Ext: {} }]
+            ? [
+                {
+                  ConversationShortId: input.ConversationShortId,
+                  ParticipantUserId: id,
+                  Operator: 1,
+                  Role: m.role ?? 0,
+                  Status: 0,
+                  Level: 1,
+                  NickName: m.nickname ?? '',
+                  CreateTime: Math.floor(m.joinedAt / 1000),
+                  BlockTime: 0,
+                  Ext: {},
+                },
+              ]
             : [];
         }),
       }),
@@ -245,12 +261,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return [op.operationId, aliyunError(400, requestId, 'Throttling.User', 'Request was denied due to user flow control.')];
     }
     const params = { ...Object.fromEntries(new URLSearchParams(req.body)), ...Object.fromEntries(req.url.searchParams) };
-    if (!params.AppId || !params.GroupId || !params.UserIds) return [op.operationId, aliyunError(400, requestId, 'MissingParameter', 'AppId, GroupId and UserIds are required')];
+    if (!params.AppId || !params.GroupId || !params.UserIds)
+      return [op.operationId, aliyunError(400, requestId, 'MissingParameter', 'AppId, GroupId and UserIds are required')];
     const ids = params.UserIds.split(',');
     if (ids.length > op.batch.max || ids.some((id) => id === '')) {
       return [op.operationId, aliyunError(400, requestId, 'InvalidParameter', `UserIds takes 1 to ${op.batch.max} ids`)];
     }
-    if (params.AppId !== world.aliyunAppId) return [op.operationId, aliyunError(403, requestId, 'Forbidden', 'User not authorized to operate on the specified resource.')];
+    if (params.AppId !== world.aliyunAppId)
+      return [op.operationId, aliyunError(403, requestId, 'Forbidden', 'User not authorized to operate on the specified resource.')];
     const group = world.rooms.aliyun.get(params.GroupId);
     return [
       op.operationId,
@@ -286,10 +304,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     } catch {
       return [op.operationId, tencentFail(requestId, '60003', 'json parse error')];
     }
-    if (typeof input.RoomId !== 'string' || typeof input.Next !== 'string') return [op.operationId, tencentFail(requestId, '60003', 'RoomId and Next are required strings')];
+    if (typeof input.RoomId !== 'string' || typeof input.Next !== 'string')
+      return [op.operationId, tencentFail(requestId, '60003', 'RoomId and Next are required strings')];
     const room = world.rooms.tencent.get(input.RoomId);
     if (!room) return [op.operationId, tencentFail(requestId, '100004', 'room not exist')];
-    const offset = input.Next === '' ? 0 : Number(Buffer.from(input.Next, 'base64url').toString().replace(/^offset:/, ''));
+    const offset =
+      input.Next === ''
+        ? 0
+        : Number(
+            Buffer.from(input.Next, 'base64url')
+              .toString()
+              .replace(/^offset:/, ''),
+          );
     if (!Number.isSafeInteger(offset) || offset < 0) return [op.operationId, tencentFail(requestId, '60003', 'bad Next')];
     // Documented: at most `cap` members are listed, whatever the room holds.
     const listed = [...room.values()].slice(0, op.pagination.cap);
@@ -331,7 +357,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (req.method === 'POST' && (path === '/join' || path === '/leave')) {
       const space = body.space as keyof World['rooms'];
       if (!(space in world.rooms)) return { status: 400, body: { error: `space must be one of ${Object.keys(world.rooms).join(', ')}` } };
-      if (path === '/join') world.join(space, String(body.room), { userId: String(body.userId), joinedAt: Number(body.joinedAt ?? now()), invisible: Boolean(body.invisible) } as Member);
+      if (path === '/join')
+        world.join(space, String(body.room), {
+          userId: String(body.userId),
+          joinedAt: Number(body.joinedAt ?? now()),
+          invisible: Boolean(body.invisible),
+        } as Member);
       else world.leave(space, String(body.room), String(body.userId));
       return { status: 200, body: { rooms: world.summary() } };
     }
@@ -403,8 +434,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (vendor === 'admin') return send(res, admin(req));
       if (vendor === null) return send(res, { status: 404, body: { error: `no vendor operation at ${req.url.pathname}` } });
       const requestId = `emu-${(++requestCounter).toString(16).padStart(8, '0')}`;
-      const operationGuess =
-        vendor === 'tencent' ? 'GetMemberList' : (req.url.searchParams.get('Action') ?? req.headers['x-acs-action'] ?? '');
+      const operationGuess = vendor === 'tencent' ? 'GetMemberList' : (req.url.searchParams.get('Action') ?? req.headers['x-acs-action'] ?? '');
       const fault = takeFault(operationGuess);
       if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
       if (fault?.kind === 'reset') return void incoming.socket.destroy();

@@ -40,7 +40,10 @@ export async function verifyVolcengine(req: ReceivedRequest, creds: EmulatorCred
   // The signer adds X-Date, X-Content-Sha256 and X-Security-Token itself; pass the other signed ones.
   const automatic = new Set(['x-date', 'x-content-sha256', 'x-security-token']);
   const headers = Object.fromEntries(
-    signedHeaders!.split(';').filter((h) => !automatic.has(h)).map((h) => [h, req.headers[h] ?? '']),
+    signedHeaders!
+      .split(';')
+      .filter((h) => !automatic.has(h))
+      .map((h) => [h, req.headers[h] ?? '']),
   );
   const expected = await signVolcengineRequest(crypto, {
     method: req.method,

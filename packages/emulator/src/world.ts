@@ -63,7 +63,9 @@ export function generateSeed(rooms: number, members: number, joinedAt = Date.UTC
 type Rooms = Map<string, Map<string, Member>>;
 
 function toRooms(record: Record<string, Member[]> | undefined): Rooms {
-  return new Map(Object.entries(record ?? {}).map(([room, members]) => [room, new Map(members.map((m) => [String(m.userId), { ...m, userId: String(m.userId) }]))]));
+  return new Map(
+    Object.entries(record ?? {}).map(([room, members]) => [room, new Map(members.map((m) => [String(m.userId), { ...m, userId: String(m.userId) }]))]),
+  );
 }
 
 export type VendorName = 'volcengine' | 'aliyun' | 'tencent';
@@ -97,8 +99,6 @@ export class World {
   }
 
   summary() {
-    return Object.fromEntries(
-      Object.entries(this.rooms).map(([space, rooms]) => [space, Object.fromEntries([...rooms].map(([room, m]) => [room, m.size]))]),
-    );
+    return Object.fromEntries(Object.entries(this.rooms).map(([space, rooms]) => [space, Object.fromEntries([...rooms].map(([room, m]) => [room, m.size]))]));
   }
 }

@@ -15,20 +15,32 @@ afterAll(async () => {
 });
 
 const volc = () => createVolcengineRtcClient({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: emulator.url });
-const ali = (signatureVersion: 'v3' | 'v1' = 'v3') => createAliyunLiveClient({ credentials: DEMO_CREDENTIALS.aliyun, endpoint: emulator.url, signatureVersion });
+const ali = (signatureVersion: 'v3' | 'v1' = 'v3') =>
+  createAliyunLiveClient({ credentials: DEMO_CREDENTIALS.aliyun, endpoint: emulator.url, signatureVersion });
 const im = () => createTencentLiveClient({ credentials: DEMO_CREDENTIALS.tencent, endpoint: emulator.url });
 
 describe('emulator: the five operations with state', () => {
   it('Volcengine QueryLiveParticipantStatus answers members and non-members', async () => {
-    const result = await volc().queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1, 2, 99999] });
+    const result = await volc().queryLiveParticipantStatus({
+      AppId: DEFAULT_APPS.volcengineImAppId,
+      ConversationShortId: 1,
+      ParticipantUserIds: [1, 2, 99999],
+    });
     expect(result.Status.map((s) => s.IsInConversation)).toEqual([true, true, false]);
     expect(result.Status[0]!.CreateTime).toBeGreaterThan(0);
   });
 
   it('Volcengine answers only the first 200 ids, silently (the documented quirk)', async () => {
     // Sent past the client, which refuses more than 200 ids: signed by hand.
-    const body = JSON.stringify({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: Array.from({ length: 250 }, (_, i) => i + 1) });
-    const query: Array<[string, string]> = [['Action', 'QueryLiveParticipantStatus'], ['Version', '2020-12-01']];
+    const body = JSON.stringify({
+      AppId: DEFAULT_APPS.volcengineImAppId,
+      ConversationShortId: 1,
+      ParticipantUserIds: Array.from({ length: 250 }, (_, i) => i + 1),
+    });
+    const query: Array<[string, string]> = [
+      ['Action', 'QueryLiveParticipantStatus'],
+      ['Version', '2020-12-01'],
+    ];
     const signed = await signVolcengineRequest(nodeCrypto, {
       method: 'POST',
       pathname: '/',
@@ -60,11 +72,17 @@ describe('emulator: the five operations with state', () => {
       ];
       const rtc = createVolcengineRtcClient({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: faulty.url });
       for (const [kind, check] of cases) {
-        const set = await fetch(`${faulty.url}/__admin/faults`, { method: 'POST', body: JSON.stringify({ rules: [{ operation: 'GetRoomOnlineUsers', kind, times: 1 }] }) });
+        const set = await fetch(`${faulty.url}/__admin/faults`, {
+          method: 'POST',
+          body: JSON.stringify({ rules: [{ operation: 'GetRoomOnlineUsers', kind, times: 1 }] }),
+        });
         expect(set.status).toBe(200);
         check(await rtc.getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'room-1' }).catch((e: unknown) => e));
       }
-      await fetch(`${faulty.url}/__admin/faults`, { method: 'POST', body: JSON.stringify({ rules: [{ operation: '*', kind: 'latency', latencyMs: 300, times: 1 }] }) });
+      await fetch(`${faulty.url}/__admin/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ rules: [{ operation: '*', kind: 'latency', latencyMs: 300, times: 1 }] }),
+      });
       const started = Date.now();
       const late = await rtc.getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'room-1' }, { timeoutMs: 100 }).catch((e: unknown) => e);
       expect(late).toMatchObject({ name: 'TimeoutError', timeoutMs: 100 });
@@ -92,9 +110,15 @@ describe('emulator: the five operations with state', () => {
   });
 
   it('Volcengine BatchGetConversationParticipant returns the members found', async () => {
-    const result = await volc().batchGetConversationParticipant({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 2, ParticipantUserIds: [1, 5000] });
+    const result = await volc().batchGetConversationParticipant({
+      AppId: DEFAULT_APPS.volcengineImAppId,
+      ConversationShortId: 2,
+      ParticipantUserIds: [1, 5000],
+    });
     expect(result.Participants.map((p) => p.ParticipantUserId)).toEqual([1]);
-    await expect(volc().batchGetConversationParticipant({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 9, ParticipantUserIds: [1] })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      volc().batchGetConversationParticipant({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 9, ParticipantUserIds: [1] }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('Alibaba answers with both signature versions; a reused nonce is refused', async () => {
@@ -104,7 +128,9 @@ describe('emulator: the five operations with state', () => {
     }
     const fixed = createAliyunLiveClient({ credentials: DEMO_CREDENTIALS.aliyun, endpoint: emulator.url, nonce: () => 'same-nonce' });
     await fixed.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1'] });
-    await expect(fixed.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1'] })).rejects.toMatchObject({ code: 'SignatureNonceUsed' });
+    await expect(fixed.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1'] })).rejects.toMatchObject({
+      code: 'SignatureNonceUsed',
+    });
   });
 
   it('Tencent pages with Next and lists at most 1000 of a 1500-member room', async () => {
@@ -121,37 +147,57 @@ describe('emulator: the five operations with state', () => {
     expect(count).toBe(1500);
   });
 
-  it('refuses wrong credentials with each vendor\'s own error', async () => {
+  it("refuses wrong credentials with each vendor's own error", async () => {
     await expect(
-      createVolcengineRtcClient({ credentials: { ...DEMO_CREDENTIALS.volcengine, secretAccessKey: 'wrong' }, endpoint: emulator.url }).getRoomOnlineUsers({ AppId: 'a', RoomId: 'r' }),
+      createVolcengineRtcClient({ credentials: { ...DEMO_CREDENTIALS.volcengine, secretAccessKey: 'wrong' }, endpoint: emulator.url }).getRoomOnlineUsers({
+        AppId: 'a',
+        RoomId: 'r',
+      }),
     ).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', httpStatus: 401 });
     await expect(
-      createAliyunLiveClient({ credentials: { ...DEMO_CREDENTIALS.aliyun, accessKeySecret: 'wrong' }, endpoint: emulator.url }).batchGetOnlineUsers({ AppId: 'a', GroupId: 'g', UserIds: ['1'] }),
+      createAliyunLiveClient({ credentials: { ...DEMO_CREDENTIALS.aliyun, accessKeySecret: 'wrong' }, endpoint: emulator.url }).batchGetOnlineUsers({
+        AppId: 'a',
+        GroupId: 'g',
+        UserIds: ['1'],
+      }),
     ).rejects.toBeInstanceOf(AuthError);
     await expect(
-      createTencentLiveClient({ credentials: { ...DEMO_CREDENTIALS.tencent, secretKey: 'wrong' }, endpoint: emulator.url }).getMemberList({ RoomId: 'room-1', Next: '' }),
+      createTencentLiveClient({ credentials: { ...DEMO_CREDENTIALS.tencent, secretKey: 'wrong' }, endpoint: emulator.url }).getMemberList({
+        RoomId: 'room-1',
+        Next: '',
+      }),
     ).rejects.toMatchObject({ code: '70009' });
     await expect(
-      createTencentLiveClient({ credentials: DEMO_CREDENTIALS.tencent, endpoint: emulator.url, now: () => new Date(Date.now() - 2 * 86_400_000) }).getMemberList({ RoomId: 'room-1', Next: '' }),
+      createTencentLiveClient({
+        credentials: DEMO_CREDENTIALS.tencent,
+        endpoint: emulator.url,
+        now: () => new Date(Date.now() - 2 * 86_400_000),
+      }).getMemberList({ RoomId: 'room-1', Next: '' }),
     ).rejects.toMatchObject({ code: '70001' });
   });
 
-  it('enforces each operation\'s QPS per account, with the vendor\'s throttling answer', async () => {
+  it("enforces each operation's QPS per account, with the vendor's throttling answer", async () => {
     const limited = await startEmulator({ seed: generateSeed(1, 10) });
     try {
       const rtc = createVolcengineRtcClient({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: limited.url });
       const qps = 40; // GetRoomOnlineUsers, from the operation table
       const results = await Promise.all(
-        Array.from({ length: qps + 15 }, () => rtc.getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'room-1' }).then(() => 'ok', (e: unknown) => e)),
+        Array.from({ length: qps + 15 }, () =>
+          rtc.getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'room-1' }).then(
+            () => 'ok',
+            (e: unknown) => e,
+          ),
+        ),
       );
       expect(results.filter((r) => r === 'ok')).toHaveLength(qps);
       expect(results.filter((r) => r instanceof ThrottledError)).toHaveLength(15);
       expect(limited.stats().GetRoomOnlineUsers).toMatchObject({ served: qps, throttled: 15 });
       // Another operation has its own quota.
-      await expect(rtc.queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1] })).resolves.toBeDefined();
+      await expect(
+        rtc.queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1] }),
+      ).resolves.toBeDefined();
     } finally {
       await limited.close();
     }
   });
 });
-

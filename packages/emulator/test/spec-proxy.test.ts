@@ -46,10 +46,14 @@ describe('Volcengine through the spec proxy', () => {
   });
 
   it('its errors match the spec too', async () => {
-    await expect(rtc().queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 99, ParticipantUserIds: [1] })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      rtc().queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 99, ParticipantUserIds: [1] }),
+    ).rejects.toBeInstanceOf(NotFoundError);
     await expect(rtc().getRoomOnlineUsers({ AppId: 'other-app', RoomId: 'room-1' })).rejects.toBeInstanceOf(InvalidParameterError);
     emulator.setFaults([{ operation: 'QueryLiveParticipantStatus', kind: 'throttle', times: 1 }]);
-    await expect(rtc().queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1] })).rejects.toBeInstanceOf(ThrottledError);
+    await expect(
+      rtc().queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1] }),
+    ).rejects.toBeInstanceOf(ThrottledError);
     clean();
   });
 });
@@ -59,9 +63,15 @@ describe('Alibaba through the spec proxy', () => {
     const live = createAliyunLiveClient({ credentials: DEMO_CREDENTIALS.aliyun, endpoint: proxies.urls.aliyun, fetch: prism.fetch, signatureVersion });
     const result = await live.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1', '9999'] });
     expect(result.OnlineUsers.map((u) => u.Online)).toEqual([true, false]);
-    await expect(live.batchGetOnlineUsers({ AppId: 'someone-else', GroupId: 'group-1', UserIds: ['1'] })).rejects.toMatchObject({ code: 'Forbidden', httpStatus: 403 });
+    await expect(live.batchGetOnlineUsers({ AppId: 'someone-else', GroupId: 'group-1', UserIds: ['1'] })).rejects.toMatchObject({
+      code: 'Forbidden',
+      httpStatus: 403,
+    });
     emulator.setFaults([{ operation: 'BatchGetOnlineUsers', kind: 'error', times: 1 }]);
-    await expect(live.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1'] })).rejects.toMatchObject({ code: 'ServiceUnavailable', httpStatus: 503 });
+    await expect(live.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1'] })).rejects.toMatchObject({
+      code: 'ServiceUnavailable',
+      httpStatus: 503,
+    });
     clean();
   });
 });
@@ -91,7 +101,9 @@ describe('the spec proxy itself', () => {
     });
     try {
       const rtc = createVolcengineRtcClient({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: proxies.urls.volcengine, fetch: prism.fetch });
-      const error = await rtc.queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1] }).catch((e: unknown) => e);
+      const error = await rtc
+        .queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1] })
+        .catch((e: unknown) => e);
       const [exchange] = prism.exchanges.splice(0);
       // prism proxy --errors answers a violation itself, with 422 problem+json naming it.
       expect(exchange!.status).toBe(422);

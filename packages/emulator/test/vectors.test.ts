@@ -22,7 +22,13 @@ async function send(base: string, wire: Wire): Promise<{ status: number; body: a
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, method: wire.method, path: wire.path, headers: { ...wire.headers, ...(wire.body ? { 'content-length': Buffer.byteLength(wire.body) } : {}) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: wire.method,
+        path: wire.path,
+        headers: { ...wire.headers, ...(wire.body ? { 'content-length': Buffer.byteLength(wire.body) } : {}) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
@@ -66,7 +72,12 @@ function volcWire(c: (typeof volc.cases)[number]): Wire {
   }
   const request = (c.input as any).request;
   const query = new URLSearchParams(request.params).toString().replace(/\+/g, '%20');
-  return { method: request.method, path: `${request.pathname}?${query}`, headers: c.expected.headersAfterSigning as unknown as Record<string, string>, body: request.body ?? null };
+  return {
+    method: request.method,
+    path: `${request.pathname}?${query}`,
+    headers: c.expected.headersAfterSigning as unknown as Record<string, string>,
+    body: request.body ?? null,
+  };
 }
 
 describe('Volcengine vectors', () => {
@@ -151,7 +162,10 @@ describe('Tencent vectors', () => {
       expect([70009, 70013]).toContain(negative.body.ErrorCode);
     });
     const short = tencent.cases.find((c) => c.name === 'numeric_identifier_short_expiry')!;
-    const emulator = await startEmulator({ credentials: { ...DEMO_CREDENTIALS, tencent: { sdkAppId: tencent.sdkappid, identifier: '12345', secretKey: tencent.key } }, now: () => FROZEN + 6000 });
+    const emulator = await startEmulator({
+      credentials: { ...DEMO_CREDENTIALS, tencent: { sdkAppId: tencent.sdkappid, identifier: '12345', secretKey: tencent.key } },
+      now: () => FROZEN + 6000,
+    });
     try {
       const expired = await send(emulator.url, {
         method: 'POST',

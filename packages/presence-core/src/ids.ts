@@ -9,10 +9,7 @@ export function toSafeInteger(value: string): number | null {
 }
 
 /** Checks every value against the vendor's generated schema; one error naming each bad field. */
-export function validateAll(
-  operation: string,
-  checks: ReadonlyArray<readonly [path: string, value: unknown, schema: Schema]>,
-): void {
+export function validateAll(operation: string, checks: ReadonlyArray<readonly [path: string, value: unknown, schema: Schema]>): void {
   const issues: ValidationIssue[] = [];
   for (const [path, value, schema] of checks) {
     const result = schema.safeParse(value);

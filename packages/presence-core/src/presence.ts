@@ -214,7 +214,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     status(room, [...waiters.keys()], { failures: 'report' }).then(
       (entries) => {
         for (const entry of entries) {
-          for (const w of waiters.get(entry.userId) ?? []) (entry.ok ? w.resolve(entry.online) : w.reject(entry.error));
+          for (const w of waiters.get(entry.userId) ?? []) entry.ok ? w.resolve(entry.online) : w.reject(entry.error);
         }
       },
       (error: unknown) => {

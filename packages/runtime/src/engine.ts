@@ -187,9 +187,7 @@ export function vendorError(
   text: string,
 ): VendorApiError {
   const code = stringAt(body, vendor.errorLocation.code) ?? `HTTP_${response.status}`;
-  const message =
-    stringAt(body, vendor.errorLocation.message) ??
-    (text ? text.slice(0, 300) : response.statusText || 'no error body');
+  const message = stringAt(body, vendor.errorLocation.message) ?? (text ? text.slice(0, 300) : response.statusText || 'no error body');
   const kinds: ErrorKind[] = ['throttled', 'auth', 'notFound', 'invalidParameter'];
   let kind = kinds.find((k) => matchesCode(code, vendor.errorKinds[k]));
   // A status that means the same whatever the vendor, for codes the spec does not list.
@@ -203,8 +201,7 @@ export function vendorError(
     code,
     message,
     requestId: stringAt(body, vendor.errorLocation.requestId),
-    retryable:
-      matchesCode(code, operation.retryableCodes) || vendor.retryableHttpStatuses.includes(response.status),
+    retryable: matchesCode(code, operation.retryableCodes) || vendor.retryableHttpStatuses.includes(response.status),
     retryAfterMs: parseRetryAfter(response.header('retry-after')),
   });
 }
@@ -225,11 +222,7 @@ export function createEngine(engine: EngineOptions) {
   const transport = options.fetch ? fetchTransport(options.fetch as FetchLike) : defaultTransport;
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
-  return async function call<Output>(
-    name: string,
-    input: unknown,
-    callOptions: CallOptions = {},
-  ): Promise<WithMetadata<Output>> {
+  return async function call<Output>(name: string, input: unknown, callOptions: CallOptions = {}): Promise<WithMetadata<Output>> {
     // Names come from the table itself (createClientMethods), so the lookup cannot miss.
     const operation = operations[name]!;
     const validated = operation.requestSchema.safeParse(input);

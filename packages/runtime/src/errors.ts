@@ -71,10 +71,7 @@ export class ResponseValidationError extends RollcallError {
     body: string;
   }) {
     const first = init.issues[0];
-    super(
-      `${init.vendor} ${init.operation}: response does not match the spec` +
-        (first ? ` (${first.path ? `${first.path}: ` : ''}${first.message})` : ''),
-    );
+    super(`${init.vendor} ${init.operation}: response does not match the spec` + (first ? ` (${first.path ? `${first.path}: ` : ''}${first.message})` : ''));
     this.vendor = init.vendor;
     this.operation = init.operation;
     this.httpStatus = init.httpStatus;

@@ -22,7 +22,5 @@ function decodeURIComponentSafe(value: string): string {
 const SECRET_HEADERS = ['authorization', 'x-security-token', 'x-acs-security-token'];
 
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([k, v]) => [k, SECRET_HEADERS.includes(k.toLowerCase()) ? 'REDACTED' : v]),
-  );
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_HEADERS.includes(k.toLowerCase()) ? 'REDACTED' : v]));
 }

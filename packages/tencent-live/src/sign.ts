@@ -26,10 +26,7 @@ export interface UserSigDocument {
 /** The string whose HMAC-SHA256 is `TLS.sig`. */
 export function userSigContent(input: Omit<UserSigInput, 'secretKey'>): string {
   let content =
-    `TLS.identifier:${input.identifier}\n` +
-    `TLS.sdkappid:${input.sdkAppId}\n` +
-    `TLS.time:${input.nowUnix}\n` +
-    `TLS.expire:${input.expireSeconds}\n`;
+    `TLS.identifier:${input.identifier}\n` + `TLS.sdkappid:${input.sdkAppId}\n` + `TLS.time:${input.nowUnix}\n` + `TLS.expire:${input.expireSeconds}\n`;
   if (input.userbuf !== undefined) content += `TLS.userbuf:${input.userbuf}\n`;
   return content;
 }

@@ -74,7 +74,14 @@ async function waitUntilAnswering(url: string, child: ChildProcess, deadlineMs: 
 function unknownActionBody(vendor: MockVendor['id'], action: string | null, version: string | null) {
   const message = `Could not find operation ${action ?? '(no Action)'} ${version ?? '(no Version)'}`;
   return vendor === 'volcengine'
-    ? { ResponseMetadata: { RequestId: 'rpc-proxy', Action: action ?? '', Version: version ?? '', Error: { CodeN: 100008, Code: 'InvalidActionOrVersion', Message: message } } }
+    ? {
+        ResponseMetadata: {
+          RequestId: 'rpc-proxy',
+          Action: action ?? '',
+          Version: version ?? '',
+          Error: { CodeN: 100008, Code: 'InvalidActionOrVersion', Message: message },
+        },
+      }
     : { RequestId: 'rpc-proxy', HostId: 'localhost', Code: 'InvalidAction.NotFound', Message: message };
 }
 
@@ -107,9 +114,7 @@ export async function startRpcProxy(
     } else {
       const action = url.searchParams.get('Action') ?? (req.headers['x-acs-action'] as string | undefined) ?? null;
       const version = url.searchParams.get('Version') ?? (req.headers['x-acs-version'] as string | undefined) ?? null;
-      const operation = vendor.rpc.find(
-        (op) => op.method === req.method && op.path === url.pathname && op.action === action && op.version === version,
-      );
+      const operation = vendor.rpc.find((op) => op.method === req.method && op.path === url.pathname && op.action === action && op.version === version);
       if (!operation) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify(unknownActionBody(vendor.id, action, version)));

@@ -1,11 +1,4 @@
-import {
-  createClientMethods,
-  defaultCrypto,
-  requireOption,
-  resolveEndpoint,
-  type CommonClientOptions,
-  type RequestSigner,
-} from '@rollcall/runtime';
+import { createClientMethods, defaultCrypto, requireOption, resolveEndpoint, type CommonClientOptions, type RequestSigner } from '@rollcall/runtime';
 import { operations, servers, vendor, type OperationMethods } from './generated/operations.js';
 import { signVolcengineRequest, type VolcengineCredentials } from './sign.js';
 

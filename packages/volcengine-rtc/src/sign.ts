@@ -1,12 +1,6 @@
 // Volcengine request signing (HMAC-SHA256, "request" scope), as the official signer
 // (@volcengine/openapi lib/base/sign.js) computes it. Reproduces the vendor's vectors byte for byte.
-import {
-  canonicalRequest as buildCanonicalRequest,
-  compareCodeUnits,
-  percentEncode,
-  toHex,
-  type CryptoProvider,
-} from '@rollcall/runtime';
+import { canonicalRequest as buildCanonicalRequest, compareCodeUnits, percentEncode, toHex, type CryptoProvider } from '@rollcall/runtime';
 
 export interface VolcengineCredentials {
   accessKeyId: string;
@@ -49,7 +43,10 @@ const UNSIGNABLE_HEADERS = new Set(['authorization', 'content-type', 'content-le
 
 /** `YYYYMMDD'T'HHMMSS'Z'` in UTC. */
 export function volcengineDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** Sorted by key, repeated keys by encoded value; RFC 3986 encoding. The same string is sent. */
@@ -84,10 +81,7 @@ function signingKeyFor(crypto: CryptoProvider, secret: string, shortDate: string
   return key;
 }
 
-export async function signVolcengineRequest(
-  crypto: CryptoProvider,
-  input: VolcengineSigningInput,
-): Promise<VolcengineSignature> {
+export async function signVolcengineRequest(crypto: CryptoProvider, input: VolcengineSigningInput): Promise<VolcengineSignature> {
   const xDate = volcengineDate(input.date);
   const shortDate = xDate.slice(0, 8);
   const headers: Record<string, string> = { ...input.headers, 'X-Date': xDate };

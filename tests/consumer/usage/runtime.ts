@@ -5,6 +5,13 @@ import { crypto as webCrypto } from '@rollcall/runtime/crypto/web';
 import { describe } from './errors.js';
 
 const providers: CryptoProvider[] = [defaultCrypto, nodeCrypto, webCrypto];
-const common: CommonClientOptions = { region: 'r', endpoint: 'http://127.0.0.1:1', fetch: globalThis.fetch, timeoutMs: DEFAULT_TIMEOUT_MS, now: () => new Date(), crypto: webCrypto };
+const common: CommonClientOptions = {
+  region: 'r',
+  endpoint: 'http://127.0.0.1:1',
+  fetch: globalThis.fetch,
+  timeoutMs: DEFAULT_TIMEOUT_MS,
+  now: () => new Date(),
+  crypto: webCrypto,
+};
 export const hashes: Promise<string>[] = providers.map((p) => p.sha256Hex('x'));
 export const text = describe(common);

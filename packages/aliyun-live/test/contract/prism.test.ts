@@ -1,14 +1,7 @@
 // The real generated client (V3 and V1 signatures) against a Prism mock started from specs/aliyun-live.yaml.
 import { describe, expect, inject, it } from 'vitest';
 import { loadSpec, prismFetch } from '@rollcall/test-support/contract';
-import {
-  AuthError,
-  createAliyunLiveClient,
-  InvalidParameterError,
-  ThrottledError,
-  VendorApiError,
-  operations,
-} from '../../src/index.js';
+import { AuthError, createAliyunLiveClient, InvalidParameterError, ThrottledError, VendorApiError, operations } from '../../src/index.js';
 import { examples } from '../../src/generated/examples.js';
 
 const spec = loadSpec('specs/aliyun-live.yaml');

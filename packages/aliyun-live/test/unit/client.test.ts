@@ -13,7 +13,12 @@ import {
 const credentials = { accessKeyId: 'LTAI5tTESTACCESSKEYID00', accessKeySecret: 'TESTsecret/Key+With=Chars00' };
 const success = {
   RequestId: '16A96B9A-0000-CB92E68F4CD8',
-  Result: { OnlineUsers: [{ JoinTime: 1736929800000, Online: true, UserId: 'u1' }, { Online: false, UserId: 'u2' }] },
+  Result: {
+    OnlineUsers: [
+      { JoinTime: 1736929800000, Online: true, UserId: 'u1' },
+      { Online: false, UserId: 'u2' },
+    ],
+  },
 };
 
 function client(respond: Parameters<typeof stubFetch>[0], extra: Record<string, unknown> = {}) {
@@ -135,10 +140,7 @@ describe('Alibaba errors', () => {
         credentials: { ...credentials, securityToken: 'CAIS-secret-token' },
       });
       const printed = printedForms(await live.batchGetOnlineUsers(input).catch((e: unknown) => e));
-      const signature =
-        signatureVersion === 'v3'
-          ? calls[0]!.headers.authorization!.split('Signature=')[1]!
-          : calls[0]!.url.searchParams.get('Signature')!;
+      const signature = signatureVersion === 'v3' ? calls[0]!.headers.authorization!.split('Signature=')[1]! : calls[0]!.url.searchParams.get('Signature')!;
       for (const secret of [credentials.accessKeySecret, signature, 'CAIS-secret-token']) {
         expect(printed).not.toContain(secret);
       }

@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { crypto as nodeCrypto } from '@rollcall/runtime/crypto/node';
 import { crypto as webCrypto } from '@rollcall/runtime/crypto/web';
 import { formEncode } from '@rollcall/runtime';
-import {
-  aliyunV1CommonParams,
-  aliyunV3Headers,
-  flattenRpcParams,
-  signAliyunV1,
-  signAliyunV3,
-} from '../../src/sign.js';
+import { aliyunV1CommonParams, aliyunV3Headers, flattenRpcParams, signAliyunV1, signAliyunV3 } from '../../src/sign.js';
 import vectors from '../fixtures/alibaba-vectors.json' with { type: 'json' };
 
 const ACTION = vectors.operation;

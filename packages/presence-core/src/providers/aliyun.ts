@@ -1,14 +1,11 @@
-import {
-  createAliyunLiveClient,
-  operations,
-  schemas,
-  type AliyunLiveClient,
-  type AliyunLiveClientOptions,
-} from '@rollcall/aliyun-live';
+import { createAliyunLiveClient, operations, schemas, type AliyunLiveClient, type AliyunLiveClientOptions } from '@rollcall/aliyun-live';
 import { validateAll } from '../ids.js';
 import { makeProvider, type Provider } from '../provider.js';
 
-export type AliyunProviderOptions = (AliyunLiveClientOptions | { client: AliyunLiveClient; /** The access key id the quota counts against. */ account: string }) & {
+export type AliyunProviderOptions = (
+  | AliyunLiveClientOptions
+  | { client: AliyunLiveClient /** The access key id the quota counts against. */; account: string }
+) & {
   /** The interactive messaging application; rooms are its message groups. */
   appId: string;
 };
@@ -28,19 +25,11 @@ export function aliyun(options: AliyunProviderOptions): Provider<'status'> {
     status: {
       operation: { operationId: op.operationId, qps: op.qps, batchMax: op.batch.max },
       validate(room, userIds) {
-        validateAll(op.operationId, [
-          ['room', room, schemas.GroupIdSchema],
-          ...userIds.map((id, i) => [`userIds.${i}`, id, schemas.UserIdSchema] as const),
-        ]);
+        validateAll(op.operationId, [['room', room, schemas.GroupIdSchema], ...userIds.map((id, i) => [`userIds.${i}`, id, schemas.UserIdSchema] as const)]);
       },
       async fetch(room, userIds, callOptions) {
         const result = await client.batchGetOnlineUsers({ AppId: options.appId, GroupId: room, UserIds: [...userIds] }, callOptions);
-        return new Map(
-          result.OnlineUsers.map((u) => [
-            u.UserId,
-            { online: u.Online, joinedAt: u.Online && u.JoinTime ? new Date(u.JoinTime) : null, raw: u },
-          ]),
-        );
+        return new Map(result.OnlineUsers.map((u) => [u.UserId, { online: u.Online, joinedAt: u.Online && u.JoinTime ? new Date(u.JoinTime) : null, raw: u }]));
       },
     },
   });

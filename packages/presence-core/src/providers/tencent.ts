@@ -1,16 +1,8 @@
-import {
-  createTencentLiveClient,
-  operations,
-  schemas,
-  type TencentLiveClient,
-  type TencentLiveClientOptions,
-} from '@rollcall/tencent-live';
+import { createTencentLiveClient, operations, schemas, type TencentLiveClient, type TencentLiveClientOptions } from '@rollcall/tencent-live';
 import { validateAll } from '../ids.js';
 import { makeProvider, type Provider } from '../provider.js';
 
-export type TencentProviderOptions =
-  | TencentLiveClientOptions
-  | { client: TencentLiveClient; /** The SDKAppID the quota counts against. */ account: string };
+export type TencentProviderOptions = TencentLiveClientOptions | { client: TencentLiveClient /** The SDKAppID the quota counts against. */; account: string };
 
 /** Tencent Cloud IM: `roster` from get_member_list, following `Next` across pages. */
 export function tencent(options: TencentProviderOptions): Provider<'roster'> {

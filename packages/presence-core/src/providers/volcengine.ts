@@ -9,7 +9,7 @@ import {
 import { integerIds, validateAll } from '../ids.js';
 import { makeProvider, type Provider } from '../provider.js';
 
-type ProvidedClient = { client: VolcengineRtcClient; /** The access key id the quota counts against. */ account: string };
+type ProvidedClient = { client: VolcengineRtcClient /** The access key id the quota counts against. */; account: string };
 
 export type VolcengineProviderOptions = (VolcengineRtcClientOptions | ProvidedClient) & {
   /** The IM application (a number): enables `status` (live groups) and `details` (conversations). */
@@ -18,9 +18,7 @@ export type VolcengineProviderOptions = (VolcengineRtcClientOptions | ProvidedCl
   rtcAppId?: string | undefined;
 };
 
-type VolcengineCapabilities<O> =
-  | (O extends { imAppId: number } ? 'status' | 'details' : never)
-  | (O extends { rtcAppId: string } ? 'roster' : never);
+type VolcengineCapabilities<O> = (O extends { imAppId: number } ? 'status' | 'details' : never) | (O extends { rtcAppId: string } ? 'roster' : never);
 
 const seconds = (s: number | undefined) => (s && s > 0 ? new Date(s * 1000) : null);
 const ROLES = { 0: 'member', 1: 'owner', 2: 'admin' } as const;
@@ -126,8 +124,7 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
                   ...invisible.map((userId) => ({ userId, visibility: 'invisible' as const, raw: userId })),
                 ],
                 total: result.TotalUser ?? null,
-                truncated:
-                  invisible.length >= rosterOp.listBound.max || invisible.length < (result.TotalInvisibleUser ?? 0),
+                truncated: invisible.length >= rosterOp.listBound.max || invisible.length < (result.TotalInvisibleUser ?? 0),
                 next: null,
               };
             },

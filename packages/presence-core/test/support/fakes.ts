@@ -76,10 +76,7 @@ export interface Upstream {
 }
 
 /** A Volcengine-shaped backend: even ids are in the group, joined at t=1700000000 s. */
-export function fakeVolcengine(
-  clock: FakeClock,
-  answer?: (request: RecordedRequest, index: number) => Response | undefined,
-): Upstream {
+export function fakeVolcengine(clock: FakeClock, answer?: (request: RecordedRequest, index: number) => Response | undefined): Upstream {
   const times: number[] = [];
   const stub = stubFetch((request, index) => {
     times.push(clock.now());
@@ -128,7 +125,14 @@ export function fakeVolcengine(
 
 export function volcengineError(code: string, status: number, headers: Record<string, string> = {}): Response {
   return jsonResponse(
-    { ResponseMetadata: { RequestId: 'req-err', Action: 'QueryLiveParticipantStatus', Version: '2020-12-01', Error: { CodeN: 0, Code: code, Message: 'failed' } } },
+    {
+      ResponseMetadata: {
+        RequestId: 'req-err',
+        Action: 'QueryLiveParticipantStatus',
+        Version: '2020-12-01',
+        Error: { CodeN: 0, Code: code, Message: 'failed' },
+      },
+    },
     status,
     headers,
   );

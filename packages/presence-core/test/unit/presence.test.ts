@@ -92,9 +92,7 @@ describe('status', () => {
   });
 
   it('never leaves a hole: an id the vendor left out is an error', async () => {
-    const { clock, presence } = volcPresence((request) =>
-      jsonResponse({ ResponseMetadata: { RequestId: 'r' }, Result: { Status: [] } }),
-    );
+    const { clock, presence } = volcPresence((request) => jsonResponse({ ResponseMetadata: { RequestId: 'r' }, Result: { Status: [] } }));
     const reported = await clock.run(presence.status('7', ['1'], { failures: 'report' }));
     expect(reported[0]).toMatchObject({ ok: false, userId: '1', error: { name: 'IncompleteResponseError' } });
     await expect(clock.run(presence.status('7', ['1']))).rejects.toMatchObject({ name: 'IncompleteResponseError' });
@@ -102,10 +100,7 @@ describe('status', () => {
 
   it('Alibaba: milliseconds become the same Date, batches of the table limit, ids with commas refused', async () => {
     const { clock, up, presenceOptions } = setup(fakeAliyun);
-    const presence = createPresence(
-      aliyun({ credentials: { accessKeyId: 'LTAI', accessKeySecret: SECRET }, appId: 'app', fetch: up.fetch }),
-      presenceOptions,
-    );
+    const presence = createPresence(aliyun({ credentials: { accessKeyId: 'LTAI', accessKeySecret: SECRET }, appId: 'app', fetch: up.fetch }), presenceOptions);
     const result = await clock.run(presence.status('group', ['on1', 'off2', ...ids(40)]));
     expect(up.calls).toHaveLength(Math.ceil(42 / aliyunOps.batchGetOnlineUsers.batch.max));
     expect(result[0]).toMatchObject({ ok: true, online: true, joinedAt: new Date(1_700_000_000_000) });
@@ -126,10 +121,7 @@ describe('isOnline coalescing', () => {
 
   it(`and on Alibaba: ${Math.ceil(10_000 / aliyunOps.batchGetOnlineUsers.batch.max)}`, async () => {
     const { clock, up, presenceOptions } = setup(fakeAliyun);
-    const presence = createPresence(
-      aliyun({ credentials: { accessKeyId: 'LTAI', accessKeySecret: SECRET }, appId: 'app', fetch: up.fetch }),
-      presenceOptions,
-    );
+    const presence = createPresence(aliyun({ credentials: { accessKeyId: 'LTAI', accessKeySecret: SECRET }, appId: 'app', fetch: up.fetch }), presenceOptions);
     await clock.run(Promise.all(ids(10_000).map((id) => presence.isOnline('g', `on${id}`))));
     expect(up.calls).toHaveLength(Math.ceil(10_000 / aliyunOps.batchGetOnlineUsers.batch.max));
   });
@@ -262,7 +254,15 @@ describe('details', () => {
   it('maps Volcengine participants; ids the service does not list are found: false', async () => {
     const { clock, presence } = volcPresence();
     const [member, stranger] = await clock.run(presence.details('7', ['2', '3']));
-    expect(member).toMatchObject({ ok: true, userId: '2', found: true, role: 'admin', nickname: 'n2', joinedAt: new Date(1_700_000_000_000), mutedUntil: null });
+    expect(member).toMatchObject({
+      ok: true,
+      userId: '2',
+      found: true,
+      role: 'admin',
+      nickname: 'n2',
+      joinedAt: new Date(1_700_000_000_000),
+      mutedUntil: null,
+    });
     expect(stranger).toMatchObject({ ok: true, userId: '3', found: false, role: null });
   });
 });
@@ -270,10 +270,7 @@ describe('details', () => {
 describe('capabilities', () => {
   it('asking a provider for what it lacks is a compile error and a CapabilityError', () => {
     const { up, presenceOptions } = setup(fakeAliyun);
-    const presence = createPresence(
-      aliyun({ credentials: { accessKeyId: 'LTAI', accessKeySecret: SECRET }, appId: 'app', fetch: up.fetch }),
-      presenceOptions,
-    );
+    const presence = createPresence(aliyun({ credentials: { accessKeyId: 'LTAI', accessKeySecret: SECRET }, appId: 'app', fetch: up.fetch }), presenceOptions);
     // @ts-expect-error Alibaba cannot list a group
     expect(() => presence.roster('group')).toThrow(CapabilityError);
     const im = createPresence(tencent({ credentials: { sdkAppId: 1, identifier: 'a', secretKey: SECRET } }), presenceOptions);

@@ -67,26 +67,22 @@ describe('status properties', () => {
 
   it(`Alibaba: the same for string ids and any failing batches (${RUNS} runs)`, async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.stringMatching(/^[a-z0-9_-]{1,6}$/), { minLength: 1, maxLength: 80 }),
-        fc.func(fc.boolean()),
-        async (userIds, fails) => {
-          let call = 0;
-          const provider = aliyun({
-            credentials: { accessKeyId: 'AK', accessKeySecret: 'SK' },
-            appId: 'app',
-            fetch: async (request: Request) => {
-              const ids = new URLSearchParams(await request.text()).get('UserIds')!.split(',');
-              if (fails(call++)) return jsonResponse({ RequestId: 'r', Code: 'Forbidden', Message: 'no' }, 403);
-              return jsonResponse({ RequestId: 'r', Result: { OnlineUsers: ids.map((id) => ({ UserId: id, Online: id.length % 2 === 0 })) } });
-            },
-          });
-          const presence = createPresence(provider, { qps: unlimited, limiters: new LimiterRegistry() });
-          const result = await presence.status('group', userIds, { failures: 'report' });
-          expect(result.map((e) => e.userId)).toEqual(userIds);
-          for (const entry of result) if (entry.ok) expect(entry.online).toBe(entry.userId.length % 2 === 0);
-        },
-      ),
+      fc.asyncProperty(fc.array(fc.stringMatching(/^[a-z0-9_-]{1,6}$/), { minLength: 1, maxLength: 80 }), fc.func(fc.boolean()), async (userIds, fails) => {
+        let call = 0;
+        const provider = aliyun({
+          credentials: { accessKeyId: 'AK', accessKeySecret: 'SK' },
+          appId: 'app',
+          fetch: async (request: Request) => {
+            const ids = new URLSearchParams(await request.text()).get('UserIds')!.split(',');
+            if (fails(call++)) return jsonResponse({ RequestId: 'r', Code: 'Forbidden', Message: 'no' }, 403);
+            return jsonResponse({ RequestId: 'r', Result: { OnlineUsers: ids.map((id) => ({ UserId: id, Online: id.length % 2 === 0 })) } });
+          },
+        });
+        const presence = createPresence(provider, { qps: unlimited, limiters: new LimiterRegistry() });
+        const result = await presence.status('group', userIds, { failures: 'report' });
+        expect(result.map((e) => e.userId)).toEqual(userIds);
+        for (const entry of result) if (entry.ok) expect(entry.online).toBe(entry.userId.length % 2 === 0);
+      }),
       { numRuns: RUNS },
     );
   });

@@ -8,9 +8,7 @@ export function fetchTransport(fetchImpl: (request: Request) => Promise<Response
     const timer = setTimeout(() => deadline.abort(new TransportTimeout()), request.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
     try {
-      const response = await fetchImpl(
-        new Request(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, signal }),
-      );
+      const response = await fetchImpl(new Request(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, signal }));
       const text = await response.text();
       const result: HttpResponse = {
         status: response.status,

@@ -42,7 +42,9 @@ describe('node transport', () => {
   });
 
   it('rejects with TransportTimeout past the deadline', async () => {
-    await expect(defaultTransport({ url: `${url}/slow`, method: 'GET', headers: {}, body: undefined, signal: undefined, timeoutMs: 50 })).rejects.toBeInstanceOf(TransportTimeout);
+    await expect(
+      defaultTransport({ url: `${url}/slow`, method: 'GET', headers: {}, body: undefined, signal: undefined, timeoutMs: 50 }),
+    ).rejects.toBeInstanceOf(TransportTimeout);
   });
 
   it("rejects with the caller's reason on abort", async () => {
@@ -54,6 +56,8 @@ describe('node transport', () => {
   });
 
   it('rejects with the system error when nothing listens', async () => {
-    await expect(defaultTransport({ url: 'http://127.0.0.1:1/', method: 'GET', headers: {}, body: undefined, signal: undefined, timeoutMs: 2000 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(
+      defaultTransport({ url: 'http://127.0.0.1:1/', method: 'GET', headers: {}, body: undefined, signal: undefined, timeoutMs: 2000 }),
+    ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });

@@ -1,15 +1,7 @@
 // The real generated client against a Prism mock started from specs/tencent-live.yaml.
 import { describe, expect, inject, it } from 'vitest';
 import { loadSpec, prismFetch } from '@rollcall/test-support/contract';
-import {
-  AuthError,
-  createTencentLiveClient,
-  InvalidParameterError,
-  NotFoundError,
-  ThrottledError,
-  VendorApiError,
-  operations,
-} from '../../src/index.js';
+import { AuthError, createTencentLiveClient, InvalidParameterError, NotFoundError, ThrottledError, VendorApiError, operations } from '../../src/index.js';
 import { examples } from '../../src/generated/examples.js';
 
 const spec = loadSpec('specs/tencent-live.yaml');
@@ -58,9 +50,7 @@ describe('Tencent get_member_list through Prism', () => {
 
   it('Prism rejects a request that breaks the spec, sent past client-side validation', async () => {
     prism.prefer(null);
-    prism.tamper(async (request) =>
-      new Request(request.url, { method: request.method, headers: request.headers, body: JSON.stringify({ RoomId: 'r' }) }),
-    );
+    prism.tamper(async (request) => new Request(request.url, { method: request.method, headers: request.headers, body: JSON.stringify({ RoomId: 'r' }) }));
     try {
       // With no 4xx in the spec, Prism answers 422 problem+json naming the violation.
       const error = await im.getMemberList(input).catch((e: unknown) => e);

@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { crypto as nodeCrypto } from '@rollcall/runtime/crypto/node';
 import { crypto as webCrypto } from '@rollcall/runtime/crypto/web';
 import { toHex } from '@rollcall/runtime';
-import {
-  createUserSig,
-  decodeUserSig,
-  privateMapKeyUserbuf,
-  userSigContent,
-  userSigHmac,
-  verifyUserSig,
-  type UserSigInput,
-} from '../../src/sign.js';
+import { createUserSig, decodeUserSig, privateMapKeyUserbuf, userSigContent, userSigHmac, verifyUserSig, type UserSigInput } from '../../src/sign.js';
 import vectors from '../fixtures/tencent-vectors.json' with { type: 'json' };
 
 type Case = (typeof vectors.cases)[number];

@@ -51,8 +51,7 @@ const expectedClass: Record<string, typeof VendorApiError> = {
 };
 
 const names = Object.keys(operations) as OperationName[];
-const call = (name: OperationName, input: Record<string, unknown>) =>
-  (rtc[name] as (input: unknown) => Promise<Record<string, unknown>>)(input);
+const call = (name: OperationName, input: Record<string, unknown>) => (rtc[name] as (input: unknown) => Promise<Record<string, unknown>>)(input);
 
 describe.each(names)('Volcengine %s through Prism', (name) => {
   const op = operations[name];

@@ -37,9 +37,7 @@ const statusResult = {
 
 describe('Volcengine requests on the wire', () => {
   it('QueryLiveParticipantStatus: POST /?Action&Version with the JSON body, signed', async () => {
-    const { rtc, calls } = client(() =>
-      jsonResponse({ ResponseMetadata: metadata('QueryLiveParticipantStatus'), Result: statusResult }),
-    );
+    const { rtc, calls } = client(() => jsonResponse({ ResponseMetadata: metadata('QueryLiveParticipantStatus'), Result: statusResult }));
     const result = await rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [10001] });
     expect(result.Status[0]!.IsInConversation).toBe(true);
     expect(result.$metadata).toEqual({ requestId: 'req-1', httpStatus: 200 });
@@ -77,17 +75,14 @@ describe('Volcengine requests on the wire', () => {
     expect(result.VisibleUserList).toEqual(['u1']);
     expect(calls[0]!.method).toBe('GET');
     expect(calls[0]!.body).toBeUndefined();
-    expect(calls[0]!.url.href).toBe(
-      'https://rtc.volcengineapi.com/?Action=GetRoomOnlineUsers&AppId=661e1234543cf&RoomId=Room_1&Version=2023-11-01',
-    );
+    expect(calls[0]!.url.href).toBe('https://rtc.volcengineapi.com/?Action=GetRoomOnlineUsers&AppId=661e1234543cf&RoomId=Room_1&Version=2023-11-01');
     expect(calls[0]!.headers.authorization).toContain('SignedHeaders=x-date,');
   });
 
   it('signs every call afresh with the current time and carries the session token', async () => {
-    const { rtc, calls, clock } = client(
-      () => jsonResponse({ ResponseMetadata: metadata('QueryLiveParticipantStatus'), Result: statusResult }),
-      { credentials: { ...credentials, sessionToken: 'STS-token' } },
-    );
+    const { rtc, calls, clock } = client(() => jsonResponse({ ResponseMetadata: metadata('QueryLiveParticipantStatus'), Result: statusResult }), {
+      credentials: { ...credentials, sessionToken: 'STS-token' },
+    });
     const input = { AppId: 1, ConversationShortId: 7, ParticipantUserIds: [10001] };
     await rtc.queryLiveParticipantStatus(input);
     clock.advance(1000);
@@ -100,10 +95,7 @@ describe('Volcengine requests on the wire', () => {
 
   it('uses the overseas endpoint and signs with the region as written', async () => {
     for (const region of ['ap-southeast-1', 'ap-singapore-1']) {
-      const { rtc, calls } = client(
-        () => jsonResponse({ ResponseMetadata: metadata('QueryLiveParticipantStatus'), Result: statusResult }),
-        { region },
-      );
+      const { rtc, calls } = client(() => jsonResponse({ ResponseMetadata: metadata('QueryLiveParticipantStatus'), Result: statusResult }), { region });
       await rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [1] });
       expect(calls[0]!.url.host).toBe('open-ap-singapore-1.volcengineapi.com');
       expect(calls[0]!.headers.authorization).toContain(`/20250115/${region}/rtc/request`);
@@ -126,25 +118,13 @@ describe('Volcengine input validation (no network call)', () => {
         }),
       'ParticipantUserIds',
     ],
-    [
-      'an unsafe integer id',
-      () => rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [2 ** 53] }),
-      'ParticipantUserIds.0',
-    ],
-    [
-      'a non-integer id',
-      () => rtc.batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [1.5] }),
-      'ParticipantUserIds.0',
-    ],
+    ['an unsafe integer id', () => rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [2 ** 53] }), 'ParticipantUserIds.0'],
+    ['a non-integer id', () => rtc.batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [1.5] }), 'ParticipantUserIds.0'],
     ['no ids', () => rtc.batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [] }), 'ParticipantUserIds'],
     ['an empty room id', () => rtc.getRoomOnlineUsers({ AppId: 'app', RoomId: '' }), 'RoomId'],
     ['a room id outside the documented alphabet', () => rtc.getRoomOnlineUsers({ AppId: 'app', RoomId: 'room 1' }), 'RoomId'],
     ['a room id over 128 characters', () => rtc.getRoomOnlineUsers({ AppId: 'app', RoomId: 'r'.repeat(129) }), 'RoomId'],
-    [
-      'an unknown field',
-      () => rtc.getRoomOnlineUsers({ AppId: 'app', RoomId: 'r', Extra: 1 } as never),
-      '',
-    ],
+    ['an unknown field', () => rtc.getRoomOnlineUsers({ AppId: 'app', RoomId: 'r', Extra: 1 } as never), ''],
   ];
   it.each(cases)('rejects %s', async (_what, call, field) => {
     const error = await call().catch((e: unknown) => e);
@@ -216,9 +196,14 @@ describe('Volcengine errors', () => {
 
   it('holds a map field to its value type (Ext: string → string)', async () => {
     const answer = (ext: unknown) =>
-      jsonResponse({ ResponseMetadata: metadata('BatchGetConversationParticipant'), Result: { Participants: [{ ConversationShortId: 7, ParticipantUserId: 2, Operator: 1, Ext: ext }] } });
+      jsonResponse({
+        ResponseMetadata: metadata('BatchGetConversationParticipant'),
+        Result: { Participants: [{ ConversationShortId: 7, ParticipantUserId: 2, Operator: 1, Ext: ext }] },
+      });
     const good = client(() => answer({ 's:from': 'biz' }));
-    expect((await good.rtc.batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [2] })).Participants[0]!.Ext).toEqual({ 's:from': 'biz' });
+    expect((await good.rtc.batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [2] })).Participants[0]!.Ext).toEqual({
+      's:from': 'biz',
+    });
     const bad = client(() => answer({ level: 3 }));
     const error = await bad.rtc.batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [2] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseValidationError);

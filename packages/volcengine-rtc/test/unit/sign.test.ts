@@ -7,9 +7,7 @@ import vectors from '../fixtures/volcengine-vectors.json' with { type: 'json' };
 type Params = Record<string, string | string[] | null>;
 
 function queryPairs(params: Params): Array<[string, string]> {
-  return Object.entries(params).flatMap(([k, v]) =>
-    Array.isArray(v) ? v.map((item) => [k, item] as [string, string]) : [[k, v ?? ''] as [string, string]],
-  );
+  return Object.entries(params).flatMap(([k, v]) => (Array.isArray(v) ? v.map((item) => [k, item] as [string, string]) : [[k, v ?? ''] as [string, string]]));
 }
 
 /** Each vector case as the inputs our signer takes. */
