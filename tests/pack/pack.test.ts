@@ -137,6 +137,27 @@ describe('an app using presence-core with all three vendors', () => {
   });
 });
 
+// The README says which build each runtime loads; this is where that is checked. Bun and Deno honour
+// the `node` export condition, so they get the node:crypto / node:http build.
+const otherRuntimes = [
+  { name: 'bun', spec: 'bun@1.4.5', command: (file: string) => ['bun', file] },
+  { name: 'deno', spec: 'deno@2.9.6', command: (file: string) => ['deno', 'run', '--allow-all', file] },
+];
+
+describe('which build each runtime loads', () => {
+  it.each(otherRuntimes)('$name loads the node build and signs with it', async ({ spec, command }) => {
+    const appDir = await freshApp(workDir, spec.split('@')[0]!, [tarballs['@rollcall/runtime']!, spec]);
+    await writeFile(
+      path.join(appDir, 'which.mjs'),
+      `import { defaultCrypto } from '@rollcall/runtime';
+      console.log(JSON.stringify([defaultCrypto.name, await defaultCrypto.sha256Hex('abc')]));`,
+    );
+    const [bin, ...args] = command('which.mjs');
+    const { stdout } = await run(path.join(appDir, 'node_modules/.bin', bin!), args, { cwd: appDir });
+    expect(JSON.parse(stdout)).toEqual(['node:crypto', 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad']);
+  });
+});
+
 describe('@rollcall/emulator and @rollcall/cli from their packed tarballs', () => {
   it('the emulator installs on its own and serves', async () => {
     const appDir = await install('emulator', ['@rollcall/emulator']);

@@ -2,11 +2,16 @@
 // are written `workspace:^`; only `pnpm publish` (which `changeset publish` runs here) replaces them
 // with real ranges. A plain `npm publish` would ship them as they are, and every install of the
 // package would fail with EUNSUPPORTEDPROTOCOL, so it is refused.
-const agent = process.env.npm_config_user_agent ?? '';
-if (!agent.startsWith('pnpm/')) {
+//
+// The client is told by `npm_execpath`, which each package manager sets to itself for the scripts
+// it runs (`npm_config_user_agent` is not reliable: npm keeps one inherited from an outer pnpm).
+import path from 'node:path';
+
+const byPnpm = /^pnpm(\.c?js)?$/.test(path.basename(process.env.npm_execpath ?? ''));
+if (!byPnpm) {
   const name = process.env.npm_package_name ?? 'this package';
   console.error(
-    `Refusing to publish ${name} with "${agent.split(' ')[0] || 'an unknown client'}": its package.json has workspace: ranges ` +
+    `Refusing to publish ${name} with ${process.env.npm_execpath ?? 'this client'}: its package.json has workspace: ranges ` +
       'that only pnpm rewrites. Release from the repository root with `npx -y pnpm@12.4.2 release` ' +
       '(changeset publish through pnpm), after `npx -y pnpm@12.4.2 version-packages`.',
   );
