@@ -1,24 +1,15 @@
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { defineConfig } from 'vitest/config';
 
-// Tests import the workspace packages from their sources, never from a stale dist. (What users get,
-// the built tarballs, is tested in tests/pack and tests/consumer.)
-const source = (file: string) => fileURLToPath(new URL(`./packages/${file}`, import.meta.url));
-const exact = (specifier: string) => new RegExp(`^${specifier.replace(/[/.]/g, '\\$&')}$`);
-const alias = [
-  { find: exact('@rollcall/runtime'), replacement: source('runtime/src/index.ts') },
-  { find: exact('@rollcall/runtime/public'), replacement: source('runtime/src/public.ts') },
-  { find: exact('@rollcall/runtime/crypto/node'), replacement: source('runtime/src/crypto/node.ts') },
-  { find: exact('@rollcall/runtime/crypto/web'), replacement: source('runtime/src/crypto/web.ts') },
-  { find: exact('@rollcall/volcengine-rtc'), replacement: source('volcengine-rtc/src/index.ts') },
-  { find: exact('@rollcall/aliyun-live'), replacement: source('aliyun-live/src/index.ts') },
-  { find: exact('@rollcall/tencent-live'), replacement: source('tencent-live/src/index.ts') },
-  { find: exact('@rollcall/presence-core'), replacement: source('presence-core/src/index.ts') },
-  { find: exact('@rollcall/presence-core/volcengine'), replacement: source('presence-core/src/providers/volcengine.ts') },
-  { find: exact('@rollcall/presence-core/aliyun'), replacement: source('presence-core/src/providers/aliyun.ts') },
-  { find: exact('@rollcall/presence-core/tencent'), replacement: source('presence-core/src/providers/tencent.ts') },
-  { find: exact('@rollcall/emulator'), replacement: source('emulator/src/index.ts') },
-];
+// Tests import the workspace packages from their sources, never from a stale dist, through the same
+// map the type-checker uses (tsconfig.base.json `paths`). What users get, the built tarballs, is
+// tested in tests/pack, tests/consumer and tests/release.
+const base = ts.readConfigFile(fileURLToPath(new URL('./tsconfig.base.json', import.meta.url)), ts.sys.readFile).config;
+const alias = Object.entries<string[]>(base.compilerOptions.paths).map(([specifier, [target]]) => ({
+  find: new RegExp(`^${specifier.replace(/[/.]/g, '\\$&')}$`),
+  replacement: fileURLToPath(new URL(target!, import.meta.url)),
+}));
 
 // Two projects: unit tests (stub fetch, frozen clocks, signing vectors) and contract tests (the
 // real clients against Prism mocks started from the specs, the emulator, the CLI, tarball installs).
