@@ -2,9 +2,13 @@
 // `node` / `default` export conditions: dist/node (node:crypto, node:http) on Node and
 // Node-compatible runtimes, dist (WebCrypto, fetch) everywhere else. Dependencies, @rollcall/runtime
 // among them, stay external, so an app carries one copy of the shared runtime.
+import { rmSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 export function packageBuild({ entry = ['src/index.ts'], splitting = false, nodeOnly = false } = {}) {
+  // dist is cleared once, here, before tsup starts its builds: the builds share it and run at once,
+  // so none of them may clean it (and no stale file may reach a tarball).
+  rmSync('dist', { recursive: true, force: true });
   const shared = {
     entry,
     format: ['esm'],
@@ -18,10 +22,10 @@ export function packageBuild({ entry = ['src/index.ts'], splitting = false, node
     external: [/^node:/],
   };
   if (nodeOnly) {
-    return defineConfig({ ...shared, outDir: 'dist/node', platform: 'node', clean: true, dts: true });
+    return defineConfig({ ...shared, outDir: 'dist/node', platform: 'node', clean: false, dts: true });
   }
   return defineConfig([
-    { ...shared, outDir: 'dist/node', platform: 'node', clean: true, dts: false },
+    { ...shared, outDir: 'dist/node', platform: 'node', clean: false, dts: false },
     { ...shared, outDir: 'dist', platform: 'neutral', clean: false, dts: true },
   ]);
 }

@@ -12,8 +12,8 @@ export {
   ThrottledError,
   TimeoutError,
   VendorApiError,
-} from './errors.js';
-export type { ValidationIssue, VendorApiErrorInit } from './errors.js';
-export type { CallMetadata, CallOptions, CommonClientOptions, FetchLike, WithMetadata } from './engine.js';
-export type { CryptoProvider } from './crypto/types.js';
-export { redactHeaders, redactUrl } from './redact.js';
+} from './index.js';
+export type { ValidationIssue, VendorApiErrorInit } from './index.js';
+export type { CallMetadata, CallOptions, CommonClientOptions, FetchLike, WithMetadata } from './index.js';
+export type { CryptoProvider } from './index.js';
+export { redactHeaders, redactUrl } from './index.js';
