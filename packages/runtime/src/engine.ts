@@ -20,6 +20,7 @@ import {
 } from './errors.js';
 import type { CryptoProvider } from './crypto/types.js';
 import { formEncode } from './encoding.js';
+import { redactSecrets, sentSecrets } from './redact.js';
 import { defaultTransport } from '#transport';
 import { fetchTransport } from './transport/fetch.js';
 import { TransportTimeout, type HttpResponse } from './transport/types.js';
@@ -179,15 +180,27 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** How much of a body that is not the vendor's error envelope (a gateway page) a message quotes. */
+const QUOTED_BODY_CHARS = 300;
+
+/**
+ * The vendor's failure as a typed error. Everything the service wrote (code, message, body) is
+ * redacted of the credentials the request carried: gateways echo URLs and headers.
+ */
 export function vendorError(
   vendor: VendorSpec,
   operation: OperationSpec,
   response: Pick<HttpResponse, 'status' | 'statusText' | 'header'>,
   body: unknown,
   text: string,
+  secrets: readonly string[] = [],
 ): VendorApiError {
-  const code = stringAt(body, vendor.errorLocation.code) ?? `HTTP_${response.status}`;
-  const message = stringAt(body, vendor.errorLocation.message) ?? (text ? text.slice(0, 300) : response.statusText || 'no error body');
+  const redact = (value: string) => redactSecrets(value, secrets);
+  const redactedText = redact(text);
+  const code = redact(stringAt(body, vendor.errorLocation.code) ?? `HTTP_${response.status}`);
+  const message =
+    redact(stringAt(body, vendor.errorLocation.message) ?? '') ||
+    (redactedText ? redactedText.slice(0, QUOTED_BODY_CHARS) : response.statusText || 'no error body');
   const kinds: ErrorKind[] = ['throttled', 'auth', 'notFound', 'invalidParameter'];
   let kind = kinds.find((k) => matchesCode(code, vendor.errorKinds[k]));
   // A status that means the same whatever the vendor, for codes the spec does not list.
@@ -203,6 +216,7 @@ export function vendorError(
     requestId: stringAt(body, vendor.errorLocation.requestId),
     retryable: matchesCode(code, operation.retryableCodes) || vendor.retryableHttpStatuses.includes(response.status),
     retryAfterMs: parseRetryAfter(response.header('retry-after')),
+    body: redactedText,
   });
 }
 
@@ -234,6 +248,7 @@ export function createEngine(engine: EngineOptions) {
     const timeoutMs = callOptions.timeoutMs ?? defaultTimeoutMs;
 
     let response: HttpResponse;
+    let signed: SignedRequest | undefined;
     try {
       let query: Array<[string, string]> = [];
       let body: string | undefined;
@@ -248,7 +263,7 @@ export function createEngine(engine: EngineOptions) {
         contentType = 'application/json';
       }
       // Signed on every call, so every attempt carries a fresh date, nonce or random.
-      const signed = await signer.sign({ operation, baseUrl, method: operation.method, query, body, contentType });
+      signed = await signer.sign({ operation, baseUrl, method: operation.method, query, body, contentType });
       response = await transport({
         url: signed.url,
         method: operation.method,
@@ -281,7 +296,7 @@ export function createEngine(engine: EngineOptions) {
       parsedJson = false;
     }
     if (!ok || (parsedJson && isFailureBody(vendor.errorLocation.failureWhen, body))) {
-      throw vendorError(vendor, operation, response, parsedJson ? body : undefined, text);
+      throw vendorError(vendor, operation, response, parsedJson ? body : undefined, text, sentSecrets(signed));
     }
     const requestId = stringAt(body, vendor.errorLocation.requestId);
     const fail = (issues: ValidationIssue[]) =>
@@ -291,7 +306,7 @@ export function createEngine(engine: EngineOptions) {
         httpStatus: response.status,
         requestId,
         issues,
-        body: text,
+        body: redactSecrets(text, sentSecrets(signed!)),
       });
     if (!parsedJson) throw fail([{ path: '', message: 'the body is not JSON' }]);
     const checked = operation.responseSchema.safeParse(body);

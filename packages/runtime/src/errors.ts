@@ -91,6 +91,8 @@ export interface VendorApiErrorInit {
   retryable: boolean;
   /** From a `Retry-After` header, when the service sent one. */
   retryAfterMs?: number | undefined;
+  /** The answer's body as received, with every credential of the request redacted. */
+  body?: string | undefined;
 }
 
 /** The vendor answered with an error: its code, message and request id are kept as sent. */
@@ -105,6 +107,8 @@ export class VendorApiError extends RollcallError {
   /** Whether the operation table marks this code or status as safe to retry. */
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  /** The answer's body as received (for debugging), with every credential of the request redacted. */
+  readonly body: string | undefined;
 
   constructor(init: VendorApiErrorInit) {
     super(
@@ -119,6 +123,7 @@ export class VendorApiError extends RollcallError {
     this.requestId = init.requestId;
     this.retryable = init.retryable;
     this.retryAfterMs = init.retryAfterMs;
+    this.body = init.body;
   }
 }
 

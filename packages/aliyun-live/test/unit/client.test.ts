@@ -146,4 +146,22 @@ describe('Alibaba errors', () => {
       }
     }
   });
+
+  it('redacts the signature and the security token from answers that echo the request', async () => {
+    const echo = (request: { url: URL; headers: Record<string, string>; body: string | undefined }) =>
+      `${request.url.href} ${JSON.stringify(request.headers)} ${request.body ?? ''}`;
+    for (const signatureVersion of ['v3', 'v1'] as const) {
+      for (const respond of [
+        (request: Parameters<typeof echo>[0]) => new Response(`<html>502 Bad Gateway ${echo(request)}</html>`, { status: 502 }),
+        (request: Parameters<typeof echo>[0]) => jsonResponse({ ...errorBody('InternalError'), Message: `failed: ${echo(request)}` }, 500),
+      ]) {
+        const { live, calls } = client(respond, { signatureVersion, credentials: { ...credentials, securityToken: 'CAIS-secret-token' } });
+        const error = (await live.batchGetOnlineUsers(input).catch((e: unknown) => e)) as VendorApiError;
+        expect(error).toBeInstanceOf(VendorApiError);
+        const signature = signatureVersion === 'v3' ? calls[0]!.headers.authorization!.split('Signature=')[1]! : calls[0]!.url.searchParams.get('Signature')!;
+        for (const secret of [signature, encodeURIComponent(signature), 'CAIS-secret-token']) expect(printedForms(error)).not.toContain(secret);
+        expect(error.body).toContain('REDACTED');
+      }
+    }
+  });
 });

@@ -122,4 +122,21 @@ describe('Tencent errors (HTTP 200, ActionStatus FAIL)', () => {
     expect(redacted).toContain('usersig=REDACTED');
     expect(redacted).toContain('sdkappid=1400000000');
   });
+
+  it('redacts the UserSig from a gateway page that echoes the request, and keeps the page', async () => {
+    const { im, calls } = client(
+      (request) =>
+        new Response(`<html><body>502 Bad Gateway: POST ${request.url.href} failed</body></html>`, { status: 502, headers: { 'content-type': 'text/html' } }),
+    );
+    const error = await im.getMemberList({ RoomId: 'r', Next: '' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VendorApiError);
+    const userSig = calls[0]!.url.searchParams.get('usersig')!;
+    expect(userSig.length).toBeGreaterThan(50);
+    for (const form of [userSig, encodeURIComponent(userSig)]) expect(printedForms(error)).not.toContain(form);
+    const { body, vendorMessage, code } = error as VendorApiError;
+    expect(code).toBe('HTTP_502');
+    expect(body).toContain('usersig=REDACTED');
+    expect(body).toContain('502 Bad Gateway: POST');
+    expect(vendorMessage).toContain('usersig=REDACTED');
+  });
 });

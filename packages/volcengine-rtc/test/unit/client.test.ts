@@ -254,4 +254,16 @@ describe('Volcengine errors', () => {
     }
     expect(JSON.stringify(rtc)).not.toContain(credentials.secretAccessKey);
   });
+
+  it('redacts the Authorization header and the session token from a gateway page that echoes them', async () => {
+    const { rtc, calls } = client((request) => new Response(`<pre>upstream reset\n${JSON.stringify(request.headers, null, 1)}</pre>`, { status: 503 }), {
+      credentials: { ...credentials, sessionToken: 'STS-secret-token' },
+    });
+    const error = (await rtc.queryLiveParticipantStatus(input).catch((e: unknown) => e)) as VendorApiError;
+    expect(error).toBeInstanceOf(VendorApiError);
+    const authorization = calls[0]!.headers.authorization!;
+    for (const secret of [authorization, authorization.split('Signature=')[1]!, 'STS-secret-token']) expect(printedForms(error)).not.toContain(secret);
+    expect(error.body).toContain('"authorization": "REDACTED"');
+    expect(error.vendorMessage).toContain('upstream reset');
+  });
 });
