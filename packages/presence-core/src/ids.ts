@@ -18,12 +18,19 @@ export function validateAll(operation: string, checks: ReadonlyArray<readonly [p
   if (issues.length) throw new RequestValidationError({ operation, issues });
 }
 
+/** A value as an error message may quote it: never throws (BigInt), never long. */
+export function quoteValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  if (typeof value === 'bigint') return `${value}n (a BigInt)`;
+  return value === null ? 'null' : `a ${typeof value}`;
+}
+
 /** String ids → safe integers, or a RequestValidationError naming every id that is not one. */
 export function integerIds(operation: string, field: string, values: readonly string[]): number[] {
   const issues: ValidationIssue[] = [];
   const out = values.map((value, i) => {
     const n = typeof value === 'string' ? toSafeInteger(value) : null;
-    if (n === null) issues.push({ path: `${field}.${i}`, message: `${JSON.stringify(value)} is not a safe integer id` });
+    if (n === null) issues.push({ path: `${field}.${i}`, message: `${quoteValue(value)} is not a safe integer id (ids are decimal strings)` });
     return n ?? 0;
   });
   if (issues.length) throw new RequestValidationError({ operation, issues });

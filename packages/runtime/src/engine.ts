@@ -244,6 +244,15 @@ export function createEngine(engine: EngineOptions) {
       throw new RequestValidationError({ operation: operation.operationId, issues: issuesOf(validated.error) });
     }
     const data = validated.data as Record<string, unknown>;
+    // Lone UTF-16 surrogates cannot be percent-encoded or sent as UTF-8 as they are: refuse them
+    // here, naming the field, rather than fail (or silently change the id) on the way out.
+    const malformed = malformedStrings(data, []);
+    if (malformed.length) {
+      throw new RequestValidationError({
+        operation: operation.operationId,
+        issues: malformed.map((path) => ({ path, message: 'must be well-formed Unicode (it holds a lone surrogate)' })),
+      });
+    }
 
     const timeoutMs = callOptions.timeoutMs ?? defaultTimeoutMs;
 
@@ -318,6 +327,15 @@ export function createEngine(engine: EngineOptions) {
     // The parsed answer is ours (zod built it), so it takes $metadata without a copy.
     return Object.assign(payload as Output & object, { $metadata: { requestId, httpStatus: response.status } });
   };
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Dotted paths of every string in `value` that is not well-formed UTF-16. */
+function malformedStrings(value: unknown, path: string[]): string[] {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? [path.join('.')] : [];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, item]) => malformedStrings(item, [...path, key]));
 }
 
 function describeNetworkError(error: unknown): string {

@@ -109,6 +109,8 @@ describe('Alibaba input validation (no network call)', () => {
     ['an id with a comma (it would split into two)', { ...input, UserIds: ['a,b'] }, 'UserIds.0'],
     ['an empty group id', { ...input, GroupId: '' }, 'GroupId'],
     ['an empty id', { ...input, UserIds: [''] }, 'UserIds.0'],
+    ['a lone surrogate in a form field', { ...input, GroupId: 'g\uD800' }, 'GroupId'],
+    ['a lone low surrogate in an id', { ...input, UserIds: ['ok', 'u\uDC00x'] }, 'UserIds.1'],
   ])('rejects %s', async (_what, bad, field) => {
     const error = await live.batchGetOnlineUsers(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RequestValidationError);

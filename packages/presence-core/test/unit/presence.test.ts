@@ -77,6 +77,20 @@ describe('status', () => {
     expect(up.calls).toHaveLength(0);
   });
 
+  it('refuses ids of the wrong type (BigInt, numbers) with a RequestValidationError, before any call', async () => {
+    const { up, clock, presence } = volcPresence();
+    const wrong = [0n, 7, null] as unknown as string[];
+    for (const bad of wrong) {
+      const error = await presence.status('9007199254740991', [bad]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RequestValidationError);
+      expect((error as RequestValidationError).field).toBe('userIds.0');
+    }
+    const single = await clock.run(presence.isOnline('0', 0n as unknown as string).catch((e: unknown) => e));
+    expect(single).toBeInstanceOf(RequestValidationError);
+    expect((single as RequestValidationError).message).toContain('0n (a BigInt)');
+    expect(up.calls).toHaveLength(0);
+  });
+
   it('rejects the whole call when a batch fails, by default', async () => {
     const { clock, presence } = volcPresence((_r, i) => (i === 1 ? volcengineError('SignatureDoesNotMatch', 401) : undefined));
     await expect(clock.run(presence.status('7', ids(450)))).rejects.toBeInstanceOf(AuthError);

@@ -125,6 +125,7 @@ describe('Volcengine input validation (no network call)', () => {
     ['a room id outside the documented alphabet', () => rtc.getRoomOnlineUsers({ AppId: 'app', RoomId: 'room 1' }), 'RoomId'],
     ['a room id over 128 characters', () => rtc.getRoomOnlineUsers({ AppId: 'app', RoomId: 'r'.repeat(129) }), 'RoomId'],
     ['an unknown field', () => rtc.getRoomOnlineUsers({ AppId: 'app', RoomId: 'r', Extra: 1 } as never), ''],
+    ['a lone surrogate in a query field', () => rtc.getRoomOnlineUsers({ AppId: 'app\uD800', RoomId: 'r' }), 'AppId'],
   ];
   it.each(cases)('rejects %s', async (_what, call, field) => {
     const error = await call().catch((e: unknown) => e);
