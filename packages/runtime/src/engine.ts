@@ -305,7 +305,18 @@ export function createEngine(engine: EngineOptions) {
       parsedJson = false;
     }
     if (!ok || (parsedJson && isFailureBody(vendor.errorLocation.failureWhen, body))) {
-      throw vendorError(vendor, operation, response, parsedJson ? body : undefined, text, sentSecrets(signed));
+      // A 2xx whose failure marker or error code has the wrong type (Tencent `ErrorCode: "0"`) is a
+      // malformed answer, not the vendor's error.
+      const envelope = ok ? malformedEnvelope(vendor, operation, body) : [];
+      if (!envelope.length) throw vendorError(vendor, operation, response, parsedJson ? body : undefined, text, sentSecrets(signed));
+      throw new ResponseValidationError({
+        vendor: vendor.id,
+        operation: operation.operationId,
+        httpStatus: response.status,
+        requestId: stringAt(body, vendor.errorLocation.requestId),
+        issues: envelope,
+        body: redactSecrets(text, sentSecrets(signed)),
+      });
     }
     const requestId = stringAt(body, vendor.errorLocation.requestId);
     const fail = (issues: ValidationIssue[]) =>
@@ -327,6 +338,17 @@ export function createEngine(engine: EngineOptions) {
     // The parsed answer is ours (zod built it), so it takes $metadata without a copy.
     return Object.assign(payload as Output & object, { $metadata: { requestId, httpStatus: response.status } });
   };
+}
+
+/** The schema's issues at the fields that say whether a 2xx is a failure, and with which code. */
+function malformedEnvelope(vendor: VendorSpec, operation: OperationSpec, body: unknown): ValidationIssue[] {
+  const checked = operation.responseSchema.safeParse(body);
+  if (checked.success) return [];
+  const pointers = [vendor.errorLocation.code, ...(vendor.errorLocation.failureWhen ?? []).map((rule) => rule.pointer)];
+  return issuesOf(checked.error).filter((issue) => {
+    const at = `/${issue.path.replaceAll('.', '/')}`;
+    return pointers.some((p) => at === p || at.startsWith(`${p}/`));
+  });
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

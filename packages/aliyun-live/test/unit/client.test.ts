@@ -135,6 +135,13 @@ describe('Alibaba errors', () => {
     expect(error).toMatchObject({ vendor: 'aliyun', code, httpStatus: status, requestId: 'req-err', retryable });
   });
 
+  it('a 200 carrying the error envelope is that error, with its code', async () => {
+    const { live } = client(() => jsonResponse(errorBody('Forbidden'), 200));
+    const error = await live.batchGetOnlineUsers(input).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error).toMatchObject({ code: 'Forbidden', httpStatus: 200, requestId: 'req-err' });
+  });
+
   it('never puts the secret, the signature or the security token in an error', async () => {
     for (const signatureVersion of ['v3', 'v1'] as const) {
       const { live, calls } = client(() => jsonResponse(errorBody('SignatureDoesNotMatch'), 400), {

@@ -106,6 +106,13 @@ describe('Tencent errors (HTTP 200, ActionStatus FAIL)', () => {
     expect(error).toMatchObject({ vendor: 'tencent', httpStatus: 200, code: String(code), requestId: 'req-err', retryable });
   });
 
+  it('an ErrorCode of the wrong type is a malformed answer, not a vendor error', async () => {
+    const { im } = client(() => jsonResponse({ ...page(''), ErrorCode: '0' }));
+    const error = await im.getMemberList({ RoomId: 'r', Next: '' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as ResponseValidationError).issues.map((i) => i.path)).toEqual(['ErrorCode']);
+  });
+
   it('an OK status without the page is a ResponseValidationError', async () => {
     const { im } = client(() => jsonResponse({ ActionStatus: 'OK', ErrorCode: 0 }));
     await expect(im.getMemberList({ RoomId: 'r', Next: '' })).rejects.toBeInstanceOf(ResponseValidationError);
