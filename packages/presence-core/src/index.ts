@@ -20,7 +20,7 @@ export type { LimiterFactory, LimiterKey, RateLimiter } from './limiter.js';
 export { isRetryable } from './retry.js';
 export type { RetryOptions } from './retry.js';
 export type { Clock } from './clock.js';
-export { CapabilityError, IncompleteResponseError, PaginationLoopError } from './errors.js';
+export { CapabilityError, ContradictoryResponseError, IncompleteResponseError, PaginationLoopError, PaginationStalledError } from './errors.js';
 // The shared errors and call types, re-exported in the entry itself so that the build keeps a static
 // `export *` that Node can link.
 export * from '@rollcall/runtime/public';

@@ -54,10 +54,13 @@ export interface RosterPage {
   /** The vendor's count of people in the room, when it gives one. */
   readonly total: number | null;
   /**
-   * True when the room may hold more members than can be listed: Tencent's 1000-member cap,
-   * Volcengine's 10000 invisible users, or a `maxItems` that stopped the listing.
+   * True when the room may hold more members than were listed: Tencent's 1000-member cap,
+   * Volcengine's 10000 invisible users, a `maxItems` that stopped the listing, or a listing that
+   * ended with fewer members than the vendor's own count.
    */
   readonly truncated: boolean;
+  /** Members the vendor listed again (on this page or an earlier one): dropped, not delivered. */
+  readonly duplicates: number;
   /** Cursor of the next page, or null on the last one. */
   readonly next: string | null;
 }

@@ -2,7 +2,7 @@
 // lookups, pagination, the account's rate limit and retries.
 import { RequestValidationError, ThrottledError, type CallOptions } from '@rollcall/runtime';
 import { realClock, type Clock } from './clock.js';
-import { CapabilityError, IncompleteResponseError, PaginationLoopError } from './errors.js';
+import { CapabilityError, IncompleteResponseError, PaginationLoopError, PaginationStalledError } from './errors.js';
 import { LimiterRegistry, processLimiters } from './limiter.js';
 import type { Capability, DetailsEntry, FailedLookup, RosterMember, RosterPage, StatusEntry, VendorId } from './model.js';
 import type { BatchLookup, OperationInfo, Provider, ProviderDriver, RosterSource } from './provider.js';
@@ -94,6 +94,9 @@ export type Presence<C extends Capability> = PresenceBase<C> &
   ('roster' extends C ? RosterMethods : unknown) &
   ('details' extends C ? DetailsMethods : unknown);
 
+/** Pages in a row without a new member after which paging stops (an empty page can happen once). */
+const MAX_IDLE_PAGES = 2;
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -175,10 +178,11 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
           const found = await invoke(source.operation, controller.signal, (o) => source.fetch(room, batch, o));
           for (const userId of batch) {
             const entry = found.get(userId);
-            if (entry) {
+            if (entry !== undefined && !(entry instanceof Error)) {
               entries.set(userId, { ...entry, ok: true, userId } as unknown as E & { ok: true });
             } else {
-              const error = new IncompleteResponseError(driver.vendor, operationId, userId);
+              // Left out, or listed twice with different answers: never a silent hole or guess.
+              const error = entry ?? new IncompleteResponseError(driver.vendor, operationId, userId);
               if (!report) throw error;
               entries.set(userId, { ok: false, userId, error });
             }
@@ -252,21 +256,48 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     source.validate(room);
     const { signal, maxItems = Infinity } = rosterOptions;
     async function* pages(): AsyncIterableIterator<RosterPage> {
-      const seen = new Set<string>();
+      const seenCursors = new Set<string>();
+      // Every member delivered so far: a vendor that lists someone again (on a page or across pages)
+      // gets the repeat dropped and counted, never delivered twice.
+      const seenMembers = new Set<string>();
       let cursor: string | null = null;
       let delivered = 0;
+      let fetched = 0;
+      let idlePages = 0;
+      const operationId = source.operation.operationId;
       for (;;) {
         signal?.throwIfAborted();
         const page = await invoke(source.operation, signal, (o) => source.fetchPage(room, cursor, o));
-        const room_left = maxItems - delivered;
-        const members = page.members.length > room_left ? page.members.slice(0, room_left) : page.members;
+        fetched++;
+        const fresh = page.members.filter((m) => !seenMembers.has(m.userId) && seenMembers.add(m.userId));
+        const duplicates = page.members.length - fresh.length;
+        const roomLeft = maxItems - delivered;
+        const members = fresh.length > roomLeft ? fresh.slice(0, roomLeft) : fresh;
         delivered += members.length;
-        const cut = members.length < page.members.length || (delivered >= maxItems && page.next !== null);
-        yield { members, total: page.total, truncated: page.truncated || cut, next: cut ? null : page.next };
-        if (cut || page.next === null) return;
-        if (seen.has(page.next)) throw new PaginationLoopError(driver.vendor, source.operation.operationId, page.next);
-        seen.add(page.next);
-        cursor = page.next;
+        const cut = members.length < fresh.length || (delivered >= maxItems && page.next !== null);
+        const last = cut || page.next === null;
+        // A complete listing has as many members as the vendor's count says (or as its cap allows).
+        const short = last && page.total !== null && seenMembers.size < Math.min(page.total, source.listCap ?? Infinity);
+        yield { members, total: page.total, truncated: page.truncated || cut || short, duplicates, next: cut ? null : page.next };
+        if (last) return;
+        const next: string = page.next!;
+        if (seenCursors.has(next)) throw new PaginationLoopError(driver.vendor, operationId, next);
+        seenCursors.add(next);
+        // Pages that bring no one new while naming yet another cursor are not progress.
+        idlePages = fresh.length === 0 ? idlePages + 1 : 0;
+        if (idlePages >= MAX_IDLE_PAGES) {
+          throw new PaginationStalledError(driver.vendor, operationId, next, fetched, `${idlePages} pages in a row brought no new member`);
+        }
+        if (source.listCap !== null && seenMembers.size > source.listCap) {
+          throw new PaginationStalledError(
+            driver.vendor,
+            operationId,
+            next,
+            fetched,
+            `it listed ${seenMembers.size} members, more than it can list (${source.listCap})`,
+          );
+        }
+        cursor = next;
       }
     }
     const firstPage = async () => {

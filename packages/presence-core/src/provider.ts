@@ -1,6 +1,7 @@
 // What a provider gives presence-core: per capability, the operation (from the vendor's generated
 // table) and the calls that map the vendor's records to the one model.
 import type { CallOptions } from '@rollcall/runtime';
+import { ContradictoryResponseError } from './errors.js';
 import type { Capability, MemberDetails, RosterMember, UserStatus, VendorId } from './model.js';
 
 export interface OperationInfo {
@@ -17,8 +18,32 @@ export interface BatchLookup<Entry> {
   readonly operation: BatchOperationInfo;
   /** Throws RequestValidationError before any network call. */
   validate(room: string, userIds: readonly string[]): void;
-  /** One upstream call for at most `batchMax` distinct ids; entries keyed by the requested id. */
-  fetch(room: string, userIds: readonly string[], options: CallOptions): Promise<Map<string, Entry>>;
+  /**
+   * One upstream call for at most `batchMax` distinct ids; entries keyed by the requested id. An
+   * Error in place of an entry means the answer for that id cannot be used (see `recordsById`).
+   */
+  fetch(room: string, userIds: readonly string[], options: CallOptions): Promise<Map<string, Entry | Error>>;
+}
+
+/**
+ * A vendor's records by user id. A record listed twice the same way counts once; listed twice with
+ * different contents, that id's answer is a ContradictoryResponseError (never the last one silently).
+ */
+export function recordsById<R>(vendor: VendorId, operation: string, records: readonly R[], idOf: (record: R) => string): Map<string, R | Error> {
+  const out = new Map<string, R | Error>();
+  for (const record of records) {
+    const id = idOf(record);
+    const earlier = out.get(id);
+    if (earlier === undefined) out.set(id, record);
+    else if (!(earlier instanceof Error) && JSON.stringify(earlier) !== JSON.stringify(record))
+      out.set(id, new ContradictoryResponseError(vendor, operation, id));
+  }
+  return out;
+}
+
+/** Maps each usable record of `records`, keeping the errors in place. */
+export function mapRecords<R, E>(records: Map<string, R | Error>, map: (record: R) => E): Map<string, E | Error> {
+  return new Map([...records].map(([id, record]) => [id, record instanceof Error ? record : map(record)]));
 }
 
 export interface VendorRosterPage {
@@ -31,6 +56,8 @@ export interface VendorRosterPage {
 
 export interface RosterSource {
   readonly operation: OperationInfo;
+  /** The most members the vendor can list for one room (its cap), when it has one. */
+  readonly listCap: number | null;
   validate(room: string): void;
   fetchPage(room: string, cursor: string | null, options: CallOptions): Promise<VendorRosterPage>;
 }

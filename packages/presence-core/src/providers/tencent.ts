@@ -19,6 +19,7 @@ export function tencent(options: TencentProviderOptions): Provider<'roster'> {
     },
     roster: {
       operation: { operationId: op.operationId, qps: op.qps },
+      listCap: cap,
       validate(room) {
         validateAll(op.operationId, [['room', room, schemas.RoomIdSchema]]);
       },

@@ -7,7 +7,8 @@ import {
   type VolcengineRtcClientOptions,
 } from '@rollcall/volcengine-rtc';
 import { integerIds, validateAll } from '../ids.js';
-import { makeProvider, type Provider } from '../provider.js';
+import { makeProvider, mapRecords, recordsById, type Provider } from '../provider.js';
+import type { MemberDetails } from '../model.js';
 
 type ProvidedClient = { client: VolcengineRtcClient /** The access key id the quota counts against. */; account: string };
 
@@ -59,12 +60,8 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
             validate: (room, userIds) => void imRequest(statusOp.operationId, room, userIds),
             async fetch(room, userIds, callOptions) {
               const result = await client.queryLiveParticipantStatus(imRequest(statusOp.operationId, room, userIds), callOptions);
-              return new Map(
-                result.Status.map((s) => [
-                  String(s.ParticipantUserId),
-                  { online: s.IsInConversation, joinedAt: s.IsInConversation ? seconds(s.CreateTime) : null, raw: s },
-                ]),
-              );
+              const records = recordsById('volcengine', statusOp.operationId, result.Status, (s) => String(s.ParticipantUserId));
+              return mapRecords(records, (s) => ({ online: s.IsInConversation, joinedAt: s.IsInConversation ? seconds(s.CreateTime) : null, raw: s }));
             },
           },
     details:
@@ -75,11 +72,12 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
             validate: (room, userIds) => void imRequest(detailsOp.operationId, room, userIds),
             async fetch(room, userIds, callOptions) {
               const result = await client.batchGetConversationParticipant(imRequest(detailsOp.operationId, room, userIds), callOptions);
-              const found = new Map(result.Participants.map((p) => [String(p.ParticipantUserId), p]));
+              const found = recordsById('volcengine', detailsOp.operationId, result.Participants, (p) => String(p.ParticipantUserId));
               // The service lists only the members it has: an id it leaves out is not a member.
               return new Map(
-                userIds.map((id) => {
+                userIds.map((id): [string, Omit<MemberDetails, 'userId' | 'ok'> | Error] => {
                   const p = found.get(id);
+                  if (p instanceof Error) return [id, p];
                   return [
                     id,
                     {
@@ -100,6 +98,8 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
         ? undefined
         : {
             operation: { operationId: rosterOp.operationId, qps: rosterOp.qps },
+            // One page; only its invisible users are bounded (x-rollcall-list-bound).
+            listCap: null,
             validate(room) {
               validateAll(rosterOp.operationId, [['room', room, schemas.RoomIdSchema]]);
             },

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { jsonResponse } from '@rollcall/test-support';
+import { jsonResponse, stubFetch } from '@rollcall/test-support';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
 import { operations as aliyunOps } from '@rollcall/aliyun-live';
 import { operations as tencentOps } from '@rollcall/tencent-live';
 import {
   AuthError,
   CapabilityError,
+  ContradictoryResponseError,
   createPresence,
   LimiterRegistry,
   NotFoundError,
   PaginationLoopError,
+  PaginationStalledError,
   RequestValidationError,
   ThrottledError,
   VendorApiError,
@@ -429,5 +431,155 @@ describe('result typing', () => {
     if (entry.ok) expect(entry.online).toBe(true);
     else throw entry.error;
     expect(ThrottledError).toBeDefined();
+  });
+});
+
+describe('answers that contradict themselves', () => {
+  const tencentPage = (next: string, total: number, accounts: string[]) =>
+    jsonResponse({
+      ActionStatus: 'OK',
+      ErrorCode: 0,
+      ErrorInfo: '',
+      RequestId: 'r',
+      Response: { Next: next, MemberCount: total, MemberList: accounts.map((a) => ({ Member_Account: a })) },
+    });
+  function scriptedTencent(pages: (request: { Next: string }, index: number) => Response) {
+    const { clock, presenceOptions } = setup(() => ({ fetch: async () => new Response(), calls: [], times: [] }));
+    const stub = stubFetch((request, index) => pages(JSON.parse(request.body!), index));
+    const presence = createPresence(
+      tencent({ credentials: { sdkAppId: 1400000000, identifier: 'admin', secretKey: SECRET }, fetch: stub.fetch }),
+      presenceOptions,
+    );
+    return { clock, calls: stub.calls, presence };
+  }
+  const volcRoom = (result: Record<string, unknown>) =>
+    jsonResponse({
+      ResponseMetadata: { RequestId: 'r', Action: 'GetRoomOnlineUsers', Version: '2023-11-01', Service: 'rtc', Region: 'cn-north-1' },
+      Result: { RoomExists: true, ...result },
+    });
+  const range = (prefix: string, n: number, from = 0) => Array.from({ length: n }, (_, i) => `${prefix}${String(from + i).padStart(3, '0')}`);
+
+  it('a user listed twice with different answers is a ContradictoryResponseError, never the last answer', async () => {
+    const { clock, presence } = volcPresence((request) => {
+      const body = JSON.parse(request.body!);
+      const record = (id: number, inRoom: boolean) => ({
+        AppId: body.AppId,
+        ConversationShortId: 7,
+        ParticipantUserId: id,
+        IsInConversation: inRoom,
+        CreateTime: inRoom ? 1 : 0,
+      });
+      return jsonResponse({
+        ResponseMetadata: { RequestId: 'r', Action: 'QueryLiveParticipantStatus', Version: '2020-12-01', Service: 'rtc', Region: 'cn-north-1' },
+        Result: { Status: [record(10000, false), record(10001, true), record(10001, true), record(10000, true)] },
+      });
+    });
+    const thrown = await clock.run(presence.status('7', ['10000', '10001']).catch((e: unknown) => e));
+    expect(thrown).toBeInstanceOf(ContradictoryResponseError);
+    expect(thrown).toMatchObject({ vendor: 'volcengine', userId: '10000' });
+    const reported = await clock.run(presence.status('7', ['10000', '10001'], { failures: 'report' }));
+    expect(reported.map((e) => [e.userId, e.ok, e.ok ? e.online : e.error.constructor.name])).toEqual([
+      ['10000', false, 'ContradictoryResponseError'],
+      ['10001', true, true],
+    ]);
+  });
+
+  it('the same on Alibaba', async () => {
+    const { clock, presenceOptions } = setup(() => ({ fetch: async () => new Response(), calls: [], times: [] }));
+    const stub = stubFetch(() =>
+      jsonResponse({
+        RequestId: 'r',
+        Result: {
+          OnlineUsers: [
+            { UserId: 'u0', Online: false, JoinTime: 0 },
+            { UserId: 'u0', Online: true, JoinTime: 5 },
+            { UserId: 'u1', Online: false, JoinTime: 0 },
+          ],
+        },
+      }),
+    );
+    const presence = createPresence(aliyun({ credentials: { accessKeyId: 'AK', accessKeySecret: SECRET }, fetch: stub.fetch, appId: 'app' }), presenceOptions);
+    const reported = await clock.run(presence.status('g', ['u0', 'u1'], { failures: 'report' }));
+    expect(reported.map((e) => [e.userId, e.ok])).toEqual([
+      ['u0', false],
+      ['u1', true],
+    ]);
+    expect(reported[0]).toMatchObject({ error: expect.any(ContradictoryResponseError) });
+  });
+
+  it('endless empty pages with fresh cursors stop with a PaginationStalledError', async () => {
+    const { clock, calls, presence } = scriptedTencent((_request, index) => tencentPage(`cur-${index + 4}`, 250, []));
+    const error = await clock.run(
+      presence
+        .roster('room')
+        .all()
+        .catch((e: unknown) => e),
+    );
+    expect(error).toBeInstanceOf(PaginationStalledError);
+    expect(error).toBeInstanceOf(PaginationLoopError);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('a listing that goes past the vendor cap with fresh members stops', async () => {
+    const cap = tencentOps.getMemberList.pagination.cap;
+    const { clock, calls, presence } = scriptedTencent((_request, index) => tencentPage(`cur-${index + 1}`, cap * 10, range(`p${index}-`, 200)));
+    const error = await clock.run(
+      presence
+        .roster('room')
+        .all()
+        .catch((e: unknown) => e),
+    );
+    expect(error).toBeInstanceOf(PaginationStalledError);
+    expect(calls).toHaveLength(cap / 200 + 1);
+  });
+
+  it('a listing that ends short of the vendor count is truncated (Tencent)', async () => {
+    const { clock, presence } = scriptedTencent(() => tencentPage('', 250, range('m', 100)));
+    const page = await clock.run(Promise.resolve(presence.roster('room')));
+    expect(page).toMatchObject({ total: 250, truncated: true, next: null });
+  });
+
+  it('a listing that ends short of the vendor count is truncated (Volcengine)', async () => {
+    const { clock, presence } = volcPresence(() => volcRoom({ TotalUser: 50, TotalInvisibleUser: 0, VisibleUserList: range('v', 20), InvisibleUserList: [] }));
+    const page = await clock.run(Promise.resolve(presence.roster('room')));
+    expect(page).toMatchObject({ total: 50, truncated: true });
+    expect(page.members).toHaveLength(20);
+  });
+
+  it('members listed again are delivered once, and the pages say how many were dropped', async () => {
+    const all = range('m', 250);
+    const { clock, presence } = scriptedTencent(({ Next }) =>
+      Next === ''
+        ? tencentPage('p1', 250, all.slice(0, 100))
+        : Next === 'p1'
+          ? tencentPage('p2', 250, [...all.slice(0, 10), ...all.slice(100, 200)])
+          : tencentPage('', 250, all.slice(200)),
+    );
+    const pages: Array<{ members: number; duplicates: number }> = [];
+    const members: string[] = [];
+    await clock.run(
+      (async () => {
+        for await (const page of presence.roster('room').pages()) {
+          pages.push({ members: page.members.length, duplicates: page.duplicates });
+          members.push(...page.members.map((m) => m.userId));
+        }
+      })(),
+    );
+    expect(members).toEqual(all);
+    expect(pages).toEqual([
+      { members: 100, duplicates: 0 },
+      { members: 100, duplicates: 10 },
+      { members: 50, duplicates: 0 },
+    ]);
+  });
+
+  it('the same within one Volcengine list', async () => {
+    const visible = range('v', 50);
+    const { clock, presence } = volcPresence(() =>
+      volcRoom({ TotalUser: 50, TotalInvisibleUser: 0, VisibleUserList: [...visible, ...visible.slice(0, 5)], InvisibleUserList: [] }),
+    );
+    const page = await clock.run(Promise.resolve(presence.roster('room')));
+    expect(page.members.map((m) => m.userId)).toEqual(visible);
+    expect(page).toMatchObject({ duplicates: 5, truncated: false });
   });
 });
