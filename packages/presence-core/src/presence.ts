@@ -1,6 +1,6 @@
 // One presence API over every provider: batching to the vendor's limit, coalescing of single
 // lookups, pagination, the account's rate limit and retries.
-import { RequestValidationError, ThrottledError, type CallOptions } from '@rollcall/runtime';
+import { RequestValidationError, ThrottledError, VendorApiError, type CallOptions } from '@rollcall/runtime';
 import { realClock, type Clock } from './clock.js';
 import { CapabilityError, IncompleteResponseError, PaginationLoopError, PaginationStalledError } from './errors.js';
 import { LimiterRegistry, processLimiters } from './limiter.js';
@@ -142,6 +142,8 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
           hooks.onThrottle?.({ ...event, pauseMs, error });
         }
         if (!isRetryable(error) || attempt >= retry.maxAttempts || signal?.aborted) throw error;
+        // The vendor asked for a longer wait than this call allows: fail now, never retry early.
+        if (error instanceof VendorApiError && error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxDelayMs) throw error;
         const delayMs = retryDelay(error, attempt, retry, random);
         hooks.onRetry?.({ ...event, delayMs, error: error as Error });
         await clock.sleep(delayMs, signal);

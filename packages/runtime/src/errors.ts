@@ -171,6 +171,23 @@ export class TimeoutError extends ConnectionError {
   }
 }
 
+/** The answer's body grew past the client's `maxResponseBytes`: reading stopped there. */
+export class ResponseTooLargeError extends RollcallError {
+  static override readonly kind: string = 'ResponseTooLargeError';
+  readonly vendor: string;
+  readonly operation: string;
+  readonly httpStatus: number;
+  readonly limitBytes: number;
+
+  constructor(init: { vendor: string; operation: string; httpStatus: number; limitBytes: number }) {
+    super(`${init.vendor} ${init.operation}: answer over maxResponseBytes (${init.limitBytes})`);
+    this.vendor = init.vendor;
+    this.operation = init.operation;
+    this.httpStatus = init.httpStatus;
+    this.limitBytes = init.limitBytes;
+  }
+}
+
 export type ErrorKind = 'throttled' | 'auth' | 'notFound' | 'invalidParameter';
 
 export const errorClassByKind = {

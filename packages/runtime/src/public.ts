@@ -7,6 +7,7 @@ export {
   InvalidParameterError,
   NotFoundError,
   RequestValidationError,
+  ResponseTooLargeError,
   ResponseValidationError,
   RollcallError,
   ThrottledError,

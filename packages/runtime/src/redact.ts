@@ -30,32 +30,24 @@ const MIN_SECRET_LENGTH = 8;
 
 /**
  * Every credential-bearing value a signed request put on the wire: secret query and form values
- * (UserSig, V1 signatures, security tokens), secret header values, and the `Signature=` inside an
- * Authorization header (a gateway may echo either).
+ * (UserSig, V1 signatures, security tokens) and secret header values, with the `Signature=` inside
+ * an Authorization header (a gateway may echo either).
  */
 export function sentSecrets(request: { url: string; headers: Readonly<Record<string, string>>; body?: string | undefined }): string[] {
-  const secrets = new Set<string>();
-  const fromParams = (params: URLSearchParams) => {
-    for (const [key, value] of params) if (SECRET_QUERY_PARAMS.includes(key.toLowerCase())) secrets.add(value);
-  };
-  const query = request.url.indexOf('?');
-  if (query >= 0) fromParams(new URLSearchParams(request.url.slice(query + 1)));
-  if (request.body && !request.body.trimStart().startsWith('{')) fromParams(new URLSearchParams(request.body));
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (!SECRET_HEADERS.includes(name.toLowerCase())) continue;
-    secrets.add(value);
-    for (const match of value.matchAll(/Signature=([^,\s]+)/g)) secrets.add(match[1]!);
+  const secrets: string[] = [];
+  for (const [key, value] of new URLSearchParams(`${request.url.split('?')[1] ?? ''}&${request.body ?? ''}`)) {
+    if (SECRET_QUERY_PARAMS.includes(key.toLowerCase())) secrets.push(value);
   }
-  return [...secrets].filter((s) => s.length >= MIN_SECRET_LENGTH);
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (SECRET_HEADERS.includes(name.toLowerCase())) secrets.push(value, ...(value.match(/(?<=Signature=)[^,\s]+/g) ?? []));
+  }
+  return secrets.filter((s) => s.length >= MIN_SECRET_LENGTH);
 }
 
-/** `text` with every secret replaced by `REDACTED`, as sent and in its percent-encoded forms. */
+/** `text` with every secret replaced by `REDACTED`, as sent and percent-encoded. */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
   for (const secret of secrets) {
-    for (const form of new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)])) {
-      out = out.split(form).join('REDACTED');
-    }
+    for (const form of [secret, encodeURIComponent(secret)]) text = text.replaceAll(form, 'REDACTED');
   }
-  return out;
+  return text;
 }

@@ -381,6 +381,18 @@ describe('retries', () => {
     expect(up.times[2]! - up.times[1]!).toBeGreaterThanOrEqual(3000);
   });
 
+  it('a Retry-After longer than the call allows fails at once with the ThrottledError, never retrying early', async () => {
+    const { clock, up, presence } = volcPresence(() => volcengineError('FlowLimitExceeded.QPSOverLimit', 429, { 'retry-after': '3600' }), {
+      retry: { maxAttempts: 3, maxDelayMs: 20_000 },
+    });
+    const started = clock.now();
+    const error = await clock.run(presence.status('7', ['1']).catch((e: unknown) => e));
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect((error as ThrottledError).retryAfterMs).toBe(3_600_000);
+    expect(up.calls).toHaveLength(1);
+    expect(clock.now() - started).toBeLessThan(1000);
+  });
+
   it('signs every attempt afresh', async () => {
     const clock = new FakeClock();
     let n = 0;

@@ -1,24 +1,50 @@
-import { TransportTimeout, type HttpResponse, type Transport } from './types.js';
+import { ResponseTooLarge, TransportTimeout, type HttpResponse, type Transport } from './types.js';
 
-/** The transport over any WHATWG `fetch` (the caller's, or the runtime's). */
+/**
+ * The transport over any WHATWG `fetch` (the caller's, or the runtime's). The deadline is a race
+ * against our own timer, not only a signal handed to fetch: a Request's signal can stop following its
+ * parent once the Request is garbage-collected (Node/undici), and a `fetch` option may ignore signals.
+ */
 export function fetchTransport(fetchImpl: (request: Request) => Promise<Response>): Transport {
   return async (request) => {
-    const deadline = new AbortController();
-    // fetch rejects with the abort reason (WHATWG), so the deadline surfaces as TransportTimeout.
-    const timer = setTimeout(() => deadline.abort(new TransportTimeout()), request.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
-    try {
-      const response = await fetchImpl(new Request(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, signal }));
-      const text = await response.text();
-      const result: HttpResponse = {
-        status: response.status,
-        statusText: response.statusText,
-        header: (name) => response.headers.get(name),
-        text,
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      const stop = (reason: Error) => {
+        controller.abort(reason);
+        reject(reason);
       };
-      return result;
+      timer = setTimeout(() => stop(new TransportTimeout()), request.timeoutMs);
+      onAbort = () => stop(request.signal!.reason);
+      if (request.signal?.aborted) onAbort();
+      request.signal?.addEventListener('abort', onAbort);
+    });
+    const exchange = async (): Promise<HttpResponse> => {
+      const response = await fetchImpl(
+        new Request(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, signal: controller.signal }),
+      );
+      // Read chunk by chunk, so that an answer without end stops at the cap.
+      const decoder = new TextDecoder();
+      let text = '';
+      let size = 0;
+      // (A reader, not `for await`: Safari's streams are not async-iterable.)
+      const reader = response.body?.getReader();
+      for (let read; reader && !(read = await reader.read()).done; ) {
+        size += read.value.byteLength;
+        if (size > request.maxResponseBytes) throw new ResponseTooLarge(response.status);
+        text += decoder.decode(read.value, { stream: true });
+      }
+      return { status: response.status, statusText: response.statusText, header: (name) => response.headers.get(name), text: text + decoder.decode() };
+    };
+    try {
+      return await Promise.race([exchange(), stopped]);
     } finally {
       clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort!);
+      // Whatever lost the race (or a body left unread) stops here.
+      controller.abort();
+      stopped.catch(() => {});
     }
   };
 }

@@ -3,7 +3,7 @@
 // own SDKs use node:http too. A caller's `fetch` option still replaces it.
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { TransportTimeout, type HttpResponse, type Transport } from './types.js';
+import { ResponseTooLarge, TransportTimeout, type HttpResponse, type Transport } from './types.js';
 
 let agents: { http: HttpAgent; https: HttpsAgent } | undefined;
 
@@ -26,10 +26,17 @@ export const defaultTransport: Transport = (request) =>
         agent: secure ? agents.https : agents.http,
       },
       (incoming) => {
-        let text = '';
-        incoming.setEncoding('utf8');
-        incoming.on('data', (chunk: string) => (text += chunk));
+        // Bytes, counted as they come: an answer without end stops at the cap instead of growing a
+        // string to V8's limit (which throws from inside this listener and kills the process).
+        const chunks: Buffer[] = [];
+        let size = 0;
+        incoming.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > request.maxResponseBytes) stop(new ResponseTooLarge(incoming.statusCode ?? 0));
+          else chunks.push(chunk);
+        });
         incoming.on('error', reject);
+        incoming.on('aborted', () => reject(new Error('the answer was cut off')));
         incoming.on('end', () => {
           const raw = incoming.headers;
           resolve({
@@ -39,13 +46,17 @@ export const defaultTransport: Transport = (request) =>
               const value = raw[name.toLowerCase()];
               return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
             },
-            text,
+            text: Buffer.concat(chunks, Math.min(size, request.maxResponseBytes)).toString('utf8'),
           });
         });
       },
     );
-    // A plain timer and the caller's signal, if any: cheaper than an AbortController per call.
-    const stop = (reason: Error) => outgoing.destroy(reason);
+    // A plain timer and the caller's signal, if any: cheaper than an AbortController per call. The
+    // timer covers the whole exchange, body included; destroying the request rejects with the reason.
+    const stop = (reason: Error) => {
+      reject(reason);
+      outgoing.destroy(reason);
+    };
     const timer = setTimeout(() => stop(new TransportTimeout()), request.timeoutMs);
     const onAbort = () => stop(request.signal!.reason instanceof Error ? request.signal!.reason : new Error('aborted'));
     outgoing.on('error', reject);

@@ -6,8 +6,10 @@ export interface HttpRequest {
   readonly body: string | undefined;
   /** The caller's signal, if any: aborting it rejects with its reason. */
   readonly signal: AbortSignal | undefined;
-  /** Deadline for the whole exchange; past it the transport rejects with `TransportTimeout`. */
+  /** Deadline for the whole exchange, body included; past it the transport rejects with `TransportTimeout`. */
   readonly timeoutMs: number;
+  /** The most body bytes read; past it the transport stops reading and rejects with `ResponseTooLarge`. */
+  readonly maxResponseBytes: number;
 }
 
 export interface HttpResponse {
@@ -21,3 +23,10 @@ export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
 
 /** What a transport rejects with when `timeoutMs` ran out (the engine turns it into TimeoutError). */
 export class TransportTimeout extends Error {}
+
+/** What a transport rejects with when the body outgrew `maxResponseBytes` (the answer's status). */
+export class ResponseTooLarge extends Error {
+  constructor(readonly status: number) {
+    super();
+  }
+}

@@ -8,6 +8,7 @@ import {
   InvalidParameterError,
   NotFoundError,
   RequestValidationError,
+  ResponseTooLargeError,
   ResponseValidationError,
   ThrottledError,
   TimeoutError,
@@ -254,6 +255,14 @@ describe('Volcengine errors', () => {
       expect(printed).not.toContain(secret);
     }
     expect(JSON.stringify(rtc)).not.toContain(credentials.secretAccessKey);
+  });
+
+  it('an answer over maxResponseBytes is a ResponseTooLargeError, not retried, nothing kept', async () => {
+    const { rtc, calls } = client(() => new Response('x'.repeat(4096), { status: 200 }), { maxResponseBytes: 1024 });
+    const error = await rtc.queryLiveParticipantStatus(input).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect(error).toMatchObject({ vendor: 'volcengine', operation: 'QueryLiveParticipantStatus', httpStatus: 200, limitBytes: 1024 });
+    expect(calls).toHaveLength(1);
   });
 
   it('redacts the Authorization header and the session token from a gateway page that echoes them', async () => {
