@@ -55,7 +55,12 @@ export function createAliyunLiveClient(options: AliyunLiveClientOptions): Aliyun
         });
         const signed = await signAliyunV3(crypto, { method, pathname: url.pathname, query, headers, body, credentials });
         const search = query.length ? `?${formEncode(query)}` : '';
-        return { url: `${url.origin}${url.pathname}${search}`, headers: { ...headers, authorization: signed.authorization }, body };
+        return {
+          url: `${url.origin}${url.pathname}${search}`,
+          headers: { ...headers, authorization: signed.authorization },
+          body,
+          secrets: [signed.authorization, signed.signature, credentials.securityToken],
+        };
       }
       const common = aliyunV1CommonParams({
         action: operation.action!,
@@ -73,7 +78,7 @@ export function createAliyunLiveClient(options: AliyunLiveClientOptions): Aliyun
       const search = formEncode([...query, ...Object.entries(common), ['Signature', signed.signature]]);
       const headers: Record<string, string> = { accept: 'application/json' };
       if (contentType) headers['content-type'] = contentType;
-      return { url: `${url.origin}${url.pathname}?${search}`, headers, body };
+      return { url: `${url.origin}${url.pathname}?${search}`, headers, body, secrets: [signed.signature, credentials.securityToken] };
     },
   };
   return createClientMethods<AliyunLiveClient>({ vendor, operations, baseUrl, signer, options });

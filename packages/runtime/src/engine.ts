@@ -21,7 +21,7 @@ import {
 } from './errors.js';
 import type { CryptoProvider } from './crypto/types.js';
 import { formEncode } from './encoding.js';
-import { redactSecrets, sentSecrets } from './redact.js';
+import { redactSecrets } from './redact.js';
 import { defaultTransport } from '#transport';
 import { fetchTransport } from './transport/fetch.js';
 import { ResponseTooLarge, TransportTimeout, type HttpResponse } from './transport/types.js';
@@ -114,6 +114,11 @@ export interface SignedRequest {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body: string | undefined;
+  /**
+   * Every credential-bearing value the request carries (signature, security token, UserSig,
+   * Authorization): redacted from anything the service writes back before it reaches an error.
+   */
+  readonly secrets: readonly (string | undefined)[];
 }
 
 export interface RequestSigner {
@@ -198,17 +203,15 @@ const QUOTED_BODY_CHARS = 300;
 export function vendorError(
   vendor: VendorSpec,
   operation: OperationSpec,
-  response: Pick<HttpResponse, 'status' | 'statusText' | 'header'>,
+  response: Pick<HttpResponse, 'status' | 'header'>,
   body: unknown,
   text: string,
-  secrets: readonly string[] = [],
+  secrets: SignedRequest['secrets'] = [],
 ): VendorApiError {
   const redact = (value: string) => redactSecrets(value, secrets);
   const redactedText = redact(text);
   const code = redact(stringAt(body, vendor.errorLocation.code) ?? `HTTP_${response.status}`);
-  const message =
-    redact(stringAt(body, vendor.errorLocation.message) ?? '') ||
-    (redactedText ? redactedText.slice(0, QUOTED_BODY_CHARS) : response.statusText || 'no error body');
+  const message = redact(stringAt(body, vendor.errorLocation.message) ?? '') || redactedText.slice(0, QUOTED_BODY_CHARS) || 'no error body';
   const kinds: ErrorKind[] = ['throttled', 'auth', 'notFound', 'invalidParameter'];
   let kind = kinds.find((k) => matchesCode(code, vendor.errorKinds[k]));
   // A status that means the same whatever the vendor, for codes the spec does not list.
@@ -259,7 +262,7 @@ export function createEngine(engine: EngineOptions) {
     if (malformed.length) {
       throw new RequestValidationError({
         operation: operation.operationId,
-        issues: malformed.map((path) => ({ path, message: 'must be well-formed Unicode (it holds a lone surrogate)' })),
+        issues: malformed.map((path) => ({ path, message: 'must be well-formed Unicode' })),
       });
     }
 
@@ -317,20 +320,6 @@ export function createEngine(engine: EngineOptions) {
     } catch {
       parsedJson = false;
     }
-    if (!ok || (parsedJson && isFailureBody(vendor.errorLocation.failureWhen, body))) {
-      // A 2xx whose failure marker or error code has the wrong type (Tencent `ErrorCode: "0"`) is a
-      // malformed answer, not the vendor's error.
-      const envelope = ok ? malformedEnvelope(vendor, operation, body) : [];
-      if (!envelope.length) throw vendorError(vendor, operation, response, parsedJson ? body : undefined, text, sentSecrets(signed));
-      throw new ResponseValidationError({
-        vendor: vendor.id,
-        operation: operation.operationId,
-        httpStatus: response.status,
-        requestId: stringAt(body, vendor.errorLocation.requestId),
-        issues: envelope,
-        body: redactSecrets(text, sentSecrets(signed)),
-      });
-    }
     const requestId = stringAt(body, vendor.errorLocation.requestId);
     const fail = (issues: ValidationIssue[]) =>
       new ResponseValidationError({
@@ -339,8 +328,11 @@ export function createEngine(engine: EngineOptions) {
         httpStatus: response.status,
         requestId,
         issues,
-        body: redactSecrets(text, sentSecrets(signed!)),
+        body: redactSecrets(text, signed.secrets),
       });
+    if (!ok || (parsedJson && isFailureBody(vendor.errorLocation.failureWhen, body))) {
+      throw vendorError(vendor, operation, response, parsedJson ? body : undefined, text, signed.secrets);
+    }
     if (!parsedJson) throw fail([{ path: '', message: 'the body is not JSON' }]);
     const checked = operation.responseSchema.safeParse(body);
     if (!checked.success) throw fail(issuesOf(checked.error));
@@ -351,17 +343,6 @@ export function createEngine(engine: EngineOptions) {
     // The parsed answer is ours (zod built it), so it takes $metadata without a copy.
     return Object.assign(payload as Output & object, { $metadata: { requestId, httpStatus: response.status } });
   };
-}
-
-/** The schema's issues at the fields that say whether a 2xx is a failure, and with which code. */
-function malformedEnvelope(vendor: VendorSpec, operation: OperationSpec, body: unknown): ValidationIssue[] {
-  const checked = operation.responseSchema.safeParse(body);
-  if (checked.success) return [];
-  const pointers = [vendor.errorLocation.code, ...(vendor.errorLocation.failureWhen ?? []).map((rule) => rule.pointer)];
-  return issuesOf(checked.error).filter((issue) => {
-    const at = `/${issue.path.replaceAll('.', '/')}`;
-    return pointers.some((p) => at === p || at.startsWith(`${p}/`));
-  });
 }
 
 // In a `u` regex a surrogate pair is one code point: only a lone surrogate is of category Cs.

@@ -24,7 +24,9 @@ export function isFailureBody(rules: readonly FailureRule[] | undefined, body: u
     const value = pointerGet(body, rule.pointer);
     if ('present' in rule) return value !== undefined && value !== null;
     if ('equals' in rule) return value === rule.equals;
-    return value !== undefined && value !== rule.notEquals;
+    // Only a value of the marker's type says "failure": Tencent `ErrorCode: "0"` is a malformed
+    // answer (the schema then says so), not an error with code "0".
+    return typeof value === typeof rule.notEquals && value !== rule.notEquals;
   });
 }
 

@@ -94,16 +94,17 @@ export function createTencentLiveClient(options: TencentLiveClientOptions): Tenc
       if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
         throw new ConfigurationError(`${vendor.id}: random() must return a 32-bit unsigned integer`);
       }
+      const userSig = await currentUserSig();
       const auth: Array<[string, string]> = [
         ['sdkappid', String(credentials.sdkAppId)],
         ['identifier', credentials.identifier],
-        ['usersig', await currentUserSig()],
+        ['usersig', userSig],
         ['random', String(value)],
         ['contenttype', 'json'],
       ];
       const headers: Record<string, string> = {};
       if (contentType) headers['content-type'] = contentType;
-      return { url: `${base}${operation.path}?${formEncode([...query, ...auth])}`, headers, body };
+      return { url: `${base}${operation.path}?${formEncode([...query, ...auth])}`, headers, body, secrets: [userSig] };
     },
   };
   return createClientMethods<TencentLiveClient>({ vendor, operations, baseUrl, signer, options });

@@ -36,7 +36,12 @@ export function createVolcengineRtcClient(options: VolcengineRtcClientOptions): 
         credentials,
         date: now(),
       });
-      return { url: `${url.origin}${url.pathname}?${signed.canonicalQuery}`, headers: signed.headers, body };
+      return {
+        url: `${url.origin}${url.pathname}?${signed.canonicalQuery}`,
+        headers: signed.headers,
+        body,
+        secrets: [signed.authorization, signed.signature, credentials.sessionToken],
+      };
     },
   };
   return createClientMethods<VolcengineRtcClient>({ vendor, operations, baseUrl, signer, options });

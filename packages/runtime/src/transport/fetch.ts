@@ -8,43 +8,38 @@ import { ResponseTooLarge, TransportTimeout, type HttpResponse, type Transport }
 export function fetchTransport(fetchImpl: (request: Request) => Promise<Response>): Transport {
   return async (request) => {
     const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let onAbort: (() => void) | undefined;
-    const stopped = new Promise<never>((_, reject) => {
-      const stop = (reason: Error) => {
-        controller.abort(reason);
-        reject(reason);
-      };
-      timer = setTimeout(() => stop(new TransportTimeout()), request.timeoutMs);
-      onAbort = () => stop(request.signal!.reason);
-      if (request.signal?.aborted) onAbort();
-      request.signal?.addEventListener('abort', onAbort);
-    });
+    const stop = (reason: unknown) => controller.abort(reason);
+    const timer = setTimeout(stop, request.timeoutMs, new TransportTimeout());
+    const onAbort = () => stop(request.signal!.reason);
+    if (request.signal?.aborted) onAbort();
+    request.signal?.addEventListener('abort', onAbort);
+    // Settles when the controller aborts, whether or not fetch (or the body) notices.
+    const stopped = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason)));
     const exchange = async (): Promise<HttpResponse> => {
       const response = await fetchImpl(
         new Request(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, signal: controller.signal }),
       );
-      // Read chunk by chunk, so that an answer without end stops at the cap.
+      // Read chunk by chunk, so that an answer without end stops at the cap. (A reader, not
+      // `for await`: Safari's streams are not async-iterable.)
+      const reader = response.body?.getReader();
       const decoder = new TextDecoder();
       let text = '';
       let size = 0;
-      // (A reader, not `for await`: Safari's streams are not async-iterable.)
-      const reader = response.body?.getReader();
       for (let read; reader && !(read = await reader.read()).done; ) {
         size += read.value.byteLength;
         if (size > request.maxResponseBytes) throw new ResponseTooLarge(response.status);
         text += decoder.decode(read.value, { stream: true });
       }
-      return { status: response.status, statusText: response.statusText, header: (name) => response.headers.get(name), text: text + decoder.decode() };
+      return { status: response.status, header: (name) => response.headers.get(name), text: text + decoder.decode() };
     };
     try {
       return await Promise.race([exchange(), stopped]);
     } finally {
       clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onAbort!);
+      request.signal?.removeEventListener('abort', onAbort);
       // Whatever lost the race (or a body left unread) stops here.
-      controller.abort();
       stopped.catch(() => {});
+      stop(undefined);
     }
   };
 }

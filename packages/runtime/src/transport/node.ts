@@ -41,7 +41,6 @@ export const defaultTransport: Transport = (request) =>
           const raw = incoming.headers;
           resolve({
             status: incoming.statusCode ?? 0,
-            statusText: incoming.statusMessage ?? '',
             header: (name) => {
               const value = raw[name.toLowerCase()];
               return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;

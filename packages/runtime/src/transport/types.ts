@@ -14,7 +14,6 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   readonly status: number;
-  readonly statusText: string;
   header(name: string): string | null;
   readonly text: string;
 }
