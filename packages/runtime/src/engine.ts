@@ -211,9 +211,8 @@ export function vendorError(
   const redact = (value: string) => redactSecrets(value, secrets);
   const redactedText = redact(text);
   const code = redact(stringAt(body, vendor.errorLocation.code) ?? `HTTP_${response.status}`);
-  const message = redact(stringAt(body, vendor.errorLocation.message) ?? '') || redactedText.slice(0, QUOTED_BODY_CHARS) || 'no error body';
-  const kinds: ErrorKind[] = ['throttled', 'auth', 'notFound', 'invalidParameter'];
-  let kind = kinds.find((k) => matchesCode(code, vendor.errorKinds[k]));
+  const message = redact(stringAt(body, vendor.errorLocation.message) ?? '') || redactedText.slice(0, QUOTED_BODY_CHARS) || 'no body';
+  let kind = (Object.keys(errorClassByKind) as ErrorKind[]).find((k) => matchesCode(code, vendor.errorKinds[k]));
   // A status that means the same whatever the vendor, for codes the spec does not list.
   if (!kind && response.status === 429) kind = 'throttled';
   if (!kind && (response.status === 401 || response.status === 403)) kind = 'auth';
@@ -231,13 +230,10 @@ export function vendorError(
   });
 }
 
-/** A form body; arrays as one comma-separated value (the only array encoding the generator admits). */
-function serializeForm(body: Record<string, unknown>): string {
-  const pairs: Array<[string, string]> = [];
-  for (const [key, value] of Object.entries(body)) {
-    if (value !== undefined && value !== null) pairs.push([key, Array.isArray(value) ? value.join(',') : String(value)]);
-  }
-  return formEncode(pairs);
+/** Query or form pairs; arrays as one comma-separated value (the only array encoding the generator admits). */
+function pairsOf(data: Record<string, unknown>): Array<[string, string]> {
+  // String() of an array is its items joined by commas.
+  return Object.entries(data).flatMap(([key, value]) => (value == null ? [] : [[key, String(value)] as [string, string]]));
 }
 
 export function createEngine(engine: EngineOptions) {
@@ -251,6 +247,8 @@ export function createEngine(engine: EngineOptions) {
   return async function call<Output>(name: string, input: unknown, callOptions: CallOptions = {}): Promise<WithMetadata<Output>> {
     // Names come from the table itself (createClientMethods), so the lookup cannot miss.
     const operation = operations[name]!;
+    // Who failed, as every error of this call names it.
+    const where = { vendor: vendor.id, operation: operation.operationId };
     const validated = operation.requestSchema.safeParse(input);
     if (!validated.success) {
       throw new RequestValidationError({ operation: operation.operationId, issues: issuesOf(validated.error) });
@@ -275,9 +273,9 @@ export function createEngine(engine: EngineOptions) {
       let body: string | undefined;
       let contentType: string | undefined;
       if (operation.request.in === 'query') {
-        query = Object.entries(data).flatMap(([k, v]) => (v === undefined || v === null ? [] : [[k, String(v)] as [string, string]]));
+        query = pairsOf(data);
       } else if (operation.request.encoding === 'form') {
-        body = serializeForm(data);
+        body = formEncode(pairsOf(data));
         contentType = 'application/x-www-form-urlencoded';
       } else {
         body = JSON.stringify(data);
@@ -298,14 +296,13 @@ export function createEngine(engine: EngineOptions) {
       if (error instanceof RollcallError) throw error;
       if (callOptions.signal?.aborted) throw callOptions.signal.reason;
       if (error instanceof TransportTimeout) {
-        throw new TimeoutError({ vendor: vendor.id, operation: operation.operationId, timeoutMs });
+        throw new TimeoutError({ ...where, timeoutMs });
       }
       if (error instanceof ResponseTooLarge) {
-        throw new ResponseTooLargeError({ vendor: vendor.id, operation: operation.operationId, httpStatus: error.status, limitBytes: maxResponseBytes });
+        throw new ResponseTooLargeError({ ...where, httpStatus: error.status, limitBytes: maxResponseBytes });
       }
       throw new ConnectionError({
-        vendor: vendor.id,
-        operation: operation.operationId,
+        ...where,
         message: describeNetworkError(error),
         cause: error,
       });
@@ -323,8 +320,7 @@ export function createEngine(engine: EngineOptions) {
     const requestId = stringAt(body, vendor.errorLocation.requestId);
     const fail = (issues: ValidationIssue[]) =>
       new ResponseValidationError({
-        vendor: vendor.id,
-        operation: operation.operationId,
+        ...where,
         httpStatus: response.status,
         requestId,
         issues,
@@ -333,7 +329,7 @@ export function createEngine(engine: EngineOptions) {
     if (!ok || (parsedJson && isFailureBody(vendor.errorLocation.failureWhen, body))) {
       throw vendorError(vendor, operation, response, parsedJson ? body : undefined, text, signed.secrets);
     }
-    if (!parsedJson) throw fail([{ path: '', message: 'the body is not JSON' }]);
+    if (!parsedJson) throw fail([{ path: '', message: 'not JSON' }]);
     const checked = operation.responseSchema.safeParse(body);
     if (!checked.success) throw fail(issuesOf(checked.error));
     const payload = pointerGet(checked.data, vendor.resultPointer);
@@ -359,7 +355,7 @@ function describeNetworkError(error: unknown): string {
   // fetch wraps the system error in `cause`; node:http rejects with it directly.
   const e = error as { code?: string; cause?: { code?: string } } | undefined;
   const code = e?.cause?.code ?? e?.code;
-  return code ? `connection failed (${code})` : 'connection failed';
+  return `connection failed${code ? ` (${code})` : ''}`;
 }
 
 /** The client object: one method per operation of the table, each a call through the engine. */

@@ -1,22 +1,16 @@
 // Every error a rollcall client throws. Each class carries only what is safe to log: never a secret
 // key, a signature, an Authorization header or a UserSig.
 //
-// `instanceof` works across copies of this package (two versions in one app): the check walks the
-// value's prototype chain for a class of the same `kind`, not for this very class.
+// One copy of these classes serves every rollcall package (the shared runtime, a dependency of each),
+// so `instanceof` works whichever package threw and whichever package the class is imported from.
 
 export class RollcallError extends Error {
   static readonly kind: string = 'RollcallError';
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    Object.defineProperty(this, 'name', { value: (new.target as unknown as typeof RollcallError).kind, configurable: true, writable: true });
-  }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    for (let proto = value; (proto = proto == null ? null : Object.getPrototypeOf(proto)); ) {
-      if ((proto as { constructor?: { kind?: unknown } }).constructor?.kind === this.kind) return true;
-    }
-    return false;
+    // The class's own name, whatever the minifier does to class names.
+    this.name = (new.target as unknown as typeof RollcallError).kind;
   }
 }
 
@@ -60,7 +54,7 @@ export class ResponseValidationError extends RollcallError {
     body: string;
   }) {
     const first = init.issues[0];
-    super(`${init.vendor} ${init.operation}: response does not match the spec` + (first ? ` (${first.path ? `${first.path}: ` : ''}${first.message})` : ''));
+    super(`${init.vendor} ${init.operation}: the answer breaks the spec` + (first ? ` (${first.path ? `${first.path}: ` : ''}${first.message})` : ''));
     Object.assign(this, init);
   }
 }

@@ -39,7 +39,7 @@ export function fetchTransport(fetchImpl: (request: Request) => Promise<Response
       request.signal?.removeEventListener('abort', onAbort);
       // Whatever lost the race (or a body left unread) stops here.
       stopped.catch(() => {});
-      stop(undefined);
+      controller.abort();
     }
   };
 }
