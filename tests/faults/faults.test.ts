@@ -1,0 +1,293 @@
+// `pnpm test:faults`: every fault of the hostile server × every vendor operation × both transports
+// (node:http, and the `fetch` option), each with its exact outcome: the right answer compared id by
+// id, or the exact error class. Then presence-core over the faults it handles itself, the CLI over a
+// gateway that echoes requests, and a sweep of everything printed for every secret that was sent.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AuthError,
+  ConnectionError,
+  createVolcengineRtcClient,
+  ResponseTooLargeError,
+  ResponseValidationError,
+  ThrottledError,
+  TimeoutError,
+  VendorApiError,
+} from '@rollcall/volcengine-rtc';
+import { createAliyunLiveClient } from '@rollcall/aliyun-live';
+import { createTencentLiveClient } from '@rollcall/tencent-live';
+import { ContradictoryResponseError, createPresence, LimiterRegistry, type PresenceHooks } from '@rollcall/presence-core';
+import { aliyun } from '@rollcall/presence-core/aliyun';
+import { tencent } from '@rollcall/presence-core/tencent';
+import { volcengine } from '@rollcall/presence-core/volcengine';
+import { printedForms } from '@rollcall/test-support';
+import { root } from '@rollcall/test-support/tarballs';
+import { FAULTS, startHostileServer, type Fault, type VendorOperation } from './hostile-server.js';
+
+const run = promisify(execFile);
+
+// Credentials whose every byte must stay out of anything printed.
+const volcCredentials = { accessKeyId: 'AKLT-fault-suite', secretAccessKey: 'volc-secret-key-0123456789', sessionToken: 'volc-sts-session-token-abcdef' };
+const aliyunCredentials = { accessKeyId: 'LTAI-fault-suite', accessKeySecret: 'aliyun-secret-0123456789', securityToken: 'aliyun-sts-security-token-abcdef' };
+const tencentCredentials = { sdkAppId: 1400000001, identifier: 'administrator', secretKey: 'tencent-secret-key-0123456789abcdef' };
+
+const TIMEOUT_MS = 400;
+const MAX_RESPONSE_BYTES = 256 * 1024;
+
+type Outcome = { ok: true; ids: string[] } | { ok: false; error: unknown };
+
+let server: Awaited<ReturnType<typeof startHostileServer>>;
+const printed: string[] = [];
+const table: string[] = [];
+
+beforeAll(async () => {
+  server = await startHostileServer();
+});
+afterAll(async () => {
+  await server?.close();
+  if (table.length) console.log(['| fault | vendor operation | transport | outcome |', '| --- | --- | --- | --- |', ...table].join('\n'));
+});
+
+const transports = {
+  'node:http': {},
+  fetch: { fetch: (request: Request) => globalThis.fetch(request) },
+} as const;
+type TransportName = keyof typeof transports;
+
+function call(operation: VendorOperation, fault: Fault, transport: TransportName): Promise<string[]> {
+  const common = { endpoint: server.endpoint(fault), timeoutMs: TIMEOUT_MS, maxResponseBytes: MAX_RESPONSE_BYTES, ...transports[transport] };
+  switch (operation) {
+    case 'volcengine:QueryLiveParticipantStatus':
+      return createVolcengineRtcClient({ credentials: volcCredentials, ...common })
+        .queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [10, 11, 12] })
+        .then((r) => r.Status.filter((s) => s.IsInConversation).map((s) => String(s.ParticipantUserId)));
+    case 'volcengine:BatchGetConversationParticipant':
+      return createVolcengineRtcClient({ credentials: volcCredentials, ...common })
+        .batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [10, 11, 12] })
+        .then((r) => r.Participants.map((p) => String(p.ParticipantUserId)));
+    case 'volcengine:GetRoomOnlineUsers':
+      return createVolcengineRtcClient({ credentials: volcCredentials, ...common })
+        .getRoomOnlineUsers({ AppId: 'rtc-app', RoomId: 'room1' })
+        .then((r) => [...(r.VisibleUserList ?? []), ...(r.InvisibleUserList ?? [])]);
+    case 'aliyun:BatchGetOnlineUsers':
+      return createAliyunLiveClient({ credentials: aliyunCredentials, ...common })
+        .batchGetOnlineUsers({ AppId: 'app', GroupId: 'group', UserIds: ['u10', 'u11', 'u12'] })
+        .then((r) => r.OnlineUsers.filter((u) => u.Online).map((u) => u.UserId));
+    case 'tencent:GetMemberList':
+      return createTencentLiveClient({ credentials: tencentCredentials, ...common })
+        .getMemberList({ RoomId: 'room1', Next: '' })
+        .then((r) => r.MemberList.map((m) => m.Member_Account));
+  }
+}
+
+const RIGHT_ANSWER: Record<VendorOperation, string[]> = {
+  'volcengine:QueryLiveParticipantStatus': ['10', '12'],
+  'volcengine:BatchGetConversationParticipant': ['10', '12'],
+  'volcengine:GetRoomOnlineUsers': ['v1', 'v2', 'i1'],
+  'aliyun:BatchGetOnlineUsers': ['u10', 'u12'],
+  'tencent:GetMemberList': ['m1', 'm2'],
+};
+
+/** What a plain client must end in, per fault: the right answer, or exactly this error class. */
+function expected(fault: Fault, operation: VendorOperation): { answer: string[] } | { error: Function; also?: (error: any) => void } {
+  switch (fault) {
+    case 'ok':
+      return { answer: RIGHT_ANSWER[operation] };
+    case 'http-500':
+      return { error: VendorApiError, also: (e) => expect(e.retryable).toBe(true) };
+    case 'html-gateway-echo':
+      return {
+        error: VendorApiError,
+        also: (e) => {
+          expect(e.httpStatus).toBe(502);
+          expect(e.body).toContain('502 Bad Gateway');
+          expect(e.body).toContain('REDACTED');
+        },
+      };
+    case 'malformed-json':
+    case 'truncated-json':
+    case 'empty-200':
+    case 'wrong-type-error-code':
+      return { error: ResponseValidationError };
+    case 'body-error-auth':
+      return { error: AuthError };
+    case 'throttled-retry-after-long':
+      return { error: ThrottledError, also: (e) => expect(e.retryAfterMs).toBe(3_600_000) };
+    case 'never-ending-body':
+      return { error: ResponseTooLargeError, also: (e) => expect(e.limitBytes).toBe(MAX_RESPONSE_BYTES) };
+    case 'no-answer':
+    case 'trickle':
+      return { error: TimeoutError, also: (e) => expect(e.timeoutMs).toBe(TIMEOUT_MS) };
+    case 'reset-mid-body':
+    case 'huge-headers':
+      return { error: ConnectionError, also: (e) => expect(e).not.toBeInstanceOf(TimeoutError) };
+    case 'duplicate-contradicting':
+      // Raw clients return what the vendor listed; presence-core judges duplicates (below).
+      throw new Error('judged by presence-core');
+  }
+}
+
+const OPERATIONS: VendorOperation[] = [
+  'volcengine:QueryLiveParticipantStatus',
+  'volcengine:BatchGetConversationParticipant',
+  'volcengine:GetRoomOnlineUsers',
+  'aliyun:BatchGetOnlineUsers',
+  'tencent:GetMemberList',
+];
+const CASES = FAULTS.filter((f) => f !== 'duplicate-contradicting').flatMap((fault) =>
+  OPERATIONS.flatMap((operation) => (Object.keys(transports) as TransportName[]).map((transport) => ({ fault, operation, transport }))),
+);
+
+describe('every fault × every operation × both transports, through the plain clients', () => {
+  it.each(CASES)('$fault | $operation | $transport', async ({ fault, operation, transport }) => {
+    const outcome: Outcome = await call(operation, fault, transport).then(
+      (ids) => ({ ok: true, ids }),
+      (error: unknown) => ({ ok: false, error }),
+    );
+    const want = expected(fault, operation);
+    const described = outcome.ok ? `answer ${outcome.ids.join(',')}` : (outcome.error as Error).name;
+    table.push(`| ${fault} | ${operation} | ${transport} | ${described} |`);
+    if (!outcome.ok) printed.push(printedForms(outcome.error), String((outcome.error as { body?: unknown }).body ?? ''));
+    if ('answer' in want) {
+      expect(outcome).toEqual({ ok: true, ids: want.answer });
+    } else {
+      expect(outcome.ok).toBe(false);
+      const error = (outcome as { error: unknown }).error;
+      expect(error).toBeInstanceOf(want.error);
+      want.also?.(error);
+    }
+  });
+});
+
+describe('presence-core over the faults it judges', () => {
+  const hooksSeen: unknown[] = [];
+  const hooks: PresenceHooks = { onRequest: (e) => hooksSeen.push(e), onRetry: (e) => hooksSeen.push(e), onThrottle: (e) => hooksSeen.push(e) };
+  const options = (fault: Fault) => ({ endpoint: server.endpoint(fault), timeoutMs: TIMEOUT_MS, maxResponseBytes: MAX_RESPONSE_BYTES });
+  const presenceOptions = () => ({ hooks, limiters: new LimiterRegistry(), retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 50 } });
+
+  afterAll(() => {
+    printed.push(JSON.stringify(hooksSeen, (_k, v) => (v instanceof Error ? printedForms(v) : v)));
+  });
+
+  it('a user listed twice with different answers is a ContradictoryResponseError (Volcengine, Alibaba)', async () => {
+    const volc = createPresence(volcengine({ credentials: volcCredentials, ...options('duplicate-contradicting'), imAppId: 1 }), presenceOptions());
+    const ali = createPresence(aliyun({ credentials: aliyunCredentials, ...options('duplicate-contradicting'), appId: 'app' }), presenceOptions());
+    const [v, a] = await Promise.all([volc.status('7', ['10', '11'], { failures: 'report' }), ali.status('group', ['u10', 'u11'], { failures: 'report' })]);
+    expect(v.map((e) => [e.userId, e.ok])).toEqual([
+      ['10', false],
+      ['11', true],
+    ]);
+    expect(a.map((e) => [e.userId, e.ok])).toEqual([
+      ['u10', false],
+      ['u11', true],
+    ]);
+    for (const entry of [v[0]!, a[0]!]) expect(!entry.ok && entry.error).toBeInstanceOf(ContradictoryResponseError);
+  });
+
+  it('a member listed twice is delivered once, and counted (Volcengine, Tencent)', async () => {
+    const volc = createPresence(volcengine({ credentials: volcCredentials, ...options('duplicate-contradicting'), rtcAppId: 'rtc' }), presenceOptions());
+    const im = createPresence(tencent({ credentials: tencentCredentials, ...options('duplicate-contradicting') }), presenceOptions());
+    const [v, t] = await Promise.all([volc.roster('room1'), im.roster('room1')]);
+    expect(v.members.map((m) => m.userId)).toEqual(['v1', 'v2', 'i1']);
+    expect(v.duplicates).toBe(1);
+    expect(t.members.map((m) => m.userId)).toEqual(['m1', 'm2']);
+    expect(t.duplicates).toBe(1);
+  });
+
+  it('a Retry-After longer than the call allows fails at once, on every vendor', async () => {
+    const before = server.seen.length;
+    const results = await Promise.all([
+      createPresence(volcengine({ credentials: volcCredentials, ...options('throttled-retry-after-long'), imAppId: 1 }), presenceOptions())
+        .status('7', ['10'])
+        .catch((e: unknown) => e),
+      createPresence(aliyun({ credentials: aliyunCredentials, ...options('throttled-retry-after-long'), appId: 'app' }), presenceOptions())
+        .status('g', ['u1'])
+        .catch((e: unknown) => e),
+      createPresence(tencent({ credentials: tencentCredentials, ...options('throttled-retry-after-long') }), presenceOptions())
+        .roster('r')
+        .then(null, (e: unknown) => e),
+    ]);
+    for (const error of results) expect(error).toBeInstanceOf(ThrottledError);
+    expect(server.seen.length - before).toBe(3);
+  });
+
+  it('retryable failures are retried, then reported with the typed error', async () => {
+    const before = server.seen.length;
+    const error = await createPresence(volcengine({ credentials: volcCredentials, ...options('http-500'), imAppId: 1 }), presenceOptions())
+      .status('7', ['10'])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VendorApiError);
+    expect(server.seen.length - before).toBe(2);
+  });
+});
+
+describe('the CLI over a gateway that echoes every request', () => {
+  const cli = path.join(root, 'packages/cli/dist/node/cli.js');
+  const invocations: Array<{ vendor: string; args: string[]; env: Record<string, string> }> = [
+    {
+      vendor: 'volcengine',
+      args: ['status', '--vendor', 'volcengine', '--room', '7', '--users', '10,11', '--im-app-id', '1'],
+      env: { VOLC_ACCESSKEY: volcCredentials.accessKeyId, VOLC_SECRETKEY: volcCredentials.secretAccessKey, VOLC_SESSION_TOKEN: volcCredentials.sessionToken },
+    },
+    {
+      vendor: 'aliyun',
+      args: ['status', '--vendor', 'aliyun', '--room', 'group', '--users', 'u1', '--app-id', 'app'],
+      env: {
+        ALIBABA_CLOUD_ACCESS_KEY_ID: aliyunCredentials.accessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: aliyunCredentials.accessKeySecret,
+        ALIBABA_CLOUD_SECURITY_TOKEN: aliyunCredentials.securityToken,
+      },
+    },
+    {
+      vendor: 'tencent',
+      args: ['roster', '--vendor', 'tencent', '--room', 'room1'],
+      env: {
+        TENCENT_IM_SDKAPPID: String(tencentCredentials.sdkAppId),
+        TENCENT_IM_IDENTIFIER: tencentCredentials.identifier,
+        TENCENT_IM_SECRET_KEY: tencentCredentials.secretKey,
+      },
+    },
+  ];
+  it.each(invocations)('$vendor: fails with the gateway error, nothing secret on stderr', async ({ args, env }) => {
+    const result = await run(process.execPath, [cli, ...args, '--endpoint', server.endpoint('html-gateway-echo')], { env: { ...process.env, ...env } }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string; stdout: string }) => ({ code: error.code, stderr: `${error.stderr}${error.stdout}` }),
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('HTTP_502');
+    printed.push(result.stderr);
+  });
+});
+
+describe('secrets sweep', () => {
+  it('no credential and no value derived from one appears in anything printed', () => {
+    // Everything the requests carried that is a secret: signatures, Authorization headers, security
+    // tokens, UserSigs (as sent and percent-encoded), and the secret keys themselves.
+    const secrets = new Set<string>([
+      volcCredentials.secretAccessKey,
+      volcCredentials.sessionToken,
+      aliyunCredentials.accessKeySecret,
+      aliyunCredentials.securityToken,
+      tencentCredentials.secretKey,
+    ]);
+    for (const request of server.seen) {
+      const url = new URL(request.url);
+      for (const name of ['usersig', 'Signature']) {
+        const value = url.searchParams.get(name);
+        if (value) secrets.add(value);
+      }
+      const authorization = request.headers.authorization;
+      if (authorization) {
+        secrets.add(authorization);
+        secrets.add(authorization.split('Signature=')[1]!);
+      }
+    }
+    expect(server.seen.length).toBeGreaterThan(CASES.length);
+    expect(printed.length).toBeGreaterThan(100);
+    const everything = printed.join('\n');
+    const leaks = [...secrets].flatMap((secret) => [secret, encodeURIComponent(secret)]).filter((form) => everything.includes(form));
+    expect(leaks).toEqual([]);
+  });
+});
