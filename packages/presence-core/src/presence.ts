@@ -1,6 +1,6 @@
 // One presence API over every provider: batching to the vendor's limit, coalescing of single
 // lookups, pagination, the account's rate limit and retries.
-import { RequestValidationError, ThrottledError, VendorApiError, type CallOptions } from '@rollcall/runtime';
+import { DEFAULT_TIMEOUT_MS, RequestValidationError, ThrottledError, VendorApiError, type CallOptions } from '@rollcall/runtime';
 import { realClock, type Clock } from './clock.js';
 import { CapabilityError, IncompleteResponseError, PaginationLoopError, PaginationStalledError } from './errors.js';
 import { LimiterRegistry, processLimiters } from './limiter.js';
@@ -126,12 +126,17 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
       operation: operation.operationId,
       qps: options.qps?.[operation.operationId] ?? operation.qps,
     });
+    let deadline = Infinity;
+    const attemptTimeoutMs = options.timeoutMs ?? driver.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     for (let attempt = 1; ; attempt++) {
       const answered = await limiter.acquire(signal);
       const event = { vendor: driver.vendor, operation: operation.operationId, attempt };
       hooks.onRequest?.(event);
+      if (attempt === 1) deadline = clock.now() + retry.deadlineMs;
+      // This attempt gets what is left of the deadline, or the timeout if that is shorter.
+      const left = deadline - clock.now();
       try {
-        const result = await call({ signal, timeoutMs: options.timeoutMs });
+        const result = await call({ signal, timeoutMs: Math.max(1, Math.min(attemptTimeoutMs, left)) });
         answered();
         return result;
       } catch (error) {
@@ -145,6 +150,8 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
         // The vendor asked for a longer wait than this call allows: fail now, never retry early.
         if (error instanceof VendorApiError && error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxDelayMs) throw error;
         const delayMs = retryDelay(error, attempt, retry, random);
+        // A retry that could not finish before the deadline is not started.
+        if (clock.now() + delayMs >= deadline) throw error;
         hooks.onRetry?.({ ...event, delayMs, error: error as Error });
         await clock.sleep(delayMs, signal);
       }

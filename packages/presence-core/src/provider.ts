@@ -66,6 +66,8 @@ export interface ProviderDriver {
   readonly vendor: VendorId;
   /** What the vendor counts quotas against; limiters are shared per account. */
   readonly account: string;
+  /** The client's own per-attempt timeout, when presence-core made the client. */
+  readonly timeoutMs?: number | undefined;
   readonly status?: BatchLookup<Omit<UserStatus, 'userId' | 'ok'>>;
   readonly details?: BatchLookup<Omit<MemberDetails, 'userId' | 'ok'>>;
   readonly roster?: RosterSource;

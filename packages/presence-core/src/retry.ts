@@ -10,6 +10,12 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** How long a throttle answer without Retry-After pauses the account's queue; default 1000 ms. */
   throttlePauseMs?: number;
+  /**
+   * The most one upstream call may take, all its attempts and the waits between them included,
+   * from its first attempt; default 20 000 ms. Each attempt gets what is left (or the timeout, if
+   * shorter), and no retry starts that could not finish in time: the last error is thrown instead.
+   */
+  deadlineMs?: number;
 }
 
 export type ResolvedRetryOptions = Required<RetryOptions>;
@@ -20,6 +26,7 @@ export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOp
     baseDelayMs: options.baseDelayMs ?? 100,
     maxDelayMs: options.maxDelayMs ?? 20_000,
     throttlePauseMs: options.throttlePauseMs ?? 1000,
+    deadlineMs: options.deadlineMs ?? 20_000,
   };
   if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
     throw new RangeError(`retry.maxAttempts must be an integer ≥ 1, got ${resolved.maxAttempts}`);

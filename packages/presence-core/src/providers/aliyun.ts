@@ -18,6 +18,7 @@ export function aliyun(options: AliyunProviderOptions): Provider<'status'> {
   return makeProvider({
     vendor: 'aliyun',
     account,
+    timeoutMs: 'client' in options ? undefined : options.timeoutMs,
     hints: {
       roster: "Alibaba's API answers whether given users are online; it cannot list a group",
       details: "Alibaba's API has no member details",

@@ -13,6 +13,7 @@ export function tencent(options: TencentProviderOptions): Provider<'roster'> {
   return makeProvider({
     vendor: 'tencent',
     account,
+    timeoutMs: 'client' in options ? undefined : options.timeoutMs,
     hints: {
       status: "Tencent's API lists a room's members; use roster()",
       details: "Tencent's live-room API has no member details",

@@ -47,6 +47,7 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
   return makeProvider({
     vendor: 'volcengine',
     account,
+    timeoutMs: 'client' in opts ? undefined : opts.timeoutMs,
     hints: {
       status: 'pass imAppId to look up live-group members',
       details: 'pass imAppId to read conversation members',

@@ -14,6 +14,7 @@ import {
   PaginationStalledError,
   RequestValidationError,
   ThrottledError,
+  TimeoutError,
   VendorApiError,
   type PresenceOptions,
   type StatusEntry,
@@ -391,6 +392,35 @@ describe('retries', () => {
     expect((error as ThrottledError).retryAfterMs).toBe(3_600_000);
     expect(up.calls).toHaveLength(1);
     expect(clock.now() - started).toBeLessThan(1000);
+  });
+
+  it('a deadline across attempts: no retry starts that could not finish in time', async () => {
+    const { clock, up, presence } = volcPresence(() => volcengineError('InternalError', 500), {
+      retry: { maxAttempts: 10, baseDelayMs: 100, deadlineMs: 250 },
+      random: () => 0.5,
+    });
+    await expect(clock.run(presence.status('7', ['1']))).rejects.toBeInstanceOf(VendorApiError);
+    // Attempts at 0, 50 and 150 ms; the next would start at 350 ms, past the deadline.
+    expect(up.times).toEqual([0, 50, 150].map((t) => up.times[0]! + t));
+  });
+
+  it('each attempt gets at most what is left of the deadline', async () => {
+    const seen: number[] = [];
+    const provider = volcengine({
+      credentials: { accessKeyId: 'AK', secretAccessKey: SECRET },
+      imAppId: 1,
+      timeoutMs: 60_000,
+      // Never answers; gives up when the attempt's deadline aborts it.
+      fetch: (request: Request) => {
+        seen.push(Date.now());
+        return new Promise<Response>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason)));
+      },
+    });
+    const presence = createPresence(provider, { limiters: new LimiterRegistry(), retry: { deadlineMs: 200, maxAttempts: 3 } });
+    const error = await presence.status('7', ['1']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).timeoutMs).toBeLessThanOrEqual(200);
+    expect(seen).toHaveLength(1);
   });
 
   it('signs every attempt afresh', async () => {
