@@ -12,6 +12,7 @@ import { volcengine } from '@rollcall/presence-core/volcengine';
 import { createTencentLiveClient } from '@rollcall/tencent-live';
 import { createVolcengineRtcClient, operations as volcOps } from '@rollcall/volcengine-rtc';
 import { jsonResponse } from '@rollcall/test-support';
+import { goodAnswer, operationOf } from './hostile-server.js';
 
 const RUNS = 1000;
 const volcBatch = volcOps.queryLiveParticipantStatus.batch.max;
@@ -47,36 +48,8 @@ function upstream() {
   const fetch = async (request: Request): Promise<Response> => {
     requests++;
     const url = new URL(request.url);
-    const body = await request.text();
-    const meta = { RequestId: 'r', Action: url.searchParams.get('Action') ?? '', Version: '2020-12-01', Service: 'rtc', Region: 'cn-north-1' };
-    if (url.pathname.endsWith('get_member_list'))
-      return jsonResponse({
-        ActionStatus: 'OK',
-        ErrorCode: 0,
-        ErrorInfo: '',
-        RequestId: 'r',
-        Response: { Next: '', MemberCount: 1, MemberList: [{ Member_Account: 'm' }] },
-      });
-    if (request.headers.get('x-acs-action')) {
-      const ids = new URLSearchParams(body).get('UserIds')!.split(',');
-      return jsonResponse({ RequestId: 'r', Result: { OnlineUsers: ids.map((id) => ({ UserId: id, Online: true })) } });
-    }
-    if (meta.Action === 'GetRoomOnlineUsers')
-      return jsonResponse({ ResponseMetadata: meta, Result: { RoomExists: true, TotalUser: 1, VisibleUserList: ['v'], InvisibleUserList: [] } });
-    const input = JSON.parse(body);
-    if (meta.Action === 'BatchGetConversationParticipant') return jsonResponse({ ResponseMetadata: meta, Result: { Participants: [] } });
-    return jsonResponse({
-      ResponseMetadata: meta,
-      Result: {
-        Status: input.ParticipantUserIds.map((id: number) => ({
-          AppId: input.AppId,
-          ConversationShortId: input.ConversationShortId,
-          ParticipantUserId: id,
-          IsInConversation: false,
-          CreateTime: 0,
-        })),
-      },
-    });
+    const operation = operationOf(url, request.headers.get('x-acs-action'));
+    return jsonResponse(goodAnswer(operation, { operation, fault: 'ok', url: url.href, headers: {}, body: await request.text() }));
   };
   return { fetch, requests: () => requests };
 }

@@ -1,7 +1,7 @@
 // A loopback server that speaks each vendor's wire format for the five operations and injects one
 // fault per request, chosen by the first path segment of the client's endpoint (`/<fault>/…`). It
 // records every request (so tests can count them and sweep what was sent for secrets).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 
 export type VendorOperation =
   | 'volcengine:QueryLiveParticipantStatus'
@@ -21,7 +21,7 @@ export interface SeenRequest {
 const meta = (action: string) => ({ RequestId: 'req-hostile', Action: action, Version: '2020-12-01', Service: 'rtc', Region: 'cn-north-1' });
 
 /** The right answer of each operation for the ids asked (even ids are in the room). */
-function goodAnswer(operation: VendorOperation, request: SeenRequest): unknown {
+export function goodAnswer(operation: VendorOperation, request: SeenRequest): unknown {
   switch (operation) {
     case 'volcengine:QueryLiveParticipantStatus': {
       const body = JSON.parse(request.body);
@@ -89,10 +89,10 @@ const throttleCode = (operation: VendorOperation) =>
 const authCode = (operation: VendorOperation) =>
   operation.startsWith('volcengine') ? 'SignatureDoesNotMatch' : operation.startsWith('aliyun') ? 'SignatureDoesNotMatch' : '70001';
 
-function operationOf(req: IncomingMessage, url: URL): VendorOperation {
+/** Which operation a request is, from its URL and its `x-acs-action` header (Alibaba V3). */
+export function operationOf(url: URL, acsAction: string | null | undefined): VendorOperation {
   if (url.pathname.endsWith('/v4/live_engine_http_srv/get_member_list')) return 'tencent:GetMemberList';
-  const acs = req.headers['x-acs-action'] ?? url.searchParams.get('Action');
-  if (req.headers['x-acs-action'] || url.searchParams.has('SignatureMethod')) return `aliyun:${acs}` as VendorOperation;
+  if (acsAction || url.searchParams.has('SignatureMethod')) return `aliyun:${acsAction ?? url.searchParams.get('Action')}` as VendorOperation;
   return `volcengine:${url.searchParams.get('Action')}` as VendorOperation;
 }
 
@@ -129,7 +129,7 @@ export async function startHostileServer() {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://hostile');
     const fault = url.pathname.split('/')[1] ?? 'ok';
-    const operation = operationOf(req, url);
+    const operation = operationOf(url, req.headers['x-acs-action'] as string | undefined);
     const request: SeenRequest = {
       operation,
       fault,
