@@ -1,5 +1,6 @@
 // Spec → operation table: everything the hand-written runtime needs to send one operation and
 // read its answer, taken from the spec so that no limit or code is a literal in hand-written code.
+import { descriptor } from './descriptor.mjs';
 import { refName, zodExpr } from './zod.mjs';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
@@ -75,6 +76,7 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
   if (typeof out.qps !== 'number') throw new Error(`${where}: x-rollcall-qps is required`);
 
   let requestSchemaExpr;
+  let requestDescriptor;
   let requestObject;
   const content = op.requestBody?.content ?? {};
   const mediaTypes = Object.keys(content);
@@ -85,6 +87,7 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     const encoding = mediaType === 'application/json' ? 'json' : mediaType === 'application/x-www-form-urlencoded' ? 'form' : null;
     if (!encoding) throw new Error(`${where}: unsupported request media type ${mediaType}`);
     requestSchemaExpr = zodExpr(media.schema, `${where}.requestBody`);
+    requestDescriptor = descriptor(doc, media.schema, `${where}.requestBody`);
     requestObject = resolveSchema(doc, media.schema);
     if (encoding === 'form') {
       // The runtime sends a form array as one comma-separated value; refuse any other encoding here.
@@ -107,6 +110,7 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
       properties: Object.fromEntries(params.map((p) => [p.name, p.schema])),
     };
     requestSchemaExpr = zodExpr(requestObject, `${where}.parameters`);
+    requestDescriptor = descriptor(doc, requestObject, `${where}.parameters`);
     out.request = { in: 'query', encoding: null };
   }
 
@@ -136,7 +140,8 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
       examples.errors.push({ status: Number(status), example: name, code: String(pointerGet(example.value, vendor.errorLocation.code)) });
     }
   }
-  return { out, examples, requestSchemaExpr, responseName, summary: op.summary };
+  const responseDescriptor = descriptor(doc, success.schema, `${where}.responses.200`);
+  return { out, examples, requestSchemaExpr, requestDescriptor, responseDescriptor, responseName, summary: op.summary };
 }
 
 /** The spec's named examples per operation, for the contract tests (kept out of the runtime table). */
@@ -167,13 +172,14 @@ export function operationTableModule(doc) {
     retryableHttpStatuses: vendor.retryableHttpStatuses ?? [],
   };
   const described = operationsOf(doc).map((o) => describeOperation(doc, vendor, o));
-  const schemaImports = new Set(described.map((d) => `${d.responseName}Schema`));
+  const schemaImports = new Set();
   const typeImports = new Set(described.map((d) => d.responseName));
   for (const d of described) for (const m of d.requestSchemaExpr.matchAll(/\b([A-Z]\w*)Schema\b/g)) schemaImports.add(m[0]);
 
   const lines = [
     "import * as z from 'zod/mini';",
-    "import type { CallOptions, WithMetadata } from '@rollcall/runtime';",
+    "import { schemaOf, type CallOptions, type WithMetadata } from '@rollcall/runtime';",
+    // The zod schemas type the inputs (and stay public); the clients validate with the descriptors.
     `import { ${[...schemaImports].sort().join(', ')} } from './schemas.js';`,
     `import type { ${[...typeImports].sort().join(', ')} } from './schemas.js';`,
     '',
@@ -186,7 +192,7 @@ export function operationTableModule(doc) {
   ];
   for (const { out, requestSchemaExpr, responseName } of described) {
     const name = out.operationId;
-    lines.push(`export const ${name}InputSchema = ${requestSchemaExpr};`);
+    lines.push(`export const ${name}InputSchema = ${requestSchemaExpr.includes('(') ? '/* @__PURE__ */ ' : ''}${requestSchemaExpr};`);
     lines.push(`/** Input of ${name}, as the caller passes it. */`);
     lines.push(`export type ${name}Input = z.input<typeof ${name}InputSchema>;`);
     lines.push(`/** What ${name} returns on success: the response's ${vendorInfo.resultPointer}. */`);
@@ -195,14 +201,14 @@ export function operationTableModule(doc) {
   }
   lines.push('/** Every operation, keyed by the name of its client method. */');
   lines.push('export const operations = {');
-  for (const { out, responseName } of described) {
+  for (const { out, requestDescriptor, responseDescriptor } of described) {
     const name = out.operationId;
     // Absent rather than null: what an operation does not have costs no bytes in a bundle.
     const fields = Object.entries(out)
       .filter(([, v]) => v !== null)
       .map(([k, v]) => `    ${k}: ${js(v)},`);
-    fields.push(`    requestSchema: ${name}InputSchema,`);
-    fields.push(`    responseSchema: ${responseName}Schema,`);
+    fields.push(`    requestSchema: /* @__PURE__ */ schemaOf(${js(requestDescriptor)}),`);
+    fields.push(`    responseSchema: /* @__PURE__ */ schemaOf(${js(responseDescriptor)}),`);
     lines.push(`  ${camelCase(name)}: {\n${fields.join('\n')}\n  },`);
   }
   lines.push('} as const;');

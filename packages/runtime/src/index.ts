@@ -9,3 +9,5 @@ export type { CryptoProvider } from './crypto/types.js';
 export { crypto as defaultCrypto } from '#crypto';
 export type { HttpRequest, HttpResponse, Transport } from './transport/types.js';
 export { looseObject } from '#zod-object';
+export { schemaOf } from './validate.js';
+export type { Descriptor } from './validate.js';

@@ -1,0 +1,41 @@
+// JSON Schema (the subset zod.mjs supports) → the compact descriptor the runtime's validator reads
+// (@rollcall/runtime validate.ts). The clients validate with these, so a one-call bundle carries no
+// zod; the zod schemas stay, generated from the same spec, as each package's public `schemas`.
+import { refName } from './zod.mjs';
+
+/** Drops absent keys, so that what an operation does not have costs no bytes. */
+function compact(object) {
+  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined));
+}
+
+export function descriptor(doc, schema, where) {
+  const s = schema.$ref ? doc.components.schemas[refName(schema.$ref)] : schema;
+  if (!s) throw new Error(`${where}: unknown ${schema.$ref}`);
+  if (s.enum) return { t: 'e', v: s.enum };
+  switch (s.type) {
+    case 'string':
+      return compact({ t: 's', min: s.minLength, max: s.maxLength, re: s.pattern });
+    case 'integer':
+      return compact({ t: s.format === 'int32' ? 'i32' : 'i', gte: s.minimum, lte: s.maximum });
+    case 'number':
+      return compact({ t: 'n', gte: s.minimum, lte: s.maximum });
+    case 'boolean':
+      return { t: 'b' };
+    case 'array':
+      return compact({ t: 'a', i: descriptor(doc, s.items, `${where}.items`), min: s.minItems, max: s.maxItems });
+    case 'object': {
+      const props = s.properties ?? {};
+      const extra = s.additionalProperties;
+      return compact({
+        t: 'o',
+        p: Object.fromEntries(Object.entries(props).map(([name, prop]) => [name, descriptor(doc, prop, `${where}.${name}`)])),
+        r: (s.required ?? []).length ? s.required : undefined,
+        // false: unknown fields are refused (requests); a descriptor: every other field takes it
+        // (maps); absent: unknown fields are kept as they are (answers).
+        x: extra === false ? false : extra && typeof extra === 'object' ? descriptor(doc, extra, `${where}.additionalProperties`) : undefined,
+      });
+    }
+    default:
+      throw new Error(`${where}: unsupported type ${JSON.stringify(s.type)}`);
+  }
+}
