@@ -17,7 +17,6 @@ export type { Provider } from './provider.js';
 export type * from './model.js';
 export { LimiterRegistry, processLimiters, QpsLimiter } from './limiter.js';
 export type { LimiterFactory, LimiterKey, RateLimiter } from './limiter.js';
-export { isRetryable } from './retry.js';
 export type { RetryOptions } from './retry.js';
 export type { Clock } from './clock.js';
 export { CapabilityError, ContradictoryResponseError, IncompleteResponseError, PaginationLoopError, PaginationStalledError } from './errors.js';

@@ -1,12 +1,20 @@
 // One presence API over every provider: batching to the vendor's limit, coalescing of single
 // lookups, pagination, the account's rate limit and retries.
-import { DEFAULT_TIMEOUT_MS, RequestValidationError, ThrottledError, VendorApiError, type CallOptions } from '@rollcall/runtime';
+import {
+  DEFAULT_TIMEOUT_MS,
+  isRetryable,
+  RequestValidationError,
+  ThrottledError,
+  VendorApiError,
+  type CallOptions,
+  type RetryStrategy,
+} from '@rollcall/runtime';
 import { realClock, type Clock } from './clock.js';
 import { CapabilityError, IncompleteResponseError, PaginationLoopError, PaginationStalledError } from './errors.js';
 import { LimiterRegistry, processLimiters } from './limiter.js';
 import type { Capability, DetailsEntry, FailedLookup, RosterMember, RosterPage, StatusEntry, VendorId } from './model.js';
 import type { BatchLookup, OperationInfo, Provider, ProviderDriver, RosterSource } from './provider.js';
-import { isRetryable, resolveRetryOptions, retryDelay, type RetryOptions } from './retry.js';
+import { resolveRetryOptions, retryDelay, type RetryOptions } from './retry.js';
 
 /** What hooks receive: no credentials, signatures or UserSigs, ever. */
 export interface RequestEvent {
@@ -118,7 +126,11 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     return source as NonNullable<ProviderDriver[K]>;
   }
 
-  /** One upstream call through the account's limiter, retried as the policy allows. */
+  /**
+   * One upstream call through the account's limiter. The client's engine runs the retry loop; this
+   * strategy paces each attempt through the limiter, pauses the account on a throttle, and decides
+   * (on presence's clock) whether and when to try again within the deadline.
+   */
   async function invoke<T>(operation: OperationInfo, signal: AbortSignal | undefined, call: (o: CallOptions) => Promise<T>): Promise<T> {
     const limiter = limiters.get({
       vendor: driver.vendor,
@@ -126,36 +138,39 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
       operation: operation.operationId,
       qps: options.qps?.[operation.operationId] ?? operation.qps,
     });
-    let deadline = Infinity;
     const attemptTimeoutMs = options.timeoutMs ?? driver.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    for (let attempt = 1; ; attempt++) {
-      const answered = await limiter.acquire(signal);
-      const event = { vendor: driver.vendor, operation: operation.operationId, attempt };
-      hooks.onRequest?.(event);
-      if (attempt === 1) deadline = clock.now() + retry.deadlineMs;
-      // This attempt gets what is left of the deadline, or the timeout if that is shorter.
-      const left = deadline - clock.now();
-      try {
-        const result = await call({ signal, timeoutMs: Math.max(1, Math.min(attemptTimeoutMs, left)) });
-        answered();
-        return result;
-      } catch (error) {
-        answered();
+    const event = (attempt: number) => ({ vendor: driver.vendor, operation: operation.operationId, attempt });
+    let deadline = Infinity;
+    const strategy: RetryStrategy = {
+      async attempt(n, send) {
+        const answered = await limiter.acquire(signal);
+        hooks.onRequest?.(event(n));
+        if (n === 1) deadline = clock.now() + retry.deadlineMs;
+        try {
+          // This attempt gets what is left of the deadline, or the timeout if that is shorter.
+          return await send(Math.max(1, Math.min(attemptTimeoutMs, deadline - clock.now())));
+        } finally {
+          answered();
+        }
+      },
+      async next(error, n) {
         if (error instanceof ThrottledError) {
           const pauseMs = Math.min(error.retryAfterMs ?? retry.throttlePauseMs, retry.maxDelayMs);
           limiter.pause(pauseMs);
-          hooks.onThrottle?.({ ...event, pauseMs, error });
+          hooks.onThrottle?.({ ...event(n), pauseMs, error });
         }
-        if (!isRetryable(error) || attempt >= retry.maxAttempts || signal?.aborted) throw error;
+        if (!isRetryable(error) || n >= retry.maxAttempts || signal?.aborted) return undefined;
         // The vendor asked for a longer wait than this call allows: fail now, never retry early.
-        if (error instanceof VendorApiError && error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxDelayMs) throw error;
-        const delayMs = retryDelay(error, attempt, retry, random);
+        if (error instanceof VendorApiError && error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxDelayMs) return undefined;
+        const delayMs = retryDelay(error, n, retry, random);
         // A retry that could not finish before the deadline is not started.
-        if (clock.now() + delayMs >= deadline) throw error;
-        hooks.onRetry?.({ ...event, delayMs, error: error as Error });
+        if (clock.now() + delayMs >= deadline) return undefined;
+        hooks.onRetry?.({ ...event(n), delayMs, error: error as Error });
         await clock.sleep(delayMs, signal);
-      }
-    }
+        return delayMs;
+      },
+    };
+    return call({ signal, retry: strategy });
   }
 
   async function lookup<E extends { userId: string }>(

@@ -1,5 +1,5 @@
 // Which failures are retried, and how long to wait before the next attempt.
-import { ConnectionError, VendorApiError } from '@rollcall/runtime';
+import { VendorApiError } from '@rollcall/runtime';
 
 export interface RetryOptions {
   /** Attempts in all, the first included; default 3. 1 disables retries. */
@@ -32,15 +32,6 @@ export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOp
     throw new RangeError(`retry.maxAttempts must be an integer ≥ 1, got ${resolved.maxAttempts}`);
   }
   return resolved;
-}
-
-/**
- * Retried: errors the operation table marks retryable (throttling, internal errors), network
- * failures and timeouts. Never: bad input, auth, not found, invalid parameter, schema breaks.
- */
-export function isRetryable(error: unknown): boolean {
-  if (error instanceof VendorApiError) return error.retryable;
-  return error instanceof ConnectionError;
 }
 
 /** Exponential backoff with full jitter, or the server's Retry-After when it sent one. */

@@ -130,13 +130,43 @@ export type FetchLike = (request: Request) => Promise<Response>;
 export interface CallOptions {
   /** Aborts the call; the signal's reason is thrown. */
   signal?: AbortSignal | undefined;
-  /** Overrides the client's `timeoutMs` for this call. */
+  /** Overrides the client's `timeoutMs` (per attempt) for this call. */
   timeoutMs?: number | undefined;
+  /** Overrides the client's `deadlineMs` (all attempts) for this call. */
+  deadlineMs?: number | undefined;
+  /** Overrides the client's retries for this call: a policy, `false`, or a strategy of your own. */
+  retry?: RetryPolicy | RetryStrategy | false | undefined;
+}
+
+/** How a client retries failures worth retrying (`retryable` vendor errors, no answer at all). */
+export interface RetryPolicy {
+  /** Attempts in all, the first included; default 3. */
+  maxAttempts?: number | undefined;
+  /** Base of the exponential backoff with full jitter; default 100 ms. */
+  baseDelayMs?: number | undefined;
+  /** The longest wait; a Retry-After beyond it fails the call at once. Default 20 000 ms. */
+  maxDelayMs?: number | undefined;
+}
+
+/**
+ * The retry loop's hooks, for a caller that paces attempts itself (presence-core plugs its
+ * per-account rate limiter in here). The engine runs the loop; the strategy runs each attempt and
+ * says whether to go on.
+ */
+export interface RetryStrategy {
+  /** Runs attempt `n` (from 1): `send` makes it, within `timeoutMs` if given. */
+  attempt<T>(n: number, send: (timeoutMs?: number) => Promise<T>): Promise<T>;
+  /** After attempt `n` failed with `error`: waits and resolves to the wait in ms, or to undefined to give up. */
+  next(error: unknown, n: number): Promise<number | undefined>;
 }
 
 export interface CallMetadata {
   readonly requestId: string | undefined;
   readonly httpStatus: number;
+  /** Attempts made, the successful one included. */
+  readonly attempts: number;
+  /** Time spent waiting between attempts, in ms. */
+  readonly retryDelayMs: number;
 }
 
 export type WithMetadata<T> = T & { readonly $metadata: CallMetadata };
@@ -149,8 +179,12 @@ export interface CommonClientOptions {
   endpoint?: string | undefined;
   /** A custom fetch (proxies, instrumentation, tests). */
   fetch?: FetchLike | typeof globalThis.fetch | undefined;
-  /** Per-call timeout in milliseconds, body included; default 10 000. */
+  /** Timeout of each attempt in milliseconds, body included; default 10 000. */
   timeoutMs?: number | undefined;
+  /** The most a call may take, all attempts and waits included; default 20 000 ms. */
+  deadlineMs?: number | undefined;
+  /** Retries of retryable failures (default: 3 attempts in all); `false` turns them off. */
+  retry?: RetryPolicy | false | undefined;
   /**
    * The most bytes of an answer read before giving up with a ResponseTooLargeError; default 16 MiB,
    * over ten times the largest answer the vendors document (a Volcengine room's 10,000 invisible
@@ -169,10 +203,11 @@ export interface EngineOptions {
   baseUrl: string;
   signer: RequestSigner;
   /** The client's options: `fetch` and `timeoutMs` are the engine's. */
-  options: Pick<CommonClientOptions, 'fetch' | 'timeoutMs' | 'maxResponseBytes'>;
+  options: Pick<CommonClientOptions, 'fetch' | 'timeoutMs' | 'maxResponseBytes' | 'deadlineMs' | 'retry'>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_DEADLINE_MS = 20_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 function issuesOf(error: { issues: readonly SchemaIssue[] }): ValidationIssue[] {
@@ -264,80 +299,129 @@ export function createEngine(engine: EngineOptions) {
       });
     }
 
-    const timeoutMs = callOptions.timeoutMs ?? defaultTimeoutMs;
+    const deadline = Date.now() + (callOptions.deadlineMs ?? options.deadlineMs ?? DEFAULT_DEADLINE_MS);
+    const retry = callOptions.retry ?? options.retry;
+    const strategy = retry && 'next' in retry ? retry : policyStrategy(retry, deadline, callOptions.signal);
 
-    let response: HttpResponse;
-    let signed: SignedRequest | undefined;
-    try {
-      let query: Array<[string, string]> = [];
-      let body: string | undefined;
-      let contentType: string | undefined;
-      if (operation.request.in === 'query') {
-        query = pairsOf(data);
-      } else if (operation.request.encoding === 'form') {
-        body = formEncode(pairsOf(data));
-        contentType = 'application/x-www-form-urlencoded';
-      } else {
-        body = JSON.stringify(data);
-        contentType = 'application/json';
+    /** One attempt: signed afresh (a new date, nonce or random), sent, and read. */
+    const send = async (timeoutMs = Math.max(1, Math.min(callOptions.timeoutMs ?? defaultTimeoutMs, deadline - Date.now()))) => {
+      let response: HttpResponse;
+      let signed: SignedRequest | undefined;
+      try {
+        let query: Array<[string, string]> = [];
+        let body: string | undefined;
+        let contentType: string | undefined;
+        if (operation.request.in === 'query') {
+          query = pairsOf(data);
+        } else if (operation.request.encoding === 'form') {
+          body = formEncode(pairsOf(data));
+          contentType = 'application/x-www-form-urlencoded';
+        } else {
+          body = JSON.stringify(data);
+          contentType = 'application/json';
+        }
+        // Signed on every call, so every attempt carries a fresh date, nonce or random.
+        signed = await signer.sign({ operation, baseUrl, method: operation.method, query, body, contentType });
+        response = await transport({
+          url: signed.url,
+          method: operation.method,
+          headers: signed.headers,
+          body: signed.body,
+          signal: callOptions.signal,
+          timeoutMs,
+          maxResponseBytes,
+        });
+      } catch (error) {
+        if (error instanceof RollcallError) throw error;
+        if (callOptions.signal?.aborted) throw callOptions.signal.reason;
+        if (error instanceof TransportTimeout) {
+          throw new TimeoutError({ ...where, timeoutMs });
+        }
+        if (error instanceof ResponseTooLarge) {
+          throw new ResponseTooLargeError({ ...where, httpStatus: error.status, limitBytes: maxResponseBytes });
+        }
+        throw new ConnectionError({
+          ...where,
+          message: describeNetworkError(error),
+          cause: error,
+        });
       }
-      // Signed on every call, so every attempt carries a fresh date, nonce or random.
-      signed = await signer.sign({ operation, baseUrl, method: operation.method, query, body, contentType });
-      response = await transport({
-        url: signed.url,
-        method: operation.method,
-        headers: signed.headers,
-        body: signed.body,
-        signal: callOptions.signal,
-        timeoutMs,
-        maxResponseBytes,
-      });
-    } catch (error) {
-      if (error instanceof RollcallError) throw error;
-      if (callOptions.signal?.aborted) throw callOptions.signal.reason;
-      if (error instanceof TransportTimeout) {
-        throw new TimeoutError({ ...where, timeoutMs });
-      }
-      if (error instanceof ResponseTooLarge) {
-        throw new ResponseTooLargeError({ ...where, httpStatus: error.status, limitBytes: maxResponseBytes });
-      }
-      throw new ConnectionError({
-        ...where,
-        message: describeNetworkError(error),
-        cause: error,
-      });
-    }
 
-    const text = response.text;
-    const ok = response.status >= 200 && response.status < 300;
-    let body: unknown;
-    let parsedJson = true;
-    try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      parsedJson = false;
+      const text = response.text;
+      const ok = response.status >= 200 && response.status < 300;
+      let body: unknown;
+      let parsedJson = true;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        parsedJson = false;
+      }
+      const requestId = stringAt(body, vendor.errorLocation.requestId);
+      const fail = (issues: ValidationIssue[]) =>
+        new ResponseValidationError({
+          ...where,
+          httpStatus: response.status,
+          requestId,
+          issues,
+          body: redactSecrets(text, signed.secrets),
+        });
+      if (!ok || (parsedJson && isFailureBody(vendor.errorLocation.failureWhen, body))) {
+        throw vendorError(vendor, operation, response, parsedJson ? body : undefined, text, signed.secrets);
+      }
+      if (!parsedJson) throw fail([{ path: '', message: 'not JSON' }]);
+      const checked = operation.responseSchema.safeParse(body);
+      if (!checked.success) throw fail(issuesOf(checked.error));
+      const payload = pointerGet(checked.data, vendor.resultPointer);
+      if (payload === null || typeof payload !== 'object') {
+        throw fail([{ path: vendor.resultPointer, message: 'missing' }]);
+      }
+      // The parsed answer is ours (JSON.parse built it), so it takes $metadata without a copy.
+      return [payload as Output & object, requestId, response.status] as const;
+    };
+
+    let retryDelayMs = 0;
+    for (let attempts = 1; ; attempts++) {
+      try {
+        const [payload, requestId, httpStatus] = await strategy.attempt(attempts, send);
+        return Object.assign(payload, { $metadata: { requestId, httpStatus, attempts, retryDelayMs } });
+      } catch (error) {
+        const waited = callOptions.signal?.aborted ? undefined : await strategy.next(error, attempts);
+        if (waited === undefined) throw error;
+        retryDelayMs += waited;
+      }
     }
-    const requestId = stringAt(body, vendor.errorLocation.requestId);
-    const fail = (issues: ValidationIssue[]) =>
-      new ResponseValidationError({
-        ...where,
-        httpStatus: response.status,
-        requestId,
-        issues,
-        body: redactSecrets(text, signed.secrets),
+  };
+}
+
+/** Worth another attempt: a failure the operation table marks retryable, or no answer at all. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof VendorApiError ? error.retryable : error instanceof ConnectionError;
+}
+
+/** The engine's own strategy: exponential backoff with full jitter, Retry-After, the deadline. */
+function policyStrategy(policy: RetryPolicy | false | undefined, deadline: number, signal: AbortSignal | undefined): RetryStrategy {
+  const { maxAttempts = policy === false ? 1 : 3, baseDelayMs = 100, maxDelayMs = 20_000 } = policy || {};
+  return {
+    attempt: (_n, send) => send(),
+    async next(error, n) {
+      const after = (error as VendorApiError).retryAfterMs;
+      if (n >= maxAttempts || !isRetryable(error) || after! > maxDelayMs) return;
+      const delay = after ?? Math.floor(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1)));
+      // A retry that could not start before the deadline is not made.
+      if (Date.now() + delay >= deadline) return;
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(resolve, delay);
+        signal?.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          },
+          { once: true },
+        );
       });
-    if (!ok || (parsedJson && isFailureBody(vendor.errorLocation.failureWhen, body))) {
-      throw vendorError(vendor, operation, response, parsedJson ? body : undefined, text, signed.secrets);
-    }
-    if (!parsedJson) throw fail([{ path: '', message: 'not JSON' }]);
-    const checked = operation.responseSchema.safeParse(body);
-    if (!checked.success) throw fail(issuesOf(checked.error));
-    const payload = pointerGet(checked.data, vendor.resultPointer);
-    if (payload === null || typeof payload !== 'object') {
-      throw fail([{ path: vendor.resultPointer, message: 'missing' }]);
-    }
-    // The parsed answer is ours (zod built it), so it takes $metadata without a copy.
-    return Object.assign(payload as Output & object, { $metadata: { requestId, httpStatus: response.status } });
+      return delay;
+    },
   };
 }
 

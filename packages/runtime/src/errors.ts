@@ -1,8 +1,9 @@
 // Every error a rollcall client throws. Each class carries only what is safe to log: never a secret
 // key, a signature, an Authorization header or a UserSig.
 //
-// One copy of these classes serves every rollcall package (the shared runtime, a dependency of each),
-// so `instanceof` works whichever package threw and whichever package the class is imported from.
+// One copy of these classes serves every rollcall package (the shared runtime, a dependency of
+// each). Should an app end up with two runtime versions, `instanceof` still holds: the check walks
+// the value's prototype chain for a class of the same `kind`, not for this very class.
 
 export class RollcallError extends Error {
   static readonly kind: string = 'RollcallError';
@@ -11,6 +12,13 @@ export class RollcallError extends Error {
     super(message, options);
     // The class's own name, whatever the minifier does to class names.
     this.name = (new.target as unknown as typeof RollcallError).kind;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    for (let proto = value; (proto = proto == null ? null : Object.getPrototypeOf(proto)); ) {
+      if ((proto as { constructor?: { kind?: unknown } }).constructor?.kind === this.kind) return true;
+    }
+    return false;
   }
 }
 

@@ -15,6 +15,7 @@ export {
   VendorApiError,
 } from './index.js';
 export type { ValidationIssue, VendorApiErrorInit } from './index.js';
-export type { CallMetadata, CallOptions, CommonClientOptions, FetchLike, WithMetadata } from './index.js';
+export type { CallMetadata, CallOptions, CommonClientOptions, FetchLike, RetryPolicy, RetryStrategy, WithMetadata } from './index.js';
+export { isRetryable } from './index.js';
 export type { CryptoProvider } from './index.js';
 export { redactHeaders, redactUrl } from './index.js';

@@ -7,6 +7,7 @@ import {
   operations,
   RequestValidationError,
   ThrottledError,
+  TimeoutError,
   VendorApiError,
 } from '../../src/index.js';
 
@@ -30,12 +31,15 @@ function client(respond: Parameters<typeof stubFetch>[0], extra: Record<string, 
     fetch: stub.fetch,
     now: clock.now,
     nonce: () => `nonce-${++n}`,
+    // One exchange per call unless a test turns retries on (see "retries in the client").
+    retry: false,
     ...extra,
   });
   return { live, calls: stub.calls, clock };
 }
 
 const input = { AppId: 'app-1', GroupId: 'group-1', UserIds: ['u1', 'u2'] };
+const errorBody = (code: string) => ({ RequestId: 'req-err', HostId: 'live.aliyuncs.com', Code: code, Message: 'failed', Recommend: 'x' });
 
 describe('Alibaba requests on the wire', () => {
   it('V3 (default): POST / with the form body and signed x-acs-* headers', async () => {
@@ -120,7 +124,6 @@ describe('Alibaba input validation (no network call)', () => {
 });
 
 describe('Alibaba errors', () => {
-  const errorBody = (code: string) => ({ RequestId: 'req-err', HostId: 'live.aliyuncs.com', Code: code, Message: 'failed', Recommend: 'x' });
   it.each([
     [400, 'Throttling.User', ThrottledError, true],
     [429, 'Throttling.Api', ThrottledError, true],
@@ -172,5 +175,55 @@ describe('Alibaba errors', () => {
         expect(error.body).toContain('REDACTED');
       }
     }
+  });
+});
+
+describe('retries in the client', () => {
+  const fast = { retry: { baseDelayMs: 1 } };
+  const unavailable = () => jsonResponse(errorBody('ServiceUnavailable'), 503);
+
+  it('retries a retryable failure by default, signing each attempt afresh, and says so in $metadata', async () => {
+    const { live, calls } = client((_r, i) => (i < 2 ? unavailable() : jsonResponse(success)), fast);
+    const result = await live.batchGetOnlineUsers(input);
+    expect(result.OnlineUsers.map((u) => u.UserId)).toEqual(success.Result.OnlineUsers.map((u) => u.UserId));
+    expect(result.$metadata).toMatchObject({ attempts: 3, httpStatus: 200 });
+    expect(result.$metadata.retryDelayMs).toBeGreaterThanOrEqual(0);
+    expect(calls.map((c) => c.headers['x-acs-signature-nonce'])).toEqual(['nonce-1', 'nonce-2', 'nonce-3']);
+  });
+
+  it('gives up after maxAttempts with the last error, and never retries what is not retryable', async () => {
+    const failing = client(unavailable, { retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    await expect(failing.live.batchGetOnlineUsers(input)).rejects.toMatchObject({ code: 'ServiceUnavailable', retryable: true });
+    expect(failing.calls).toHaveLength(2);
+    const refused = client(() => jsonResponse(errorBody('Forbidden.RAM'), 403), fast);
+    await expect(refused.live.batchGetOnlineUsers(input)).rejects.toBeInstanceOf(AuthError);
+    expect(refused.calls).toHaveLength(1);
+  });
+
+  it('a Retry-After longer than maxDelayMs fails at once with the ThrottledError', async () => {
+    const { live, calls } = client(() => jsonResponse(errorBody('Throttling.User'), 429, { 'retry-after': '3600' }), fast);
+    const error = await live.batchGetOnlineUsers(input).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect((error as ThrottledError).retryAfterMs).toBe(3_600_000);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('retries can be turned off per client and back on per call', async () => {
+    const off = client(unavailable, { retry: false });
+    await expect(off.live.batchGetOnlineUsers(input)).rejects.toBeInstanceOf(VendorApiError);
+    expect(off.calls).toHaveLength(1);
+    await expect(off.live.batchGetOnlineUsers(input, { retry: { maxAttempts: 2, baseDelayMs: 1 } })).rejects.toBeInstanceOf(VendorApiError);
+    expect(off.calls).toHaveLength(3);
+  });
+
+  it('a whole-call deadline: each attempt gets what is left, no retry starts past it', async () => {
+    const { live, calls } = client(
+      (request) => new Promise<Response>(() => void request), // never answers
+      { retry: { maxAttempts: 5, baseDelayMs: 1 }, timeoutMs: 60_000, deadlineMs: 150 },
+    );
+    const error = await live.batchGetOnlineUsers(input).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).timeoutMs).toBeLessThanOrEqual(150);
+    expect(calls).toHaveLength(1);
   });
 });

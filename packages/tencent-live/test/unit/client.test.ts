@@ -29,7 +29,7 @@ function client(respond: Parameters<typeof stubFetch>[0], extra: Record<string, 
   const stub = stubFetch(respond);
   const clock = fakeClock();
   let n = 0;
-  const im = createTencentLiveClient({ credentials, fetch: stub.fetch, now: clock.now, random: () => ++n, ...extra });
+  const im = createTencentLiveClient({ credentials, fetch: stub.fetch, now: clock.now, random: () => ++n, retry: false, ...extra });
   return { im, calls: stub.calls, clock };
 }
 

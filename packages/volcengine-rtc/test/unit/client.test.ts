@@ -28,7 +28,8 @@ const metadata = (action: string) => ({
 function client(respond: Parameters<typeof stubFetch>[0], extra: Record<string, unknown> = {}) {
   const stub = stubFetch(respond);
   const clock = fakeClock();
-  const rtc = createVolcengineRtcClient({ credentials, fetch: stub.fetch, now: clock.now, ...extra });
+  // One exchange per call unless a test turns retries on (the engine's retries have tests of their own).
+  const rtc = createVolcengineRtcClient({ credentials, fetch: stub.fetch, now: clock.now, retry: false, ...extra });
   return { rtc, calls: stub.calls, clock };
 }
 
@@ -41,7 +42,7 @@ describe('Volcengine requests on the wire', () => {
     const { rtc, calls } = client(() => jsonResponse({ ResponseMetadata: metadata('QueryLiveParticipantStatus'), Result: statusResult }));
     const result = await rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [10001] });
     expect(result.Status[0]!.IsInConversation).toBe(true);
-    expect(result.$metadata).toEqual({ requestId: 'req-1', httpStatus: 200 });
+    expect(result.$metadata).toEqual({ requestId: 'req-1', httpStatus: 200, attempts: 1, retryDelayMs: 0 });
     const [call] = calls;
     expect(call!.method).toBe('POST');
     expect(call!.url.href).toBe('https://rtc.volcengineapi.com/?Action=QueryLiveParticipantStatus&Version=2020-12-01');
