@@ -1,3 +1,5 @@
+// Clients make one attempt here (retry: false): each test is about one exchange; the engine's
+// retries are tested in the clients' unit tests and the fault suite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, createVolcengineRtcClient, NotFoundError, ThrottledError } from '@rollcall/volcengine-rtc';
 import { createAliyunLiveClient } from '@rollcall/aliyun-live';
@@ -14,10 +16,10 @@ afterAll(async () => {
   await emulator.close();
 });
 
-const volc = () => createVolcengineRtcClient({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: emulator.url });
+const volc = () => createVolcengineRtcClient({ retry: false, credentials: DEMO_CREDENTIALS.volcengine, endpoint: emulator.url });
 const ali = (signatureVersion: 'v3' | 'v1' = 'v3') =>
-  createAliyunLiveClient({ credentials: DEMO_CREDENTIALS.aliyun, endpoint: emulator.url, signatureVersion });
-const im = () => createTencentLiveClient({ credentials: DEMO_CREDENTIALS.tencent, endpoint: emulator.url });
+  createAliyunLiveClient({ retry: false, credentials: DEMO_CREDENTIALS.aliyun, endpoint: emulator.url, signatureVersion });
+const im = () => createTencentLiveClient({ retry: false, credentials: DEMO_CREDENTIALS.tencent, endpoint: emulator.url });
 
 describe('emulator: the five operations with state', () => {
   it('Volcengine QueryLiveParticipantStatus answers members and non-members', async () => {
@@ -61,7 +63,7 @@ describe('emulator: the five operations with state', () => {
   it('injects faults from start options and the admin API', async () => {
     const faulty = await startEmulator({ seed: generateSeed(1, 10), faults: [{ operation: 'GetMemberList', kind: 'error', times: 1 }], qps: 'off' });
     try {
-      const client = createTencentLiveClient({ credentials: DEMO_CREDENTIALS.tencent, endpoint: faulty.url });
+      const client = createTencentLiveClient({ retry: false, credentials: DEMO_CREDENTIALS.tencent, endpoint: faulty.url });
       await expect(client.getMemberList({ RoomId: 'room-1', Next: '' })).rejects.toMatchObject({ httpStatus: 502, retryable: true });
       expect((await client.getMemberList({ RoomId: 'room-1', Next: '' })).MemberCount).toBe(10);
       const cases: Array<[string, (e: unknown) => void]> = [
@@ -70,7 +72,7 @@ describe('emulator: the five operations with state', () => {
         ['truncated', (e) => expect(e).toMatchObject({ name: 'ResponseValidationError' })],
         ['reset', (e) => expect(e).toMatchObject({ name: 'ConnectionError' })],
       ];
-      const rtc = createVolcengineRtcClient({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: faulty.url });
+      const rtc = createVolcengineRtcClient({ retry: false, credentials: DEMO_CREDENTIALS.volcengine, endpoint: faulty.url });
       for (const [kind, check] of cases) {
         const set = await fetch(`${faulty.url}/__admin/faults`, {
           method: 'POST',
@@ -93,7 +95,7 @@ describe('emulator: the five operations with state', () => {
   });
 
   it('members join and leave through the admin API', async () => {
-    const ali = createAliyunLiveClient({ credentials: DEMO_CREDENTIALS.aliyun, endpoint: emulator.url });
+    const ali = createAliyunLiveClient({ retry: false, credentials: DEMO_CREDENTIALS.aliyun, endpoint: emulator.url });
     const ask = async () => (await ali.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'new-group', UserIds: ['u-1'] })).OnlineUsers[0]!.Online;
     expect(await ask()).toBe(false);
     await fetch(`${emulator.url}/__admin/join`, { method: 'POST', body: JSON.stringify({ space: 'aliyun', room: 'new-group', userId: 'u-1' }) });
@@ -126,7 +128,7 @@ describe('emulator: the five operations with state', () => {
       const result = await ali(v).batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1', '99999'] });
       expect(result.OnlineUsers.map((u) => u.Online)).toEqual([true, false]);
     }
-    const fixed = createAliyunLiveClient({ credentials: DEMO_CREDENTIALS.aliyun, endpoint: emulator.url, nonce: () => 'same-nonce' });
+    const fixed = createAliyunLiveClient({ retry: false, credentials: DEMO_CREDENTIALS.aliyun, endpoint: emulator.url, nonce: () => 'same-nonce' });
     await fixed.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1'] });
     await expect(fixed.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1'] })).rejects.toMatchObject({
       code: 'SignatureNonceUsed',
@@ -149,26 +151,35 @@ describe('emulator: the five operations with state', () => {
 
   it("refuses wrong credentials with each vendor's own error", async () => {
     await expect(
-      createVolcengineRtcClient({ credentials: { ...DEMO_CREDENTIALS.volcengine, secretAccessKey: 'wrong' }, endpoint: emulator.url }).getRoomOnlineUsers({
+      createVolcengineRtcClient({
+        retry: false,
+        credentials: { ...DEMO_CREDENTIALS.volcengine, secretAccessKey: 'wrong' },
+        endpoint: emulator.url,
+      }).getRoomOnlineUsers({
         AppId: 'a',
         RoomId: 'r',
       }),
     ).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', httpStatus: 401 });
     await expect(
-      createAliyunLiveClient({ credentials: { ...DEMO_CREDENTIALS.aliyun, accessKeySecret: 'wrong' }, endpoint: emulator.url }).batchGetOnlineUsers({
+      createAliyunLiveClient({
+        retry: false,
+        credentials: { ...DEMO_CREDENTIALS.aliyun, accessKeySecret: 'wrong' },
+        endpoint: emulator.url,
+      }).batchGetOnlineUsers({
         AppId: 'a',
         GroupId: 'g',
         UserIds: ['1'],
       }),
     ).rejects.toBeInstanceOf(AuthError);
     await expect(
-      createTencentLiveClient({ credentials: { ...DEMO_CREDENTIALS.tencent, secretKey: 'wrong' }, endpoint: emulator.url }).getMemberList({
+      createTencentLiveClient({ retry: false, credentials: { ...DEMO_CREDENTIALS.tencent, secretKey: 'wrong' }, endpoint: emulator.url }).getMemberList({
         RoomId: 'room-1',
         Next: '',
       }),
     ).rejects.toMatchObject({ code: '70009' });
     await expect(
       createTencentLiveClient({
+        retry: false,
         credentials: DEMO_CREDENTIALS.tencent,
         endpoint: emulator.url,
         now: () => new Date(Date.now() - 2 * 86_400_000),
@@ -179,7 +190,7 @@ describe('emulator: the five operations with state', () => {
   it("enforces each operation's QPS per account, with the vendor's throttling answer", async () => {
     const limited = await startEmulator({ seed: generateSeed(1, 10) });
     try {
-      const rtc = createVolcengineRtcClient({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: limited.url });
+      const rtc = createVolcengineRtcClient({ retry: false, credentials: DEMO_CREDENTIALS.volcengine, endpoint: limited.url });
       const qps = 40; // GetRoomOnlineUsers, from the operation table
       const results = await Promise.all(
         Array.from({ length: qps + 15 }, () =>

@@ -1,4 +1,6 @@
 // The real generated client (V3 and V1 signatures) against a Prism mock started from specs/aliyun-live.yaml.
+// Clients make one attempt here (retry: false): each test is about one exchange; the engine's
+// retries are tested in the clients' unit tests and the fault suite.
 import { describe, expect, inject, it } from 'vitest';
 import { loadSpec, prismFetch } from '@rollcall/test-support/contract';
 import { AuthError, createAliyunLiveClient, InvalidParameterError, ThrottledError, VendorApiError, operations } from '../../src/index.js';
@@ -26,6 +28,7 @@ const expectedClass: Record<string, typeof VendorApiError> = {
 describe.each(['v3', 'v1'] as const)('Alibaba BatchGetOnlineUsers through Prism (%s signature)', (signatureVersion) => {
   const prism = prismFetch();
   const live = createAliyunLiveClient({
+    retry: false,
     credentials: { accessKeyId: 'LTAI5tTESTACCESSKEYID00', accessKeySecret: 'TESTsecret/Key+With=Chars00' },
     endpoint: inject('mockUrls').aliyun,
     signatureVersion,
@@ -39,7 +42,7 @@ describe.each(['v3', 'v1'] as const)('Alibaba BatchGetOnlineUsers through Prism 
     expect(prism.last()).toEqual({ status: 200, violations: null });
     const { $metadata, ...payload } = result;
     expect(payload).toEqual(expected.Result);
-    expect($metadata).toEqual({ requestId: expected.RequestId, httpStatus: 200 });
+    expect($metadata).toEqual({ requestId: expected.RequestId, httpStatus: 200, attempts: 1, retryDelayMs: 0 });
   });
 
   it.each(examples.batchGetOnlineUsers.errors.map((e) => [e.status, e.example, e.code] as const))(

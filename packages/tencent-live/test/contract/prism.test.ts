@@ -1,4 +1,6 @@
 // The real generated client against a Prism mock started from specs/tencent-live.yaml.
+// Clients make one attempt here (retry: false): each test is about one exchange; the engine's
+// retries are tested in the clients' unit tests and the fault suite.
 import { describe, expect, inject, it } from 'vitest';
 import { loadSpec, prismFetch } from '@rollcall/test-support/contract';
 import { AuthError, createTencentLiveClient, InvalidParameterError, NotFoundError, ThrottledError, VendorApiError, operations } from '../../src/index.js';
@@ -22,6 +24,7 @@ const expectedClass: Record<string, typeof VendorApiError> = {
 describe('Tencent get_member_list through Prism', () => {
   const prism = prismFetch();
   const im = createTencentLiveClient({
+    retry: false,
     credentials: { sdkAppId: 1400000000, identifier: 'administrator', secretKey: 'test-secret-key' },
     endpoint: inject('mockUrls').tencent,
     fetch: prism.fetch,
@@ -33,7 +36,7 @@ describe('Tencent get_member_list through Prism', () => {
     expect(prism.last()).toEqual({ status: 200, violations: null });
     const { $metadata, ...payload } = result;
     expect(payload).toEqual(responseExamples[example].value.Response);
-    expect($metadata).toEqual({ requestId: responseExamples[example].value.RequestId, httpStatus: 200 });
+    expect($metadata).toEqual({ requestId: responseExamples[example].value.RequestId, httpStatus: 200, attempts: 1, retryDelayMs: 0 });
   });
 
   it.each(examples.getMemberList.errors.map((e) => [e.example, e.code] as const))(
