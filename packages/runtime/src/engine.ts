@@ -291,7 +291,10 @@ export function createEngine(engine: EngineOptions) {
     const data = validated.data as Record<string, unknown>;
     // Lone UTF-16 surrogates cannot be percent-encoded or sent as UTF-8 as they are: refuse them
     // here, naming the field, rather than fail (or silently change the id) on the way out.
-    const malformed = malformedStrings(data, []);
+    const malformed: string[] = [];
+    // JSON.stringify writes a lone surrogate as a \uXXXX escape: one scan of the text finds out
+    // whether any field needs naming, and the walk runs only then.
+    if (ESCAPED_SURROGATE.test(JSON.stringify(data))) malformedStrings(data, [], malformed);
     if (malformed.length) {
       throw new RequestValidationError({
         operation: operation.operationId,
@@ -427,12 +430,19 @@ function policyStrategy(policy: RetryPolicy | false | undefined, deadline: numbe
 
 // In a `u` regex a surrogate pair is one code point: only a lone surrogate is of category Cs.
 const LONE_SURROGATE = /\p{Cs}/u;
+const ESCAPED_SURROGATE = /\\ud[89a-f]/i;
 
-/** Dotted paths of every string in `value` that is not well-formed UTF-16. */
-function malformedStrings(value: unknown, path: string[]): string[] {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? [path.join('.')] : [];
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, item]) => malformedStrings(item, [...path, key]));
+/** Adds to `out` the dotted path of every string in `value` that is not well-formed UTF-16. */
+function malformedStrings(value: unknown, path: string[], out: string[]): void {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) out.push(path.join('.'));
+  } else if (value !== null && typeof value === 'object') {
+    for (const key in value) {
+      path.push(key);
+      malformedStrings((value as Record<string, unknown>)[key], path, out);
+      path.pop();
+    }
+  }
 }
 
 function describeNetworkError(error: unknown): string {

@@ -1,7 +1,10 @@
 // The validator the clients run: it reads the compact descriptors the generator writes from the
 // spec (tools/generate/descriptor.mjs) and reports issues in zod's shape, so that messages and
 // fields read the same as with the zod schemas each package also exports. Hand-written because it
-// is small and lets a one-call bundle carry no schema library at all.
+// is small and lets a one-call bundle carry no schema library at all. It is on every call's path
+// (a 200-member answer is 200 objects), so each descriptor is compiled once into checking functions,
+// and nothing is allocated while the value is valid: the path is one array pushed and popped,
+// copied only into an issue.
 import type { Schema, SchemaIssue } from './engine.js';
 
 export type Descriptor =
@@ -14,61 +17,103 @@ export type Descriptor =
 
 const EXPECTED = { s: 'string', i: 'int', i32: 'int', n: 'number', b: 'boolean', e: 'string', a: 'array', o: 'object' } as const;
 const INT32 = 2 ** 31;
-const patterns = new Map<string, RegExp>();
 
-function check(d: Descriptor, value: unknown, path: PropertyKey[], issues: SchemaIssue[]): void {
-  const fail = (issue: Omit<SchemaIssue, 'path' | 'message'>) => void issues.push({ path, message: 'invalid', ...issue });
-  const bounds = (size: number, origin: string, min?: number, max?: number) => {
-    if (min !== undefined && size < min) fail({ code: 'too_small', origin, minimum: min });
-    if (max !== undefined && size > max) fail({ code: 'too_big', origin, maximum: max });
-  };
-  const wrongType = () => fail({ code: 'invalid_type', expected: EXPECTED[d.t] });
+function fail(issues: SchemaIssue[], path: PropertyKey[], issue: Omit<SchemaIssue, 'path' | 'message'> & { message?: string }): void {
+  issues.push({ path: [...path], message: 'invalid', ...issue });
+}
+
+function bounds(issues: SchemaIssue[], path: PropertyKey[], size: number, origin: string, min?: number, max?: number): void {
+  if (min !== undefined && size < min) fail(issues, path, { code: 'too_small', origin, minimum: min });
+  if (max !== undefined && size > max) fail(issues, path, { code: 'too_big', origin, maximum: max });
+}
+
+type Check = (value: unknown, path: PropertyKey[], issues: SchemaIssue[]) => void;
+
+/** A descriptor compiled once into a checking function: no dispatch on the descriptor per value. */
+function compile(d: Descriptor): Check {
   switch (d.t) {
-    case 's':
-      if (typeof value !== 'string') return wrongType();
-      bounds(value.length, 'string', d.min, d.max);
-      if (d.re !== undefined) {
-        let re = patterns.get(d.re);
-        if (!re) patterns.set(d.re, (re = new RegExp(d.re)));
-        if (!re.test(value)) fail({ code: 'invalid_format', pattern: d.re });
-      }
-      return;
+    case 's': {
+      const re = d.re === undefined ? undefined : new RegExp(d.re);
+      const sized = d.min !== undefined || d.max !== undefined;
+      return (value, path, issues) => {
+        if (typeof value !== 'string') return fail(issues, path, { code: 'invalid_type', expected: 'string' });
+        if (sized) bounds(issues, path, value.length, 'string', d.min, d.max);
+        if (re && !re.test(value)) fail(issues, path, { code: 'invalid_format', pattern: d.re });
+      };
+    }
     case 'i':
     case 'i32':
-    case 'n':
-      if (typeof value !== 'number' || !(d.t === 'n' ? Number.isFinite(value) : Number.isSafeInteger(value))) return wrongType();
-      if (d.t === 'i32') bounds(value, 'number', -INT32, INT32 - 1);
-      return bounds(value, 'number', d.gte, d.lte);
+    case 'n': {
+      const isNumber = d.t === 'n' ? Number.isFinite : Number.isSafeInteger;
+      const min = d.t === 'i32' ? Math.max(d.gte ?? -INT32, -INT32) : d.gte;
+      const max = d.t === 'i32' ? Math.min(d.lte ?? INT32 - 1, INT32 - 1) : d.lte;
+      const expected = EXPECTED[d.t];
+      return (value, path, issues) => {
+        if (typeof value !== 'number' || !isNumber(value)) return fail(issues, path, { code: 'invalid_type', expected });
+        if ((min !== undefined && value < min) || (max !== undefined && value > max)) bounds(issues, path, value, 'number', min, max);
+      };
+    }
     case 'b':
-      if (typeof value !== 'boolean') wrongType();
-      return;
+      return (value, path, issues) => {
+        if (typeof value !== 'boolean') fail(issues, path, { code: 'invalid_type', expected: 'boolean' });
+      };
     case 'e':
-      if (!d.v.includes(value as string)) fail({ code: 'invalid_value', values: d.v });
-      return;
-    case 'a':
-      if (!Array.isArray(value)) return wrongType();
-      value.forEach((item, i) => check(d.i, item, [...path, i], issues));
-      return bounds(value.length, 'array', d.min, d.max);
+      return (value, path, issues) => {
+        if (!d.v.includes(value as string)) fail(issues, path, { code: 'invalid_value', values: d.v, message: `must be one of ${d.v.join(', ')}` });
+      };
+    case 'a': {
+      const item = compile(d.i);
+      return (value, path, issues) => {
+        if (!Array.isArray(value)) return fail(issues, path, { code: 'invalid_type', expected: 'array' });
+        for (let i = 0; i < value.length; i++) {
+          path.push(i);
+          item(value[i], path, issues);
+          path.pop();
+        }
+        bounds(issues, path, value.length, 'array', d.min, d.max);
+      };
+    }
     case 'o': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return wrongType();
-      const record = value as Record<string, unknown>;
-      for (const [key, field] of Object.entries(d.p)) {
-        if (record[key] !== undefined) check(field, record[key], [...path, key], issues);
-        else if (d.r?.includes(key)) issues.push({ path: [...path, key], message: 'required', code: 'invalid_type', expected: EXPECTED[field.t] });
-      }
-      const others = Object.keys(record).filter((key) => !(key in d.p));
-      if (d.x === false && others.length) fail({ code: 'unrecognized_keys', keys: others });
-      else if (d.x) for (const key of others) check(d.x, record[key], [...path, key], issues);
+      const keys = Object.keys(d.p);
+      const checks = keys.map((key) => compile(d.p[key]!));
+      const required = keys.map((key) => (d.r?.includes(key) ? EXPECTED[d.p[key]!.t] : undefined));
+      const extra = d.x ? compile(d.x) : undefined;
+      return (value, path, issues) => {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(issues, path, { code: 'invalid_type', expected: 'object' });
+        const record = value as Record<string, unknown>;
+        for (let i = 0; i < keys.length; i++) {
+          const item = record[keys[i]!];
+          if (item === undefined && !required[i]) continue;
+          path.push(keys[i]!);
+          if (item !== undefined) checks[i]!(item, path, issues);
+          else fail(issues, path, { code: 'invalid_type', expected: required[i] });
+          path.pop();
+        }
+        if (d.x === undefined) return;
+        const others: string[] = [];
+        for (const key in record) if (!(key in d.p)) others.push(key);
+        if (!extra) {
+          if (others.length) fail(issues, path, { code: 'unrecognized_keys', keys: others });
+          return;
+        }
+        for (const key of others) {
+          path.push(key);
+          extra(record[key], path, issues);
+          path.pop();
+        }
+      };
     }
   }
 }
 
 /** A `Schema` (what the engine calls) over a descriptor. The value is checked, not copied. */
 export function schemaOf(descriptor: Descriptor): Schema {
+  let check: Check | undefined;
   return {
     safeParse(value) {
       const issues: SchemaIssue[] = [];
-      check(descriptor, value, [], issues);
+      // Compiled on first use: a client pays only for the operations it calls.
+      (check ??= compile(descriptor))(value, [], issues);
       return issues.length ? { success: false, error: { issues } } : { success: true, data: value };
     },
   };

@@ -5,11 +5,14 @@ import { ResponseTooLarge, TransportTimeout, type HttpResponse, type Transport }
  * against our own timer, not only a signal handed to fetch: a Request's signal can stop following its
  * parent once the Request is garbage-collected (Node/undici), and a `fetch` option may ignore signals.
  */
+/** The reason a finished exchange's controller is aborted with (no per-call DOMException). */
+const DONE = new Error('exchange finished');
+
 export function fetchTransport(fetchImpl: (request: Request) => Promise<Response>): Transport {
   return async (request) => {
     const controller = new AbortController();
     const stop = (reason: unknown) => controller.abort(reason);
-    const timer = setTimeout(stop, request.timeoutMs, new TransportTimeout());
+    const timer = setTimeout(() => stop(new TransportTimeout()), request.timeoutMs);
     const onAbort = () => stop(request.signal!.reason);
     if (request.signal?.aborted) onAbort();
     request.signal?.addEventListener('abort', onAbort);
@@ -39,7 +42,7 @@ export function fetchTransport(fetchImpl: (request: Request) => Promise<Response
       request.signal?.removeEventListener('abort', onAbort);
       // Whatever lost the race (or a body left unread) stops here.
       stopped.catch(() => {});
-      controller.abort();
+      if (!controller.signal.aborted) controller.abort(DONE);
     }
   };
 }
