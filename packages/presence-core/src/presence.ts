@@ -1,20 +1,12 @@
 // One presence API over every provider: batching to the vendor's limit, coalescing of single
 // lookups, pagination, the account's rate limit and retries.
-import {
-  DEFAULT_TIMEOUT_MS,
-  isRetryable,
-  RequestValidationError,
-  ThrottledError,
-  VendorApiError,
-  type CallOptions,
-  type RetryStrategy,
-} from '@rollcall/runtime';
+import { DEFAULT_TIMEOUT_MS, retryDelayMs, RequestValidationError, ThrottledError, type CallOptions, type RetryStrategy } from '@rollcall/runtime';
 import { realClock, type Clock } from './clock.js';
 import { CapabilityError, IncompleteResponseError, PaginationLoopError, PaginationStalledError } from './errors.js';
 import { LimiterRegistry, processLimiters } from './limiter.js';
 import type { Capability, DetailsEntry, FailedLookup, RosterMember, RosterPage, StatusEntry, VendorId } from './model.js';
 import type { BatchLookup, OperationInfo, Provider, ProviderDriver, RosterSource } from './provider.js';
-import { resolveRetryOptions, retryDelay, type RetryOptions } from './retry.js';
+import { resolveRetryOptions, type RetryOptions } from './retry.js';
 
 /** What hooks receive: no credentials, signatures or UserSigs, ever. */
 export interface RequestEvent {
@@ -159,10 +151,8 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
           limiter.pause(pauseMs);
           hooks.onThrottle?.({ ...event(n), pauseMs, error });
         }
-        if (!isRetryable(error) || n >= retry.maxAttempts || signal?.aborted) return undefined;
-        // The vendor asked for a longer wait than this call allows: fail now, never retry early.
-        if (error instanceof VendorApiError && error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxDelayMs) return undefined;
-        const delayMs = retryDelay(error, n, retry, random);
+        const delayMs = signal?.aborted ? undefined : retryDelayMs(error, n, retry, random);
+        if (delayMs === undefined) return undefined;
         // A retry that could not finish before the deadline is not started.
         if (clock.now() + delayMs >= deadline) return undefined;
         hooks.onRetry?.({ ...event(n), delayMs, error: error as Error });

@@ -1,5 +1,4 @@
-// Which failures are retried, and how long to wait before the next attempt.
-import { VendorApiError } from '@rollcall/runtime';
+// presence-core's retry options: attempts, backoff and its deadline (the delay itself is the runtime's retryDelayMs).
 
 export interface RetryOptions {
   /** Attempts in all, the first included; default 3. 1 disables retries. */
@@ -32,11 +31,4 @@ export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOp
     throw new RangeError(`retry.maxAttempts must be an integer ≥ 1, got ${resolved.maxAttempts}`);
   }
   return resolved;
-}
-
-/** Exponential backoff with full jitter, or the server's Retry-After when it sent one. */
-export function retryDelay(error: unknown, attempt: number, options: ResolvedRetryOptions, random: () => number): number {
-  const retryAfter = error instanceof VendorApiError ? error.retryAfterMs : undefined;
-  if (retryAfter !== undefined) return Math.min(retryAfter, options.maxDelayMs);
-  return Math.floor(random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1)));
 }

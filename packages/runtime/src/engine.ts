@@ -401,15 +401,25 @@ export function isRetryable(error: unknown): boolean {
   return error instanceof VendorApiError ? error.retryable : error instanceof ConnectionError;
 }
 
+/**
+ * How long to wait before attempt `attempt + 1`, or undefined to give up: not retryable, attempts
+ * used up, or a Retry-After longer than `maxDelayMs` (never retry before the vendor said). Otherwise
+ * the Retry-After, or exponential backoff with full jitter. Shared by every retry strategy.
+ */
+export function retryDelayMs(error: unknown, attempt: number, policy: Required<RetryPolicy>, random: () => number = Math.random): number | undefined {
+  const after = (error as VendorApiError).retryAfterMs;
+  if (attempt >= policy.maxAttempts || !isRetryable(error) || after! > policy.maxDelayMs) return undefined;
+  return after ?? Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
+}
+
 /** The engine's own strategy: exponential backoff with full jitter, Retry-After, the deadline. */
 function policyStrategy(policy: RetryPolicy | false | undefined, deadline: number, signal: AbortSignal | undefined): RetryStrategy {
   const { maxAttempts = policy === false ? 1 : 3, baseDelayMs = 100, maxDelayMs = 20_000 } = policy || {};
   return {
     attempt: (_n, send) => send(),
     async next(error, n) {
-      const after = (error as VendorApiError).retryAfterMs;
-      if (n >= maxAttempts || !isRetryable(error) || after! > maxDelayMs) return;
-      const delay = after ?? Math.floor(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1)));
+      const delay = retryDelayMs(error, n, { maxAttempts, baseDelayMs, maxDelayMs });
+      if (delay === undefined) return;
       // A retry that could not start before the deadline is not made.
       if (Date.now() + delay >= deadline) return;
       await new Promise((resolve, reject) => {
