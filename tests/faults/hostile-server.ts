@@ -2,6 +2,7 @@
 // fault per request, chosen by the first path segment of the client's endpoint (`/<fault>/…`). It
 // records every request (so tests can count them and sweep what was sent for secrets).
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { sendEndlessBody } from '@rollcall/test-support';
 
 export type VendorOperation =
   | 'volcengine:QueryLiveParticipantStatus'
@@ -164,15 +165,8 @@ export async function startHostileServer() {
       }
       case 'throttled-retry-after-long':
         return json(res, ...errorAnswer(operation, throttleCode(operation), 429), { 'retry-after': '3600' });
-      case 'never-ending-body': {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        const chunk = Buffer.alloc(64 * 1024, ' ');
-        const pump = () => {
-          while (!res.destroyed && res.write(chunk));
-          if (!res.destroyed) res.once('drain', pump);
-        };
-        return pump();
-      }
+      case 'never-ending-body':
+        return sendEndlessBody(res);
       case 'no-answer':
         return;
       case 'trickle': {

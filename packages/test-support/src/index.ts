@@ -46,3 +46,14 @@ export function printedForms(error: unknown): string {
   const e = error as Error & { cause?: unknown };
   return [String(e), e.message, e.stack ?? '', JSON.stringify(e), JSON.stringify(e.cause ?? null), JSON.stringify(Object.entries(e))].join('\n');
 }
+
+/** Answers 200 with a body that never ends, as fast as the socket takes it (hostile-server tests). */
+export function sendEndlessBody(res: import('node:http').ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  const chunk = Buffer.alloc(64 * 1024, ' ');
+  const pump = () => {
+    while (!res.destroyed && res.write(chunk));
+    if (!res.destroyed) res.once('drain', pump);
+  };
+  pump();
+}

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendEndlessBody } from '@rollcall/test-support';
 import { fetchTransport } from '../../src/transport/fetch.js';
 import { defaultTransport as nodeTransport } from '../../src/transport/node.js';
 import { ResponseTooLarge, TransportTimeout, type HttpRequest, type Transport } from '../../src/transport/types.js';
@@ -28,16 +29,8 @@ beforeAll(async () => {
       switch (req.url) {
         case '/silent':
           return; // never answers
-        case '/endless': {
-          // A 200 whose chunked body never ends, as fast as the socket takes it.
-          res.writeHead(200, { 'content-type': 'application/json' });
-          const chunk = Buffer.alloc(64 * 1024, 'a');
-          const pump = () => {
-            while (!res.destroyed && res.write(chunk));
-            if (!res.destroyed) res.once('drain', pump);
-          };
-          return pump();
-        }
+        case '/endless':
+          return sendEndlessBody(res);
         case '/trickle': {
           res.writeHead(200);
           const timer = setInterval(() => res.write(' '), 20);
