@@ -57,7 +57,7 @@ describe('drift check', () => {
     await run(process.execPath, [generator, '--check']);
     const spec = path.join(copy, 'specs/volcengine-rtc.yaml');
     const text = await readFile(spec, 'utf8');
-    await writeFile(spec, text.replace('      maxItems: 200\n', '      maxItems: 150\n'));
+    await writeFile(spec, text.replace('fields: [ParticipantUserIds]\n        max: 200\n', 'fields: [ParticipantUserIds]\n        max: 150\n'));
     const failed = await run(process.execPath, [generator, '--check']).then(
       () => null,
       (error: { code: number; stderr: string }) => error,
@@ -67,6 +67,6 @@ describe('drift check', () => {
     await run(process.execPath, [generator]);
     await run(process.execPath, [generator, '--check']);
     const table = await readFile(path.join(copy, 'packages/volcengine-rtc/src/generated/operations.ts'), 'utf8');
-    expect(table).toContain('batch: {"field":"ParticipantUserIds","max":150}');
+    expect(table).toContain('batch: {"fields":["ParticipantUserIds"],"max":150}');
   });
 });

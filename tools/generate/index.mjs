@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // rollcall generator: specs/*.yaml → packages/<vendor>/src/generated/{types,schemas,operations}.ts
+// and the servers' side, packages/emulator/src/generated/wire.ts
 //
 //   node tools/generate/index.mjs          write the generated files
 //   node tools/generate/index.mjs --check  exit 1 if any committed file differs from a fresh run
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { zodSchemaModule } from './zod.mjs';
-import { examplesModule, operationTableModule } from './operations.mjs';
+import { examplesModule, operationTableModule, wireModule } from './operations.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -29,9 +30,11 @@ export function header(spec) {
 /** Returns { relativePath: contents } for every generated file. */
 export async function generateAll() {
   const files = {};
+  const docs = [];
   for (const { spec, pkg } of targets) {
     const specPath = path.join(root, spec);
     const doc = parseYaml(await readFile(specPath, 'utf8'));
+    docs.push(doc);
     const outDir = `${pkg}/src/generated`;
     const types = astToString(await openapiTS(pathToFileURL(specPath), { alphabetize: true }));
     files[`${outDir}/types.ts`] = header(spec) + types;
@@ -39,6 +42,7 @@ export async function generateAll() {
     files[`${outDir}/operations.ts`] = header(spec) + operationTableModule(doc);
     files[`${outDir}/examples.ts`] = header(spec) + examplesModule(doc);
   }
+  files['packages/emulator/src/generated/wire.ts'] = header(targets.map((t) => t.spec).join(', ')) + wireModule(docs);
   return files;
 }
 

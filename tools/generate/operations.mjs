@@ -114,13 +114,20 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     out.request = { in: 'query', encoding: null };
   }
 
+  // The lists one call's ids travel in (a vendor may take integer and string ids side by side)
+  // and the bound on all of them together, which the runtime checks before sending.
   const batch = op['x-rollcall-batch'];
   if (batch) {
-    const field = resolveSchema(doc, requestObject.properties?.[batch.field]);
-    if (!field || field.type !== 'array' || typeof field.maxItems !== 'number') {
-      throw new Error(`${where}: batch field ${batch.field} must be an array with maxItems`);
+    if (!Array.isArray(batch.fields) || batch.fields.length === 0 || typeof batch.max !== 'number') {
+      throw new Error(`${where}: x-rollcall-batch needs fields (a non-empty list) and max`);
     }
-    out.batch = { field: batch.field, max: field.maxItems };
+    for (const name of batch.fields) {
+      const field = resolveSchema(doc, requestObject.properties?.[name]);
+      if (!field || field.type !== 'array') {
+        throw new Error(`${where}: batch field ${name} must be an array`);
+      }
+    }
+    out.batch = { fields: batch.fields, max: batch.max };
   }
 
   const success = op.responses?.['200']?.content?.['application/json'];
@@ -219,7 +226,7 @@ export function operationTableModule(doc) {
   lines.push('export interface OperationMethods {');
   for (const { out, summary } of described) {
     const name = out.operationId;
-    lines.push(`  /** ${summary.replace(/\*\//g, '*\\/')} (${name}; QPS ≤ ${out.qps}${out.batch ? `; at most ${out.batch.max} ${out.batch.field}` : ''}). */`);
+    lines.push(`  /** ${summary.replace(/\*\//g, '*\\/')} (${name}; QPS ≤ ${out.qps}${out.batch ? `; at most ${out.batch.max} ${out.batch.fields.join(' + ')}` : ''}). */`);
     lines.push(`  ${camelCase(name)}(input: ${name}Input, options?: CallOptions): Promise<WithMetadata<${name}Output>>;`);
   }
   lines.push('}');
@@ -232,5 +239,31 @@ export function operationTableModule(doc) {
   }
   lines.push('}');
   lines.push('');
+  return lines.join('\n');
+}
+
+/**
+ * What a server must accept and answer beyond what a client sends: every method and version an
+ * official client may use per operation, and the vendor's gateway codes. The emulator (and the
+ * test servers built on its wire module) read this; the clients never do.
+ */
+export function wireModule(docs) {
+  const lines = ['/** Per vendor: the requests servers accept for each operation, and the gateway codes. */', 'export const wire = {'];
+  for (const doc of docs) {
+    const vendor = doc['x-rollcall-vendor'];
+    const operations = {};
+    for (const { pathKey, method, op } of operationsOf(doc)) {
+      const rpc = op['x-rollcall-rpc'] ?? null;
+      operations[op.operationId] = {
+        path: rpc?.path ?? pathKey,
+        action: rpc?.action ?? null,
+        methods: [(rpc?.method ?? method).toUpperCase(), ...(rpc?.alsoMethods ?? [])],
+        versions: rpc ? [rpc.version, ...(rpc.alsoVersions ?? [])] : [],
+      };
+    }
+    const entry = { operations, gatewayCodes: vendor['x-rollcall-gateway-codes'] ?? {} };
+    lines.push(`  ${vendor.id}: ${js(entry)},`);
+  }
+  lines.push('} as const;', '');
   return lines.join('\n');
 }

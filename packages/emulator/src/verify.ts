@@ -5,14 +5,10 @@ import { crypto } from '@rollcall/runtime/crypto/node';
 import { signAliyunV1, signAliyunV3 } from '@rollcall/aliyun-live';
 import { verifyUserSig } from '@rollcall/tencent-live';
 import { signVolcengineRequest } from '@rollcall/volcengine-rtc';
+import { routeAliyun, type ReceivedRequest } from './wire/index.js';
 import type { EmulatorCredentials } from './world.js';
 
-export interface ReceivedRequest {
-  method: string;
-  url: URL;
-  headers: Record<string, string>;
-  body: string;
-}
+export type { ReceivedRequest };
 
 /** Vendors refuse requests dated more than 15 minutes from their clock. */
 export const MAX_SKEW_MS = 15 * 60 * 1000;
@@ -96,15 +92,17 @@ export async function verifyAliyun(req: ReceivedRequest, creds: EmulatorCredenti
     if (!nonces.claim(req.headers['x-acs-signature-nonce'] ?? '', now)) return fail('SignatureNonceUsed');
     return { ok: true, account: accessKeyId! };
   }
-  const query = Object.fromEntries(req.url.searchParams);
-  if (!query.Signature) return fail('IncompleteSignature');
-  if (query.AccessKeyId !== creds.accessKeyId) return fail('InvalidAccessKeyId.NotFound');
-  const timestamp = Date.parse(query.Timestamp ?? '');
+  // V1: every parameter is signed, wherever it travels — the query (GET, or our POST) or the form
+  // body (pop-core's POST puts Action, Signature and the rest there).
+  const { params: all } = routeAliyun(req);
+  const { Signature, ...params } = all;
+  if (!Signature) return fail('IncompleteSignature');
+  if (params.AccessKeyId !== creds.accessKeyId) return fail('InvalidAccessKeyId.NotFound');
+  const timestamp = Date.parse(params.Timestamp ?? '');
   if (Number.isNaN(timestamp) || Math.abs(now - timestamp) > MAX_SKEW_MS) return fail('InvalidTimeStamp.Expired');
-  const { Signature, ...params } = { ...Object.fromEntries(new URLSearchParams(req.body)), ...query };
   const expected = await signAliyunV1(crypto, { method: req.method, params, accessKeySecret: creds.accessKeySecret });
   if (expected.signature !== Signature) return fail('SignatureDoesNotMatch');
-  if (!nonces.claim(query.SignatureNonce ?? '', now)) return fail('SignatureNonceUsed');
+  if (!nonces.claim(params.SignatureNonce ?? '', now)) return fail('SignatureNonceUsed');
   return { ok: true, account: creds.accessKeyId };
 }
 

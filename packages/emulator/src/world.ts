@@ -21,6 +21,16 @@ export interface Member {
   role?: 0 | 1 | 2;
   /** Volcengine RTC rooms only. */
   invisible?: boolean;
+  /**
+   * Volcengine IM only: a member of an app with string user ids, looked up through
+   * `ParticipantUserIdsStr`. An id that is not a decimal integer is always a string id.
+   */
+  stringId?: boolean;
+}
+
+/** Whether a Volcengine IM member answers to string-id lookups (and not to integer ones). */
+export function isStringIdMember(member: Member): boolean {
+  return member.stringId === true || !/^(0|[1-9][0-9]*)$/.test(member.userId);
 }
 
 /** Seed data: rooms and their members, per vendor (a JSON file has this shape). */

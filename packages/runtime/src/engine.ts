@@ -77,7 +77,8 @@ export interface OperationSpec {
     readonly in: 'body' | 'query';
     readonly encoding: 'json' | 'form' | null;
   };
-  readonly batch?: { readonly field: string; readonly max: number };
+  /** The lists a call's ids travel in, and the bound on all of them together (at least one id). */
+  readonly batch?: { readonly fields: readonly string[]; readonly max: number };
   readonly retryableCodes: readonly string[];
   readonly requestSchema: Schema;
   readonly responseSchema: Schema;
@@ -289,6 +290,15 @@ export function createEngine(engine: EngineOptions) {
       throw new RequestValidationError({ operation: operation.operationId, issues: issuesOf(validated.error) });
     }
     const data = validated.data as Record<string, unknown>;
+    if (operation.batch) {
+      const { fields, max } = operation.batch;
+      const total = fields.reduce((n, field) => n + ((data[field] as unknown[] | undefined)?.length ?? 0), 0);
+      if (total < 1 || total > max) {
+        const single = fields.length === 1 ? fields[0]! : '';
+        const message = `${single ? 'must' : `${fields.join(' and ')} together must`} hold 1 to ${max} ids (got ${total})`;
+        throw new RequestValidationError({ operation: operation.operationId, issues: [{ path: single, message }] });
+      }
+    }
     // Lone UTF-16 surrogates cannot be percent-encoded or sent as UTF-8 as they are: refuse them
     // here, naming the field, rather than fail (or silently change the id) on the way out.
     const malformed: string[] = [];

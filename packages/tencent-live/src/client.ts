@@ -32,7 +32,7 @@ export type TencentCredentials = TencentKeyCredentials | TencentUserSigCredentia
 
 export interface TencentLiveClientOptions extends CommonClientOptions {
   credentials: TencentCredentials;
-  /** `china` (default), `ap-singapore`, `ap-seoul`, `eu-frankfurt`, `na-siliconvalley`, `ap-jakarta`, `ap-tokyo`, `ap-mumbai`. */
+  /** `china` (default), `ap-singapore`, `na-siliconvalley` or `ap-jakarta` (the hosts the get_member_list page lists); for another host pass `endpoint`. */
   region?: string | undefined;
   /** The clock used for UserSig issue and renewal (tests). */
   now?: (() => Date) | undefined;

@@ -9,7 +9,7 @@ import type { BatchGetOnlineUsersResponse } from './schemas.js';
 export const vendor = {"id":"aliyun","service":null,"resultPointer":"/Result","errorLocation":{"code":"/Code","message":"/Message","requestId":"/RequestId","failureWhen":[{"pointer":"/Code","present":true}]},"errorKinds":{"throttled":["Throttling*"],"auth":["SignatureDoesNotMatch","SignatureNonceUsed","InvalidTimeStamp*","InvalidAccessKeyId*","InvalidSecurityToken*","Forbidden*","IncompleteSignature"],"notFound":[],"invalidParameter":["InvalidParameter*","MissingParameter*","MissingAppId","MissingGroupId","MissingUserIds"]},"retryableHttpStatuses":[429,500,502,503,504]} as const;
 
 /** Endpoints by region, from the spec's `servers`. */
-export const servers = [{"url":"https://live.aliyuncs.com","region":"cn-shanghai","aliases":["cn-beijing","cn-shenzhen","cn-qingdao","ap-northeast-1","ap-south-1","ap-southeast-5"]},{"url":"https://live.ap-southeast-1.aliyuncs.com","region":"ap-southeast-1","aliases":[]},{"url":"https://live.eu-central-1.aliyuncs.com","region":"eu-central-1","aliases":[]}] as const;
+export const servers = [{"url":"https://live.aliyuncs.com","region":"cn-shanghai","aliases":["cn-beijing","cn-hangzhou","cn-shenzhen","cn-qingdao","cn-hongkong","ap-northeast-1","ap-south-1","ap-southeast-1","ap-southeast-2","ap-southeast-3","ap-southeast-5","eu-central-1","eu-west-1","me-east-1","us-east-1","us-west-1"]}] as const;
 
 export const BatchGetOnlineUsersInputSchema = BatchGetOnlineUsersRequestSchema;
 /** Input of BatchGetOnlineUsers, as the caller passes it. */
@@ -27,7 +27,7 @@ export const operations = {
     version: "2016-11-01",
     qps: 100,
     request: {"in":"body","encoding":"form"},
-    batch: {"field":"UserIds","max":20},
+    batch: {"fields":["UserIds"],"max":20},
     retryableCodes: ["Throttling*","InternalError","ServiceUnavailable"],
     requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"AppId":{"t":"s","min":1},"GroupId":{"t":"s","min":1},"UserIds":{"t":"a","i":{"t":"s","min":1,"re":"^[^,]+$"},"min":1,"max":20}},"r":["AppId","GroupId","UserIds"],"x":false}),
     responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"RequestId":{"t":"s"},"Result":{"t":"o","p":{"OnlineUsers":{"t":"a","i":{"t":"o","p":{"JoinTime":{"t":"i"},"Online":{"t":"b"},"UserId":{"t":"s"}},"r":["UserId","Online"]}}},"r":["OnlineUsers"]}},"r":["RequestId","Result"]}),

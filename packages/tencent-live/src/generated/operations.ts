@@ -6,10 +6,10 @@ import { GetMemberListRequestSchema } from './schemas.js';
 import type { GetMemberListResponse } from './schemas.js';
 
 /** The vendor: signing scheme, where errors and results sit in a response body. */
-export const vendor = {"id":"tencent","service":null,"resultPointer":"/Response","errorLocation":{"code":"/ErrorCode","message":"/ErrorInfo","requestId":"/RequestId","failureWhen":[{"pointer":"/ActionStatus","equals":"FAIL"},{"pointer":"/ErrorCode","notEquals":0}]},"errorKinds":{"throttled":["60007","60011","60018","60019"],"auth":["60004","60005","60006","60010","60016","60020","60021","70001","70003","70009","70013","70014","70016","70020","70050"],"notFound":["100004"],"invalidParameter":["60002","60003","100006"]},"retryableHttpStatuses":[429,500,502,503,504]} as const;
+export const vendor = {"id":"tencent","service":null,"resultPointer":"/Response","errorLocation":{"code":"/ErrorCode","message":"/ErrorInfo","requestId":"/RequestId","failureWhen":[{"pointer":"/ActionStatus","equals":"FAIL"},{"pointer":"/ErrorCode","notEquals":0}]},"errorKinds":{"throttled":["60007","60011","60018","60019"],"auth":["60004","60005","60006","60010","60012","60016","60017","60020","60021","70001","70003","70009","70013","70014","70016","70020","70050"],"notFound":["60009","100004"],"invalidParameter":["60002","60003","60013","60015","100006"]},"retryableHttpStatuses":[429,500,502,503,504]} as const;
 
 /** Endpoints by region, from the spec's `servers`. */
-export const servers = [{"url":"https://console.tim.qq.com","region":"china","aliases":[],"fallbackUrl":"https://adminapi.my-imcloud.com"},{"url":"https://adminapisgp.im.qcloud.com","region":"ap-singapore","aliases":[],"fallbackUrl":"https://adminapisgp.my-imcloud.com"},{"url":"https://adminapikr.im.qcloud.com","region":"ap-seoul","aliases":[],"fallbackUrl":"https://adminapikr.my-imcloud.com"},{"url":"https://adminapiger.im.qcloud.com","region":"eu-frankfurt","aliases":[],"fallbackUrl":"https://adminapiger.my-imcloud.com"},{"url":"https://adminapiusa.im.qcloud.com","region":"na-siliconvalley","aliases":[],"fallbackUrl":"https://adminapiusa.my-imcloud.com"},{"url":"https://adminapiidn.im.qcloud.com","region":"ap-jakarta","aliases":[],"fallbackUrl":"https://adminapiidn.my-imcloud.com"},{"url":"https://adminapijpn.im.qcloud.com","region":"ap-tokyo","aliases":[],"fallbackUrl":"https://adminapijpn.my-imcloud.com"},{"url":"https://adminapiind.im.qcloud.com","region":"ap-mumbai","aliases":[],"fallbackUrl":"https://adminapiind.my-imcloud.com"}] as const;
+export const servers = [{"url":"https://console.tim.qq.com","region":"china","aliases":[],"fallbackUrl":"https://adminapi.my-imcloud.com"},{"url":"https://adminapisgp.im.qcloud.com","region":"ap-singapore","aliases":[],"fallbackUrl":"https://adminapisgp.my-imcloud.com"},{"url":"https://adminapiusa.im.qcloud.com","region":"na-siliconvalley","aliases":[],"fallbackUrl":"https://adminapiusa.my-imcloud.com"},{"url":"https://adminapiidn.im.qcloud.com","region":"ap-jakarta","aliases":[],"fallbackUrl":"https://adminapiidn.my-imcloud.com"}] as const;
 
 export const GetMemberListInputSchema = GetMemberListRequestSchema;
 /** Input of GetMemberList, as the caller passes it. */
@@ -26,7 +26,7 @@ export const operations = {
     qps: 200,
     request: {"in":"body","encoding":"json"},
     pagination: {"inputToken":"Next","outputToken":"/Response/Next","items":"/Response/MemberList","total":"/Response/MemberCount","firstToken":"","lastToken":"","cap":1000},
-    retryableCodes: ["60007","60011","60018","60019","70050","100001"],
+    retryableCodes: ["60007","60008","60011","60014","60018","60019","70050","100001"],
     requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"RoomId":{"t":"s","min":1},"Next":{"t":"s"}},"r":["RoomId","Next"],"x":false}),
     responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"ActionStatus":{"t":"e","v":["OK","FAIL"]},"ErrorCode":{"t":"i"},"ErrorInfo":{"t":"s"},"RequestId":{"t":"s"},"Response":{"t":"o","p":{"Next":{"t":"s"},"MemberCount":{"t":"i","gte":0},"MemberList":{"t":"a","i":{"t":"o","p":{"Member_Account":{"t":"s"}},"r":["Member_Account"]}}},"r":["Next","MemberCount","MemberList"]}},"r":["ActionStatus","ErrorCode"]}),
   },

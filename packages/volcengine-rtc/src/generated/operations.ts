@@ -42,10 +42,10 @@ export const operations = {
     version: "2020-12-01",
     qps: 100,
     request: {"in":"body","encoding":"json"},
-    batch: {"field":"ParticipantUserIds","max":200},
+    batch: {"fields":["ParticipantUserIds"],"max":200},
     retryableCodes: ["FlowLimitExceeded*","AccountFlowLimitExceeded","InternalError*","ServiceUnavailable"],
     requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"AppId":{"t":"i32"},"ConversationShortId":{"t":"i"},"ParticipantUserIds":{"t":"a","i":{"t":"i"},"min":1,"max":200}},"r":["AppId","ConversationShortId","ParticipantUserIds"],"x":false}),
-    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"ResponseMetadata":{"t":"o","p":{"RequestId":{"t":"s"},"Action":{"t":"s"},"Version":{"t":"s"},"Service":{"t":"s"},"Region":{"t":"s"},"Error":{"t":"o","p":{"CodeN":{"t":"i","gte":0},"Code":{"t":"s"},"Message":{"t":"s"}},"r":["Code","Message"]}},"r":["RequestId"]},"Result":{"t":"o","p":{"Participants":{"t":"a","i":{"t":"o","p":{"ConversationShortId":{"t":"i"},"ParticipantUserId":{"t":"i"},"Operator":{"t":"i"},"Role":{"t":"i"},"Status":{"t":"i"},"Level":{"t":"i"},"NickName":{"t":"s"},"CreateTime":{"t":"i"},"BlockTime":{"t":"i"},"Ext":{"t":"o","p":{},"x":{"t":"s"}},"AvatarUrl":{"t":"s"}},"r":["ConversationShortId","ParticipantUserId","Operator"]}}},"r":["Participants"]}},"r":["ResponseMetadata"]}),
+    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"ResponseMetadata":{"t":"o","p":{"RequestId":{"t":"s"},"Action":{"t":"s"},"Version":{"t":"s"},"Service":{"t":"s"},"Region":{"t":"s"},"Error":{"t":"o","p":{"CodeN":{"t":"i","gte":0},"Code":{"t":"s"},"Message":{"t":"s"}},"r":["Code","Message"]}},"r":["RequestId","Action","Version","Service","Region"]},"Result":{"t":"o","p":{"Participants":{"t":"a","i":{"t":"o","p":{"ConversationShortId":{"t":"i"},"ParticipantUserId":{"t":"i"},"Operator":{"t":"i"},"Role":{"t":"i"},"Status":{"t":"i"},"Level":{"t":"i"},"NickName":{"t":"s"},"CreateTime":{"t":"i"},"BlockTime":{"t":"i"},"Ext":{"t":"o","p":{},"x":{"t":"s"}}},"r":["ConversationShortId","ParticipantUserId","Operator","Role"]}}},"r":["Participants"]}},"r":["ResponseMetadata"]}),
   },
   getRoomOnlineUsers: {
     operationId: "GetRoomOnlineUsers",
@@ -58,7 +58,7 @@ export const operations = {
     listBound: {"field":"InvisibleUserList","max":10000},
     retryableCodes: ["FlowLimitExceeded*","AccountFlowLimitExceeded","InternalError*","ServiceUnavailable"],
     requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"AppId":{"t":"s","min":1,"max":128},"RoomId":{"t":"s","min":1,"max":128,"re":"^[a-zA-Z0-9@._-]+$"}},"r":["AppId","RoomId"],"x":false}),
-    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"ResponseMetadata":{"t":"o","p":{"RequestId":{"t":"s"},"Action":{"t":"s"},"Version":{"t":"s"},"Service":{"t":"s"},"Region":{"t":"s"},"Error":{"t":"o","p":{"CodeN":{"t":"i","gte":0},"Code":{"t":"s"},"Message":{"t":"s"}},"r":["Code","Message"]}},"r":["RequestId"]},"Result":{"t":"o","p":{"RoomExists":{"t":"b"},"TotalUser":{"t":"i","gte":0},"TotalInvisibleUser":{"t":"i","gte":0},"VisibleUserList":{"t":"a","i":{"t":"s"}},"InvisibleUserList":{"t":"a","i":{"t":"s"}}},"r":["RoomExists"]}},"r":["ResponseMetadata"]}),
+    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"ResponseMetadata":{"t":"o","p":{"RequestId":{"t":"s"},"Action":{"t":"s"},"Version":{"t":"s"},"Service":{"t":"s"},"Region":{"t":"s"},"Error":{"t":"o","p":{"CodeN":{"t":"i","gte":0},"Code":{"t":"s"},"Message":{"t":"s"}},"r":["Code","Message"]}},"r":["RequestId","Action","Version","Service","Region"]},"Result":{"t":"o","p":{"RoomExists":{"t":"b"},"TotalUser":{"t":"i32","gte":0},"TotalInvisibleUser":{"t":"i32","gte":0},"VisibleUserList":{"t":"a","i":{"t":"s"}},"InvisibleUserList":{"t":"a","i":{"t":"s"}}}}},"r":["ResponseMetadata"]}),
   },
   queryLiveParticipantStatus: {
     operationId: "QueryLiveParticipantStatus",
@@ -68,10 +68,10 @@ export const operations = {
     version: "2020-12-01",
     qps: 100,
     request: {"in":"body","encoding":"json"},
-    batch: {"field":"ParticipantUserIds","max":200},
+    batch: {"fields":["ParticipantUserIds","ParticipantUserIdsStr"],"max":200},
     retryableCodes: ["FlowLimitExceeded*","AccountFlowLimitExceeded","InternalError*","ServiceUnavailable"],
-    requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"AppId":{"t":"i32"},"ConversationShortId":{"t":"i"},"ParticipantUserIds":{"t":"a","i":{"t":"i"},"min":1,"max":200}},"r":["AppId","ConversationShortId","ParticipantUserIds"],"x":false}),
-    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"ResponseMetadata":{"t":"o","p":{"RequestId":{"t":"s"},"Action":{"t":"s"},"Version":{"t":"s"},"Service":{"t":"s"},"Region":{"t":"s"},"Error":{"t":"o","p":{"CodeN":{"t":"i","gte":0},"Code":{"t":"s"},"Message":{"t":"s"}},"r":["Code","Message"]}},"r":["RequestId"]},"Result":{"t":"o","p":{"Status":{"t":"a","i":{"t":"o","p":{"AppId":{"t":"i32"},"ConversationShortId":{"t":"i"},"ParticipantUserId":{"t":"i"},"IsInConversation":{"t":"b"},"CreateTime":{"t":"i"}},"r":["AppId","ConversationShortId","ParticipantUserId","IsInConversation","CreateTime"]}}},"r":["Status"]}},"r":["ResponseMetadata"]}),
+    requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"AppId":{"t":"i32"},"ConversationShortId":{"t":"i"},"ParticipantUserIds":{"t":"a","i":{"t":"i"},"max":200},"ParticipantUserIdsStr":{"t":"a","i":{"t":"s","min":1,"max":128},"max":200}},"r":["AppId","ConversationShortId","ParticipantUserIds"],"x":false}),
+    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"ResponseMetadata":{"t":"o","p":{"RequestId":{"t":"s"},"Action":{"t":"s"},"Version":{"t":"s"},"Service":{"t":"s"},"Region":{"t":"s"},"Error":{"t":"o","p":{"CodeN":{"t":"i","gte":0},"Code":{"t":"s"},"Message":{"t":"s"}},"r":["Code","Message"]}},"r":["RequestId","Action","Version","Service","Region"]},"Result":{"t":"o","p":{"Status":{"t":"a","i":{"t":"o","p":{"AppId":{"t":"i32"},"ConversationShortId":{"t":"i"},"ParticipantUserId":{"t":"i"},"IsInConversation":{"t":"b"},"ParticipantUserIdStr":{"t":"s"},"CreateTime":{"t":"i"}},"r":["AppId","ConversationShortId","ParticipantUserId","IsInConversation","CreateTime"]}}},"r":["Status"]}},"r":["ResponseMetadata"]}),
   },
 } as const;
 
@@ -83,7 +83,7 @@ export interface OperationMethods {
   batchGetConversationParticipant(input: BatchGetConversationParticipantInput, options?: CallOptions): Promise<WithMetadata<BatchGetConversationParticipantOutput>>;
   /** Users currently in an RTC room (GetRoomOnlineUsers; QPS ≤ 40). */
   getRoomOnlineUsers(input: GetRoomOnlineUsersInput, options?: CallOptions): Promise<WithMetadata<GetRoomOnlineUsersOutput>>;
-  /** Whether each of up to 200 users is in a live group (QueryLiveParticipantStatus; QPS ≤ 100; at most 200 ParticipantUserIds). */
+  /** Whether each of up to 200 users is in a live group (QueryLiveParticipantStatus; QPS ≤ 100; at most 200 ParticipantUserIds + ParticipantUserIdsStr). */
   queryLiveParticipantStatus(input: QueryLiveParticipantStatusInput, options?: CallOptions): Promise<WithMetadata<QueryLiveParticipantStatusOutput>>;
 }
 

@@ -26,18 +26,18 @@ export const BatchGetConversationParticipantRequestSchema = /* @__PURE__ */ z.st
 });
 export type BatchGetConversationParticipantRequest = z.output<typeof BatchGetConversationParticipantRequestSchema>;
 
+/** A conversation member. `Role` is required by the models (Go and Java) and always given in */
 export const ParticipantSchema = /* @__PURE__ */ looseObject({
   "ConversationShortId": ConversationShortIdSchema,
   "ParticipantUserId": UserIdSchema,
   "Operator": z.int(),
-  "Role": z.optional(z.int()),
+  "Role": z.int(),
   "Status": z.optional(z.int()),
   "Level": z.optional(z.int()),
   "NickName": z.optional(z.string()),
   "CreateTime": z.optional(z.int()),
   "BlockTime": z.optional(z.int()),
   "Ext": z.optional(z.catchall(z.object({}), z.string())),
-  "AvatarUrl": z.optional(z.string()),
 });
 export type Participant = z.output<typeof ParticipantSchema>;
 
@@ -55,13 +55,13 @@ export const ResponseErrorSchema = /* @__PURE__ */ looseObject({
 });
 export type ResponseError = z.output<typeof ResponseErrorSchema>;
 
-/** Metadata of every response (BaseResponse, doc 6348/192711); `Error` only on failure. */
+/** Metadata of every response (BaseResponse, doc 6348/192711); `Error` only on failure. The */
 export const ResponseMetadataSchema = /* @__PURE__ */ looseObject({
   "RequestId": z.string(),
-  "Action": z.optional(z.string()),
-  "Version": z.optional(z.string()),
-  "Service": z.optional(z.string()),
-  "Region": z.optional(z.string()),
+  "Action": z.string(),
+  "Version": z.string(),
+  "Service": z.string(),
+  "Region": z.string(),
   "Error": z.optional(ResponseErrorSchema),
 });
 export type ResponseMetadata = z.output<typeof ResponseMetadataSchema>;
@@ -73,7 +73,7 @@ export const BatchGetConversationParticipantResponseSchema = /* @__PURE__ */ loo
 });
 export type BatchGetConversationParticipantResponse = z.output<typeof BatchGetConversationParticipantResponseSchema>;
 
-/** Response metadata of a failed call (BaseResponse, doc 6348/192711). */
+/** Response metadata of a failed call (BaseResponse, doc 6348/192711). Clients read a failure */
 export const ErrorResponseMetadataSchema = /* @__PURE__ */ looseObject({
   "RequestId": z.string(),
   "Action": z.optional(z.string()),
@@ -90,11 +90,11 @@ export const ErrorResponseSchema = /* @__PURE__ */ looseObject({
 });
 export type ErrorResponse = z.output<typeof ErrorResponseSchema>;
 
-/** Present only on success. */
+/** Present only on success. The page always shows `RoomExists`; the model makes it optional */
 export const GetRoomOnlineUsersResultSchema = /* @__PURE__ */ looseObject({
-  "RoomExists": z.boolean(),
-  "TotalUser": z.optional(z.int().check(z.gte(0))),
-  "TotalInvisibleUser": z.optional(z.int().check(z.gte(0))),
+  "RoomExists": z.optional(z.boolean()),
+  "TotalUser": z.optional(z.int32().check(z.gte(0))),
+  "TotalInvisibleUser": z.optional(z.int32().check(z.gte(0))),
   "VisibleUserList": z.optional(z.array(z.string())),
   "InvisibleUserList": z.optional(z.array(z.string())),
 });
@@ -112,14 +112,28 @@ export const ParticipantStatusSchema = /* @__PURE__ */ looseObject({
   "ConversationShortId": ConversationShortIdSchema,
   "ParticipantUserId": UserIdSchema,
   "IsInConversation": z.boolean(),
+  "ParticipantUserIdStr": z.optional(z.string()),
   "CreateTime": z.int(),
 });
 export type ParticipantStatus = z.output<typeof ParticipantStatusSchema>;
 
+/** A string user id (model); at most 128 characters, like every Volcengine id (doc 6348/69828). */
+export const StringUserIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(128));
+export type StringUserId = z.output<typeof StringUserIdSchema>;
+
+/** The members to look up by string id (model `ParticipantUserIdsStr`). */
+export const ParticipantUserIdsStrSchema = /* @__PURE__ */ z.array(StringUserIdSchema).check(z.maxLength(200));
+export type ParticipantUserIdsStr = z.output<typeof ParticipantUserIdsStrSchema>;
+
+/** The members to look up by integer id; empty when only string ids are sent (the model */
+export const StatusParticipantUserIdsSchema = /* @__PURE__ */ z.array(UserIdSchema).check(z.maxLength(200));
+export type StatusParticipantUserIds = z.output<typeof StatusParticipantUserIdsSchema>;
+
 export const QueryLiveParticipantStatusRequestSchema = /* @__PURE__ */ z.strictObject({
   "AppId": ImAppIdSchema,
   "ConversationShortId": ConversationShortIdSchema,
-  "ParticipantUserIds": ParticipantUserIdsSchema,
+  "ParticipantUserIds": StatusParticipantUserIdsSchema,
+  "ParticipantUserIdsStr": z.optional(ParticipantUserIdsStrSchema),
 });
 export type QueryLiveParticipantStatusRequest = z.output<typeof QueryLiveParticipantStatusRequestSchema>;
 

@@ -14,7 +14,8 @@ export interface paths {
          * Details of several members of a conversation
          * @description Returns the member details of the given users in a conversation. The page documents no
          *     per-call maximum; it is treated like its sibling (200) so that no call can be truncated
-         *     silently. QPS ≤ 100 per account.
+         *     silently. QPS ≤ 100 per account. The model has no string twin of `ParticipantUserIds`
+         *     here, so this action serves integer user ids only.
          */
         post: operations["BatchGetConversationParticipant"];
         delete?: never;
@@ -35,6 +36,8 @@ export interface paths {
          * @description Lists the visible and invisible users of an RTC room with their totals. When `RoomExists`
          *     is false no other field is returned. At most 10000 invisible users are listed; a room with
          *     more reports a larger `TotalInvisibleUser` than the list holds. QPS ≤ 40 per account.
+         *     The page gives Version 2023-11-01 (sent); the action also exists at 2023-08-01 (model:
+         *     `service/rtc/v20230801/config.go`), which servers accept.
          */
         get: operations["GetRoomOnlineUsers"];
         put?: never;
@@ -59,6 +62,12 @@ export interface paths {
          * @description Queries whether the given members are in a live group. Only live groups support this
          *     operation. At most 200 user ids per call: the service silently answers for the first 200
          *     only, so clients reject longer lists before sending. QPS ≤ 100 per account.
+         *
+         *     String user ids (model: `ParticipantUserIdsStr`, "same meaning as ParticipantUserIds; use
+         *     it when the user id is a string"): an app whose IM user ids are strings passes them there,
+         *     with `ParticipantUserIds: []` (the model requires that field), and each answer carries the
+         *     id it was asked under in `ParticipantUserIdStr`. The page documents neither field. The
+         *     200-id bound applies to both lists together.
          */
         post: operations["QueryLiveParticipantStatus"];
         delete?: never;
@@ -95,7 +104,10 @@ export interface components {
         ErrorResponse: {
             ResponseMetadata: components["schemas"]["ErrorResponseMetadata"];
         };
-        /** @description Response metadata of a failed call (BaseResponse, doc 6348/192711). */
+        /**
+         * @description Response metadata of a failed call (BaseResponse, doc 6348/192711). Clients read a failure
+         *     from `Error` and `RequestId` alone, whatever else a gateway leaves out.
+         */
         ErrorResponseMetadata: {
             /** @description The action called (echoed). */
             Action?: string;
@@ -114,15 +126,25 @@ export interface components {
             ResponseMetadata: components["schemas"]["ResponseMetadata"];
             Result?: components["schemas"]["GetRoomOnlineUsersResult"];
         };
-        /** @description Present only on success. */
+        /**
+         * @description Present only on success. The page always shows `RoomExists`; the model makes it optional
+         *     (`*bool`, `service/rtc/v20231101/model.go`): an answer without it is accepted, and a room
+         *     is taken to exist when `RoomExists` is absent but the totals are given.
+         */
         GetRoomOnlineUsersResult: {
             /** @description Invisible users (at most 10000). */
             InvisibleUserList?: string[];
             /** @description Whether the room exists; when false no other field is returned. */
-            RoomExists: boolean;
-            /** @description Number of invisible users; at most 10000 of them are listed. */
+            RoomExists?: boolean;
+            /**
+             * Format: int32
+             * @description Number of invisible users; at most 10000 of them are listed.
+             */
             TotalInvisibleUser?: number;
-            /** @description Number of users in the room. */
+            /**
+             * Format: int32
+             * @description Number of users in the room.
+             */
             TotalUser?: number;
             /** @description Visible users. */
             VisibleUserList?: string[];
@@ -132,9 +154,12 @@ export interface components {
          * @description The application's unique id (IM operations take it as a number).
          */
         ImAppId: number;
+        /**
+         * @description A conversation member. `Role` is required by the models (Go and Java) and always given in
+         *     the page's example; the page's struct documentation also lists `AvatarUrl`, which neither
+         *     model has: it is left out here (an answer carrying it is still accepted).
+         */
         Participant: {
-            /** @description Avatar URL (in the struct documentation, not on the page). */
-            AvatarUrl?: string;
             /**
              * Format: int64
              * @description Muted until this Unix second; 0 when not muted.
@@ -161,7 +186,7 @@ export interface components {
             Operator: number;
             ParticipantUserId: components["schemas"]["UserId"];
             /** @description 0 member, 1 owner, 2 admin. */
-            Role?: number;
+            Role: number;
             /** @description 0 normal, 1 left. */
             Status?: number;
         };
@@ -176,13 +201,18 @@ export interface components {
             /** @description Whether the member is in the group. */
             IsInConversation: boolean;
             ParticipantUserId: components["schemas"]["UserId"];
+            /** @description The string id the member was asked under (model; absent for integer ids, whose answers carry `ParticipantUserId`). */
+            ParticipantUserIdStr?: string;
         };
         /** @description The members to look up, at most 200. */
         ParticipantUserIds: components["schemas"]["UserId"][];
+        /** @description The members to look up by string id (model `ParticipantUserIdsStr`). */
+        ParticipantUserIdsStr: components["schemas"]["StringUserId"][];
         QueryLiveParticipantStatusRequest: {
             AppId: components["schemas"]["ImAppId"];
             ConversationShortId: components["schemas"]["ConversationShortId"];
-            ParticipantUserIds: components["schemas"]["ParticipantUserIds"];
+            ParticipantUserIds: components["schemas"]["StatusParticipantUserIds"];
+            ParticipantUserIdsStr?: components["schemas"]["ParticipantUserIdsStr"];
         };
         /** @description BaseResponse with this action's `Result`. */
         QueryLiveParticipantStatusResponse: {
@@ -200,30 +230,42 @@ export interface components {
             Code: string;
             /**
              * Format: int64
-             * @description Numeric gateway code (uint32).
+             * @description Numeric gateway code (uint32, doc 6348/192711; `x-rollcall-gateway-codes`). Optional:
+             *     the IM model's error has no `CodeN`; the RTC 2023-11-01 model types it int32.
              */
             CodeN?: number;
             /** @description Human-readable message. */
             Message: string;
         };
-        /** @description Metadata of every response (BaseResponse, doc 6348/192711); `Error` only on failure. */
+        /**
+         * @description Metadata of every response (BaseResponse, doc 6348/192711); `Error` only on failure. The
+         *     page marks only `RequestId` as always present; the models require all five (model:
+         *     `…ResResponseMetadata`, every field `REQUIRED`) and so does this spec.
+         */
         ResponseMetadata: {
             /** @description The action called (echoed). */
-            Action?: string;
+            Action: string;
             Error?: components["schemas"]["ResponseError"];
             /** @description The region that served the request. */
-            Region?: string;
+            Region: string;
             /** @description Id of this request, for support. */
             RequestId: string;
             /** @description The service, `rtc`. */
-            Service?: string;
+            Service: string;
             /** @description The API version called (echoed). */
-            Version?: string;
+            Version: string;
         };
         /** @description Room id; at most 128 characters of `a-z A-Z 0-9 @ . _ -` (doc 6348/69828). */
         RoomId: string;
         /** @description The RTC application's unique id. */
         RtcAppId: string;
+        /**
+         * @description The members to look up by integer id; empty when only string ids are sent (the model
+         *     requires the field). With `ParticipantUserIdsStr`, at most 200 ids in all.
+         */
+        StatusParticipantUserIds: components["schemas"]["UserId"][];
+        /** @description A string user id (model); at most 128 characters, like every Volcengine id (doc 6348/69828). */
+        StringUserId: string;
         /**
          * Format: int64
          * @description A user id.

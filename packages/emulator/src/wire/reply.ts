@@ -1,0 +1,16 @@
+// What a vendor server receives and answers, as the wire modules and every server built on them
+// (the emulator, the benchmark servers, the fault servers, test fakes) see it.
+
+export interface ReceivedRequest {
+  method: string;
+  url: URL;
+  /** Lower-case names. */
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+
+export interface Reply {
+  status: number;
+  /** JSON, or text for a gateway's non-JSON answer. */
+  body: unknown;
+}
