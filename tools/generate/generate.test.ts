@@ -43,8 +43,8 @@ describe('drift check', () => {
     copy = await mkdtemp(path.join(tmpdir(), 'rollcall-drift-'));
     await cp(path.join(root, 'specs'), path.join(copy, 'specs'), { recursive: true });
     await cp(path.join(root, 'tools'), path.join(copy, 'tools'), { recursive: true });
-    for (const { pkg } of targets) {
-      await cp(path.join(root, pkg, 'src/generated'), path.join(copy, pkg, 'src/generated'), { recursive: true });
+    for (const dir of [...targets.map(({ pkg }) => pkg), 'packages/emulator']) {
+      await cp(path.join(root, dir, 'src/generated'), path.join(copy, dir, 'src/generated'), { recursive: true });
     }
     await symlink(path.join(root, 'node_modules'), path.join(copy, 'node_modules'));
   });

@@ -99,16 +99,16 @@ const cases: Case[] = [
   {
     rule: 'new optional field',
     vendor: 'volcengine',
-    edit: (s) => (schemas(s).QueryLiveParticipantStatusRequest.properties.ParticipantUserIdsStr = { type: 'array', items: { type: 'string' } }),
+    edit: (s) => (schemas(s).QueryLiveParticipantStatusRequest.properties.InboxType = { type: 'integer' }),
     kind: 'feature',
-    lists: 'QueryLiveParticipantStatus request.body.ParticipantUserIdsStr: new optional field',
+    lists: 'QueryLiveParticipantStatus request.body.InboxType: new optional field',
   },
   {
     rule: 'new answer field',
     vendor: 'volcengine',
-    edit: (s) => (schemas(s).ParticipantStatus.properties.ParticipantUserIdStr = { type: 'string' }),
+    edit: (s) => (schemas(s).ParticipantStatus.properties.Marks = { type: 'array', items: { type: 'string' } }),
     kind: 'feature',
-    lists: 'QueryLiveParticipantStatus 200.Result.Status[].ParticipantUserIdStr: new field in the answer',
+    lists: 'QueryLiveParticipantStatus 200.Result.Status[].Marks: new field in the answer',
   },
   {
     rule: 'answer field becomes optional',
@@ -122,7 +122,7 @@ const cases: Case[] = [
     vendor: 'volcengine',
     edit: (s) => (schemas(s).ParticipantUserIds.maxItems = 100),
     kind: 'breaking',
-    lists: 'QueryLiveParticipantStatus request.body.ParticipantUserIds: maxItems tightened: 200 → 100',
+    lists: 'BatchGetConversationParticipant request.body.ParticipantUserIds: maxItems tightened: 200 → 100',
   },
   {
     rule: 'limit relaxed (maxItems)',
@@ -198,7 +198,7 @@ const cases: Case[] = [
     kind: 'feature',
     lists: 'errors: error code 60008 classified as throttled',
   },
-  { rule: 'region removed', vendor: 'tencent', edit: (s) => s.servers.pop(), kind: 'breaking', lists: 'servers: region removed: ap-mumbai' },
+  { rule: 'region removed', vendor: 'tencent', edit: (s) => s.servers.pop(), kind: 'breaking', lists: 'servers: region removed: ap-jakarta' },
   {
     rule: 'new region',
     vendor: 'aliyun',
@@ -296,7 +296,7 @@ describe('pnpm spec:diff --check in a repository with a release', () => {
     writeFileSync(file, stringify(spec));
     const failing = specDiff('--check');
     expect(failing.code).toBe(1);
-    expect(failing.out).toContain('breaking QueryLiveParticipantStatus request.body.ParticipantUserIds: maxItems tightened: 200 → 100');
+    expect(failing.out).toContain('breaking BatchGetConversationParticipant request.body.ParticipantUserIds: maxItems tightened: 200 → 100');
     expect(failing.out).toContain('@rollcall/volcengine-rtc: its spec changed (breaking since @rollcall/volcengine-rtc@0.1.0)');
 
     // A changeset that bumps too little does not satisfy the check.

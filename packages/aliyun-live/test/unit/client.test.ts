@@ -91,7 +91,7 @@ describe('Alibaba requests on the wire', () => {
     expect(calls[1]!.headers['x-acs-date']).toBe('2025-01-15T08:30:02Z');
   });
 
-  it('every region goes to live.aliyuncs.com, as Alibaba's own client sends it', async () => {
+  it("every region goes to live.aliyuncs.com, as Alibaba's own client sends it", async () => {
     for (const [region, host] of [
       ['ap-southeast-1', 'live.aliyuncs.com'],
       ['eu-central-1', 'live.aliyuncs.com'],

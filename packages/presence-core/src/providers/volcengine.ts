@@ -17,9 +17,20 @@ export type VolcengineProviderOptions = (VolcengineRtcClientOptions | ProvidedCl
   imAppId?: number | undefined;
   /** The RTC application (a string): enables `roster` (rooms). */
   rtcAppId?: string | undefined;
+  /**
+   * How the IM app's user ids are typed. `'int'` (default): decimal strings sent as integers
+   * (`ParticipantUserIds`). `'string'`: sent as they are (`ParticipantUserIdsStr`) and answered
+   * under the same string (`ParticipantUserIdStr`); `details` is then unavailable, since
+   * BatchGetConversationParticipant has no string form. The service takes both forms in one
+   * call and answers each under the form it was asked, so there is nothing to detect: the app's
+   * own id type decides, and a wrong choice answers "not in the group", never an error.
+   */
+  userIds?: 'int' | 'string' | undefined;
 };
 
-type VolcengineCapabilities<O> = (O extends { imAppId: number } ? 'status' | 'details' : never) | (O extends { rtcAppId: string } ? 'roster' : never);
+type VolcengineCapabilities<O> =
+  | (O extends { imAppId: number } ? (O extends { userIds: 'string' } ? 'status' : 'status' | 'details') : never)
+  | (O extends { rtcAppId: string } ? 'roster' : never);
 
 const seconds = (s: number | undefined) => (s && s > 0 ? new Date(s * 1000) : null);
 const ROLES = { 0: 'member', 1: 'owner', 2: 'admin' } as const;
@@ -34,12 +45,22 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
   const client: VolcengineRtcClient = 'client' in opts ? opts.client : createVolcengineRtcClient(opts);
   const account = 'client' in opts ? opts.account : opts.credentials.accessKeyId;
   const { imAppId, rtcAppId } = opts;
+  const stringIds = opts.userIds === 'string';
   /** The IM request both group operations take; ids converted (or refused) before any call. */
   const imRequest = (operation: string, room: string, userIds: readonly string[]) => ({
     AppId: imAppId!,
     ConversationShortId: integerIds(operation, 'room', [room])[0]!,
     ParticipantUserIds: integerIds(operation, 'userIds', userIds),
   });
+  /** The status request with string ids: the model's required integer list stays empty. */
+  const stringStatusRequest = (operation: string, room: string, userIds: readonly string[]) => {
+    validateAll(
+      operation,
+      userIds.map((id, i) => [`userIds.${i}`, id, schemas.StringUserIdSchema] as const),
+    );
+    return { AppId: imAppId!, ConversationShortId: integerIds(operation, 'room', [room])[0]!, ParticipantUserIds: [], ParticipantUserIdsStr: [...userIds] };
+  };
+  const statusRequest = stringIds ? stringStatusRequest : imRequest;
   const statusOp = operations.queryLiveParticipantStatus;
   const detailsOp = operations.batchGetConversationParticipant;
   const rosterOp = operations.getRoomOnlineUsers;
@@ -50,7 +71,7 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
     timeoutMs: 'client' in opts ? undefined : opts.timeoutMs,
     hints: {
       status: 'pass imAppId to look up live-group members',
-      details: 'pass imAppId to read conversation members',
+      details: stringIds ? 'BatchGetConversationParticipant takes integer user ids only (no string form in the vendor model)' : 'pass imAppId to read conversation members',
       roster: 'pass rtcAppId to list RTC rooms',
     },
     status:
@@ -58,15 +79,18 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
         ? undefined
         : {
             operation: { operationId: statusOp.operationId, qps: statusOp.qps, batchMax: statusOp.batch.max },
-            validate: (room, userIds) => void imRequest(statusOp.operationId, room, userIds),
+            validate: (room, userIds) => void statusRequest(statusOp.operationId, room, userIds),
             async fetch(room, userIds, callOptions) {
-              const result = await client.queryLiveParticipantStatus(imRequest(statusOp.operationId, room, userIds), callOptions);
-              const records = recordsById('volcengine', statusOp.operationId, result.Status, (s) => String(s.ParticipantUserId));
+              const result = await client.queryLiveParticipantStatus(statusRequest(statusOp.operationId, room, userIds), callOptions);
+              // Each answer carries the id it was asked under: string ids in ParticipantUserIdStr
+              // (an answer without it is not one for a string id, and counts as unanswered).
+              const answers = stringIds ? result.Status.filter((s) => s.ParticipantUserIdStr !== undefined) : result.Status;
+              const records = recordsById('volcengine', statusOp.operationId, answers, (s) => (stringIds ? s.ParticipantUserIdStr! : String(s.ParticipantUserId)));
               return mapRecords(records, (s) => ({ online: s.IsInConversation, joinedAt: s.IsInConversation ? seconds(s.CreateTime) : null, raw: s }));
             },
           },
     details:
-      imAppId === undefined
+      imAppId === undefined || stringIds
         ? undefined
         : {
             operation: { operationId: detailsOp.operationId, qps: detailsOp.qps, batchMax: detailsOp.batch.max },
@@ -106,7 +130,9 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
             },
             async fetchPage(room, _cursor, callOptions) {
               const result = await client.getRoomOnlineUsers({ AppId: rtcAppId, RoomId: room }, callOptions);
-              if (!result.RoomExists) {
+              // RoomExists is optional in the model: an answer without it that gives the room's
+              // totals is a room; one with neither is not.
+              if (result.RoomExists === false || (result.RoomExists === undefined && result.TotalUser === undefined)) {
                 throw new NotFoundError({
                   vendor: 'volcengine',
                   operation: rosterOp.operationId,

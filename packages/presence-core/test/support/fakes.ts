@@ -1,5 +1,21 @@
 // A clock the tests drive, and fake vendor backends behind the real clients' fetch.
+import {
+  aliyunOk,
+  aliyunOnlineUser,
+  routeVolcengine,
+  tencentFail,
+  tencentMemberPage,
+  tencentOk,
+  volcengineFail,
+  volcengineOk,
+  volcengineParticipant,
+  volcengineRoom,
+  volcengineStatus,
+  wire,
+  type Reply,
+} from '@rollcall/emulator/wire';
 import { jsonResponse, stubFetch, type RecordedRequest } from '@rollcall/test-support';
+import { operations as tencentOps } from '@rollcall/tencent-live';
 import type { Clock } from '../../src/clock.js';
 
 export class FakeClock implements Clock {
@@ -75,67 +91,50 @@ export interface Upstream {
   times: number[];
 }
 
-/** A Volcengine-shaped backend: even ids are in the group, joined at t=1700000000 s. */
+/** The route (action and version) of a recorded Volcengine request. */
+const volcRoute = (request: RecordedRequest) => routeVolcengine({ method: request.method, url: request.url });
+const replyResponse = (reply: Reply, headers: Record<string, string> = {}) => jsonResponse(reply.body, reply.status, headers);
+
+/**
+ * A Volcengine-shaped backend: even ids are in the group, joined at t=1700000000 s; string ids
+ * (ParticipantUserIdsStr) are in when they start with "on".
+ */
 export function fakeVolcengine(clock: FakeClock, answer?: (request: RecordedRequest, index: number) => Response | undefined): Upstream {
   const times: number[] = [];
   const stub = stubFetch((request, index) => {
     times.push(clock.now());
     const custom = answer?.(request, index);
     if (custom) return custom;
-    const action = request.url.searchParams.get('Action');
-    const meta = { RequestId: `req-${index}`, Action: action, Version: '2020-12-01', Service: 'rtc', Region: 'cn-north-1' };
-    if (action === 'GetRoomOnlineUsers') {
-      return jsonResponse({
-        ResponseMetadata: meta,
-        Result: { RoomExists: true, TotalUser: 3, TotalInvisibleUser: 1, VisibleUserList: ['a', 'b'], InvisibleUserList: ['c'] },
-      });
+    const route = volcRoute(request);
+    const requestId = `req-${index}`;
+    if (route.operationId === 'GetRoomOnlineUsers') {
+      return replyResponse(volcengineOk(route, requestId, volcengineRoom({ visible: ['a', 'b'], invisible: ['c'] }, 10_000)));
     }
-    const body = JSON.parse(request.body!);
-    if (action === 'BatchGetConversationParticipant') {
-      return jsonResponse({
-        ResponseMetadata: meta,
-        Result: {
-          Participants: body.ParticipantUserIds.filter((id: number) => id % 2 === 0).map((id: number) => ({
-            ConversationShortId: body.ConversationShortId,
-            ParticipantUserId: id,
-            Operator: 1,
-            Role: 2,
-            NickName: `n${id}`,
-            CreateTime: 1_700_000_000,
-            BlockTime: 0,
-          })),
-        },
-      });
+    const body = JSON.parse(request.body!) as { AppId: number; ConversationShortId: number; ParticipantUserIds: number[]; ParticipantUserIdsStr?: string[] };
+    const joinedAtMs = 1_700_000_000_000;
+    if (route.operationId === 'BatchGetConversationParticipant') {
+      const members = body.ParticipantUserIds.filter((id) => id % 2 === 0);
+      const participants = members.map((id) => volcengineParticipant(body.ConversationShortId, { userId: id, joinedAtMs, role: 2, nickname: `n${id}` }));
+      return replyResponse(volcengineOk(route, requestId, { Participants: participants }));
     }
-    return jsonResponse({
-      ResponseMetadata: meta,
-      Result: {
-        Status: body.ParticipantUserIds.map((id: number) => ({
-          AppId: body.AppId,
-          ConversationShortId: body.ConversationShortId,
-          ParticipantUserId: id,
-          IsInConversation: id % 2 === 0,
-          CreateTime: id % 2 === 0 ? 1_700_000_000 : 0,
-        })),
-      },
-    });
+    const status = [
+      ...body.ParticipantUserIds.map((id) => volcengineStatus(body.AppId, body.ConversationShortId, id, id % 2 === 0 ? joinedAtMs : null)),
+      ...(body.ParticipantUserIdsStr ?? []).map((id) => volcengineStatus(body.AppId, body.ConversationShortId, id, id.startsWith('on') ? joinedAtMs : null)),
+    ];
+    return replyResponse(volcengineOk(route, requestId, { Status: status }));
   });
   return { fetch: stub.fetch, calls: stub.calls, times };
 }
 
+/** A Volcengine answer to `operationId`, as the service wraps it (sent at the version clients send). */
+export function volcengineAnswer(result: unknown, operationId: keyof typeof wire.volcengine.operations = 'QueryLiveParticipantStatus'): Response {
+  const op = wire.volcengine.operations[operationId];
+  return replyResponse(volcengineOk({ action: op.action, version: op.versions[0] }, 'r', result));
+}
+
 export function volcengineError(code: string, status: number, headers: Record<string, string> = {}): Response {
-  return jsonResponse(
-    {
-      ResponseMetadata: {
-        RequestId: 'req-err',
-        Action: 'QueryLiveParticipantStatus',
-        Version: '2020-12-01',
-        Error: { CodeN: 0, Code: code, Message: 'failed' },
-      },
-    },
-    status,
-    headers,
-  );
+  const route = { action: 'QueryLiveParticipantStatus', version: '2020-12-01' };
+  return replyResponse({ ...volcengineFail(route, 'req-err', code, 'failed', status), status }, headers);
 }
 
 /** An Alibaba-shaped backend: ids starting with "on" are online. */
@@ -144,10 +143,7 @@ export function fakeAliyun(clock: FakeClock): Upstream {
   const stub = stubFetch((request, index) => {
     times.push(clock.now());
     const ids = new URLSearchParams(request.body!).get('UserIds')!.split(',');
-    return jsonResponse({
-      RequestId: `req-${index}`,
-      Result: { OnlineUsers: ids.map((id) => ({ UserId: id, Online: id.startsWith('on'), JoinTime: id.startsWith('on') ? 1_700_000_000_000 : 0 })) },
-    });
+    return replyResponse(aliyunOk(`req-${index}`, { OnlineUsers: ids.map((id) => aliyunOnlineUser(id, id.startsWith('on') ? 1_700_000_000_000 : null)) }));
   });
   return { fetch: stub.fetch, calls: stub.calls, times };
 }
@@ -156,22 +152,17 @@ export function fakeAliyun(clock: FakeClock): Upstream {
 export function fakeTencent(clock: FakeClock, members: string[], pageSize = 100, cursorFor = (page: number) => `p${page}`): Upstream {
   const times: number[] = [];
   const pageOfCursor = new Map<string, number>([['', 0]]);
+  const cap = tencentOps.getMemberList.pagination.cap;
   const stub = stubFetch((request, index) => {
     times.push(clock.now());
     const { Next } = JSON.parse(request.body!);
     const page = pageOfCursor.get(Next);
-    if (page === undefined) return jsonResponse({ ActionStatus: 'FAIL', ErrorCode: 60002, ErrorInfo: 'bad cursor', RequestId: `req-${index}` });
+    if (page === undefined) return replyResponse(tencentFail(`req-${index}`, 60002, 'bad cursor'));
     const slice = members.slice(page * pageSize, (page + 1) * pageSize);
-    const more = (page + 1) * pageSize < Math.min(members.length, 1000);
+    const more = (page + 1) * pageSize < Math.min(members.length, cap);
     const next = more ? cursorFor(page + 1) : '';
     if (more && !pageOfCursor.has(next)) pageOfCursor.set(next, page + 1);
-    return jsonResponse({
-      ActionStatus: 'OK',
-      ErrorCode: 0,
-      ErrorInfo: '',
-      RequestId: `req-${index}`,
-      Response: { Next: next, MemberCount: members.length, MemberList: slice.map((m) => ({ Member_Account: m })) },
-    });
+    return replyResponse(tencentOk(`req-${index}`, tencentMemberPage(slice, members.length, next)));
   });
   return { fetch: stub.fetch, calls: stub.calls, times };
 }

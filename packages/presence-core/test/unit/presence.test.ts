@@ -23,7 +23,8 @@ import { volcengine } from '../../src/providers/volcengine.js';
 import { WINDOW_MARGIN_MS } from '../../src/limiter.js';
 import { aliyun } from '../../src/providers/aliyun.js';
 import { tencent } from '../../src/providers/tencent.js';
-import { FakeClock, fakeAliyun, fakeTencent, fakeVolcengine, maxInWindow, volcengineError, type Upstream } from '../support/fakes.js';
+import { volcengineStatus } from '@rollcall/emulator/wire';
+import { FakeClock, fakeAliyun, fakeTencent, fakeVolcengine, maxInWindow, volcengineAnswer, volcengineError, type Upstream } from '../support/fakes.js';
 
 const SECRET = 'SK-very-secret-0000';
 const volcBatch = volcOps.queryLiveParticipantStatus.batch.max;
@@ -80,6 +81,53 @@ describe('status', () => {
     expect(up.calls).toHaveLength(0);
   });
 
+  describe("Volcengine apps with string user ids (userIds: 'string')", () => {
+    function stringPresence(answer?: Parameters<typeof fakeVolcengine>[1]) {
+      const { clock, up, presenceOptions } = setup((c) => fakeVolcengine(c, answer));
+      const provider = volcengine({ credentials: { accessKeyId: 'AK-demo', secretAccessKey: SECRET }, fetch: up.fetch, imAppId: 1, userIds: 'string' });
+      return { clock, up, presence: createPresence(provider, presenceOptions) };
+    }
+
+    it('sends the ids as ParticipantUserIdsStr (the integer list empty) and answers each under the same string', async () => {
+      const { clock, up, presence } = stringPresence();
+      const result = await clock.run(presence.status('7', ['on-alice', 'bob', 'on-alice', '42']));
+      expect(up.calls).toHaveLength(1);
+      const body = JSON.parse(up.calls[0]!.body!);
+      expect(body.ParticipantUserIds).toEqual([]);
+      expect(body.ParticipantUserIdsStr).toEqual(['on-alice', 'bob', '42']);
+      expect(result.map((e) => e.userId)).toEqual(['on-alice', 'bob', 'on-alice', '42']);
+      expect(result.map((e) => e.ok && e.online)).toEqual([true, false, true, false]);
+      expect(result[0]).toMatchObject({ joinedAt: new Date(1_700_000_000_000) });
+    });
+
+    it(`applies the ${volcBatch}-id bound to every call`, async () => {
+      const { clock, up, presence } = stringPresence();
+      const input = ids(450).map((id) => `u-${id}`);
+      const result = await clock.run(presence.status('7', input));
+      expect(up.calls.map((c) => JSON.parse(c.body!).ParticipantUserIdsStr.length)).toEqual([volcBatch, volcBatch, 450 - 2 * volcBatch]);
+      expect(result.map((e) => e.userId)).toEqual(input);
+    });
+
+    it('refuses an id the model cannot carry before any call; details is not offered', async () => {
+      const { up, presence } = stringPresence();
+      for (const bad of ['', 'x'.repeat(129)]) {
+        const error = await presence.status('7', ['ok', bad]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(RequestValidationError);
+        expect((error as RequestValidationError).field).toBe('userIds.1');
+      }
+      expect(presence.capabilities).toEqual(['status']);
+      // @ts-expect-error BatchGetConversationParticipant has no string form
+      expect(() => presence.details('7', ['a'])).toThrow(/integer user ids only/);
+      expect(up.calls).toHaveLength(0);
+    });
+
+    it('an answer without ParticipantUserIdStr answers no string id', async () => {
+      const { clock, presence } = stringPresence(() => volcengineAnswer({ Status: [volcengineStatus(1, 7, 5, 1000)] }));
+      const reported = await clock.run(presence.status('7', ['5'], { failures: 'report' }));
+      expect(reported[0]).toMatchObject({ ok: false, userId: '5', error: { name: 'IncompleteResponseError' } });
+    });
+  });
+
   it('refuses ids of the wrong type (BigInt, numbers) with a RequestValidationError, before any call', async () => {
     const { up, clock, presence } = volcPresence();
     const wrong = [0n, 7, null] as unknown as string[];
@@ -109,7 +157,7 @@ describe('status', () => {
   });
 
   it('never leaves a hole: an id the vendor left out is an error', async () => {
-    const { clock, presence } = volcPresence((request) => jsonResponse({ ResponseMetadata: { RequestId: 'r' }, Result: { Status: [] } }));
+    const { clock, presence } = volcPresence(() => volcengineAnswer({ Status: [] }));
     const reported = await clock.run(presence.status('7', ['1'], { failures: 'report' }));
     expect(reported[0]).toMatchObject({ ok: false, userId: '1', error: { name: 'IncompleteResponseError' } });
     await expect(clock.run(presence.status('7', ['1']))).rejects.toMatchObject({ name: 'IncompleteResponseError' });
@@ -252,16 +300,13 @@ describe('roster', () => {
       { userId: 'c', visibility: 'invisible', raw: 'c' },
     ]);
     expect(page).toMatchObject({ total: 3, truncated: false, next: null });
-    const missing = volcPresence(() => jsonResponse({ ResponseMetadata: { RequestId: 'r' }, Result: { RoomExists: false } }));
+    const missing = volcPresence(() => volcengineAnswer({ RoomExists: false }, 'GetRoomOnlineUsers'));
     await expect(missing.clock.run(Promise.resolve(missing.presence.roster('Room1')))).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('Volcengine: more invisible users than listed means truncated', async () => {
     const { clock, presence } = volcPresence(() =>
-      jsonResponse({
-        ResponseMetadata: { RequestId: 'r' },
-        Result: { RoomExists: true, TotalUser: 12001, TotalInvisibleUser: 12000, VisibleUserList: ['v'], InvisibleUserList: ['i'] },
-      }),
+      volcengineAnswer({ RoomExists: true, TotalUser: 12001, TotalInvisibleUser: 12000, VisibleUserList: ['v'], InvisibleUserList: ['i'] }, 'GetRoomOnlineUsers'),
     );
     expect((await clock.run(Promise.resolve(presence.roster('Room1')))).truncated).toBe(true);
   });
@@ -494,27 +539,14 @@ describe('answers that contradict themselves', () => {
     );
     return { clock, calls: stub.calls, presence };
   }
-  const volcRoom = (result: Record<string, unknown>) =>
-    jsonResponse({
-      ResponseMetadata: { RequestId: 'r', Action: 'GetRoomOnlineUsers', Version: '2023-11-01', Service: 'rtc', Region: 'cn-north-1' },
-      Result: { RoomExists: true, ...result },
-    });
+  const volcRoom = (result: Record<string, unknown>) => volcengineAnswer({ RoomExists: true, ...result }, 'GetRoomOnlineUsers');
   const range = (prefix: string, n: number, from = 0) => Array.from({ length: n }, (_, i) => `${prefix}${String(from + i).padStart(3, '0')}`);
 
   it('a user listed twice with different answers is a ContradictoryResponseError, never the last answer', async () => {
     const { clock, presence } = volcPresence((request) => {
       const body = JSON.parse(request.body!);
-      const record = (id: number, inRoom: boolean) => ({
-        AppId: body.AppId,
-        ConversationShortId: 7,
-        ParticipantUserId: id,
-        IsInConversation: inRoom,
-        CreateTime: inRoom ? 1 : 0,
-      });
-      return jsonResponse({
-        ResponseMetadata: { RequestId: 'r', Action: 'QueryLiveParticipantStatus', Version: '2020-12-01', Service: 'rtc', Region: 'cn-north-1' },
-        Result: { Status: [record(10000, false), record(10001, true), record(10001, true), record(10000, true)] },
-      });
+      const record = (id: number, inRoom: boolean) => volcengineStatus(body.AppId, 7, id, inRoom ? 1000 : null);
+      return volcengineAnswer({ Status: [record(10000, false), record(10001, true), record(10001, true), record(10000, true)] });
     });
     const thrown = await clock.run(presence.status('7', ['10000', '10001']).catch((e: unknown) => e));
     expect(thrown).toBeInstanceOf(ContradictoryResponseError);

@@ -7,6 +7,8 @@ import { operations } from '@rollcall/volcengine-rtc';
 import { createPresence, LimiterRegistry, VendorApiError } from '../../src/index.js';
 import { volcengine } from '../../src/providers/volcengine.js';
 import { aliyun } from '../../src/providers/aliyun.js';
+import { aliyunFail, aliyunOk, aliyunOnlineUser, volcengineStatus } from '@rollcall/emulator/wire';
+import { volcengineAnswer, volcengineError } from '../support/fakes.js';
 
 const RUNS = 1000;
 // No waiting between calls: these properties are about answers, not pacing.
@@ -30,19 +32,10 @@ describe('status properties', () => {
               const body = JSON.parse(await request.text());
               if (failBatch[call++]) {
                 for (const id of body.ParticipantUserIds) failedIds.add(String(id));
-                return jsonResponse({ ResponseMetadata: { RequestId: 'r', Error: { Code: 'InternalError', Message: 'x' } } }, 500);
+                return volcengineError('InternalError', 500);
               }
-              return jsonResponse({
-                ResponseMetadata: { RequestId: 'r' },
-                Result: {
-                  Status: body.ParticipantUserIds.map((id: number) => ({
-                    AppId: 1,
-                    ConversationShortId: 7,
-                    ParticipantUserId: id,
-                    IsInConversation: id % 3 === 0,
-                    CreateTime: 0,
-                  })),
-                },
+              return volcengineAnswer({
+                Status: body.ParticipantUserIds.map((id: number) => volcengineStatus(1, 7, id, id % 3 === 0 ? 0 : null)),
               });
             },
           });
@@ -74,8 +67,8 @@ describe('status properties', () => {
           appId: 'app',
           fetch: async (request: Request) => {
             const ids = new URLSearchParams(await request.text()).get('UserIds')!.split(',');
-            if (fails(call++)) return jsonResponse({ RequestId: 'r', Code: 'Forbidden', Message: 'no' }, 403);
-            return jsonResponse({ RequestId: 'r', Result: { OnlineUsers: ids.map((id) => ({ UserId: id, Online: id.length % 2 === 0 })) } });
+            const reply = fails(call++) ? aliyunFail('r', 403, 'Forbidden', 'no') : aliyunOk('r', { OnlineUsers: ids.map((id) => aliyunOnlineUser(id, id.length % 2 === 0 ? 0 : null)) });
+            return jsonResponse(reply.body, reply.status);
           },
         });
         const presence = createPresence(provider, { qps: unlimited, limiters: new LimiterRegistry() });

@@ -54,11 +54,19 @@ describe('Volcengine requests on the wire', () => {
     );
   });
 
+  it('QueryLiveParticipantStatus with string user ids: ParticipantUserIdsStr beside an empty ParticipantUserIds, answered under ParticipantUserIdStr', async () => {
+    const answer = { Status: [{ AppId: 1, ConversationShortId: 7, ParticipantUserId: 0, ParticipantUserIdStr: 'alice', IsInConversation: true, CreateTime: 5 }] };
+    const { rtc, calls } = client(() => jsonResponse({ ResponseMetadata: metadata('QueryLiveParticipantStatus'), Result: answer }));
+    const result = await rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [], ParticipantUserIdsStr: ['alice'] });
+    expect(JSON.parse(calls[0]!.body!)).toEqual({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [], ParticipantUserIdsStr: ['alice'] });
+    expect(result.Status[0]!.ParticipantUserIdStr).toBe('alice');
+  });
+
   it('BatchGetConversationParticipant: POST with its own Action', async () => {
     const { rtc, calls } = client(() =>
       jsonResponse({
         ResponseMetadata: metadata('BatchGetConversationParticipant'),
-        Result: { Participants: [{ ConversationShortId: 7, ParticipantUserId: 2, Operator: 10, Ext: { k: 'v' } }] },
+        Result: { Participants: [{ ConversationShortId: 7, ParticipantUserId: 2, Operator: 10, Role: 0, Ext: { k: 'v' } }] },
       }),
     );
     const result = await rtc.batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [2, 3] });
@@ -120,6 +128,19 @@ describe('Volcengine input validation (no network call)', () => {
         }),
       'ParticipantUserIds',
     ],
+    [
+      `more than ${operations.queryLiveParticipantStatus.batch.max} integer and string ids together`,
+      () =>
+        rtc.queryLiveParticipantStatus({
+          AppId: 1,
+          ConversationShortId: 7,
+          ParticipantUserIds: Array.from({ length: 150 }, (_, i) => i + 1),
+          ParticipantUserIdsStr: Array.from({ length: 51 }, (_, i) => `u${i}`),
+        }),
+      '',
+    ],
+    ['no ids in either list', () => rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [], ParticipantUserIdsStr: [] }), ''],
+    ['an empty string id', () => rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [], ParticipantUserIdsStr: ['a', ''] }), 'ParticipantUserIdsStr.1'],
     ['an unsafe integer id', () => rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [2 ** 53] }), 'ParticipantUserIds.0'],
     ['a non-integer id', () => rtc.batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [1.5] }), 'ParticipantUserIds.0'],
     ['no ids', () => rtc.batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [] }), 'ParticipantUserIds'],
@@ -192,16 +213,18 @@ describe('Volcengine errors', () => {
   });
 
   it('rejects an id that JavaScript would round, instead of returning a wrong id', async () => {
-    const raw = `{"ResponseMetadata":{"RequestId":"r"},"Result":{"Status":[{"AppId":1,"ConversationShortId":7,"ParticipantUserId":9007199254740993,"IsInConversation":true,"CreateTime":1}]}}`;
+    const raw = `{"ResponseMetadata":${JSON.stringify(metadata('QueryLiveParticipantStatus'))},"Result":{"Status":[{"AppId":1,"ConversationShortId":7,"ParticipantUserId":9007199254740993,"IsInConversation":true,"CreateTime":1}]}}`;
     const { rtc } = client(() => new Response(raw));
-    await expect(rtc.queryLiveParticipantStatus(input)).rejects.toBeInstanceOf(ResponseValidationError);
+    const error = await rtc.queryLiveParticipantStatus(input).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as ResponseValidationError).issues[0]!.path).toBe('Result.Status.0.ParticipantUserId');
   });
 
   it('holds a map field to its value type (Ext: string → string)', async () => {
     const answer = (ext: unknown) =>
       jsonResponse({
         ResponseMetadata: metadata('BatchGetConversationParticipant'),
-        Result: { Participants: [{ ConversationShortId: 7, ParticipantUserId: 2, Operator: 1, Ext: ext }] },
+        Result: { Participants: [{ ConversationShortId: 7, ParticipantUserId: 2, Operator: 1, Role: 0, Ext: ext }] },
       });
     const good = client(() => answer({ 's:from': 'biz' }));
     expect((await good.rtc.batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [2] })).Participants[0]!.Ext).toEqual({
