@@ -1,10 +1,12 @@
 // A loopback stand-in for the vendors' status APIs that enforces each operation's QPS the way the
 // limit is stated: at most `qps` calls arriving within any one second. Excess calls get the
-// vendor's throttling error. Used by the benchmark until the emulator exists. `GET /__stats`
+// vendor's throttling error, in the vendors' wire shapes (the emulator's wire module); no signature
+// checks, so the benchmark measures pacing alone. `GET /__stats`
 // returns what it served and throttled; `POST /__reset` clears them.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { operations as aliyunOps } from '@rollcall/aliyun-live';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
+import { aliyunFail, aliyunOk, aliyunOnlineUser, routeAliyun, routeVolcengine, vendorOf, volcengineFail, volcengineOk, volcengineStatus, type Reply } from '@rollcall/emulator/wire';
 
 interface Counter {
   qps: number;
@@ -30,6 +32,8 @@ async function body(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+const reply = (res: ServerResponse, answer: Reply) => send(res, answer.status, answer.body);
+
 function send(res: ServerResponse, status: number, payload: unknown) {
   const text = JSON.stringify(payload);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -50,34 +54,20 @@ export async function startQpsServer() {
       for (const c of Object.values(counters)) Object.assign(c, { arrivals: [], served: 0, throttled: 0 });
       return send(res, 200, {});
     }
-    if (url.searchParams.get('Action') === 'QueryLiveParticipantStatus') {
-      const meta = { RequestId: `r${counters.volcengine.served}`, Action: 'QueryLiveParticipantStatus', Version: '2020-12-01' };
-      if (!admit(counters.volcengine, now)) {
-        return send(res, 429, { ResponseMetadata: { ...meta, Error: { CodeN: 0, Code: 'FlowLimitExceeded.QPSOverLimit', Message: 'QPS over limit' } } });
-      }
-      const input = JSON.parse(text);
-      return send(res, 200, {
-        ResponseMetadata: meta,
-        Result: {
-          Status: input.ParticipantUserIds.map((id: number) => ({
-            AppId: input.AppId,
-            ConversationShortId: input.ConversationShortId,
-            ParticipantUserId: id,
-            IsInConversation: id % 2 === 0,
-            CreateTime: id % 2 === 0 ? 1_700_000_000 : 0,
-          })),
-        },
-      });
+    const request = { method: req.method ?? 'GET', url, headers: req.headers as Record<string, string | undefined>, body: text };
+    const vendor = vendorOf(request);
+    if (vendor === 'volcengine') {
+      const route = routeVolcengine(request);
+      const requestId = `r${counters.volcengine.served}`;
+      if (!admit(counters.volcengine, now)) return reply(res, volcengineFail(route, requestId, 'FlowLimitExceeded.QPSOverLimit', 'QPS over limit', 429));
+      const input = JSON.parse(text) as { AppId: number; ConversationShortId: number; ParticipantUserIds: number[] };
+      const status = input.ParticipantUserIds.map((id) => volcengineStatus(input.AppId, input.ConversationShortId, id, id % 2 === 0 ? 1_700_000_000_000 : null));
+      return reply(res, volcengineOk(route, requestId, { Status: status }));
     }
-    if (req.headers['x-acs-action'] === 'BatchGetOnlineUsers') {
-      if (!admit(counters.aliyun, now)) {
-        return send(res, 400, { RequestId: 'r', Code: 'Throttling.User', Message: 'Request was denied due to user flow control.' });
-      }
-      const ids = (new URLSearchParams(text).get('UserIds') ?? '').split(',');
-      return send(res, 200, {
-        RequestId: `r${counters.aliyun.served}`,
-        Result: { OnlineUsers: ids.map((id) => ({ UserId: id, Online: id.endsWith('0'), JoinTime: id.endsWith('0') ? 1_700_000_000_000 : 0 })) },
-      });
+    if (vendor === 'aliyun') {
+      if (!admit(counters.aliyun, now)) return reply(res, aliyunFail('r', 400, 'Throttling.User', 'Request was denied due to user flow control.'));
+      const ids = (routeAliyun(request).params.UserIds ?? '').split(',');
+      return reply(res, aliyunOk(`r${counters.aliyun.served}`, { OnlineUsers: ids.map((id) => aliyunOnlineUser(id, id.endsWith('0') ? 1_700_000_000_000 : null)) }));
     }
     send(res, 404, { Code: 'NotFound', Message: 'unknown operation' });
   });

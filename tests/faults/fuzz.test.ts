@@ -48,8 +48,9 @@ function upstream() {
   const fetch = async (request: Request): Promise<Response> => {
     requests++;
     const url = new URL(request.url);
-    const operation = operationOf(url, request.headers.get('x-acs-action'));
-    return jsonResponse(goodAnswer(operation, { operation, fault: 'ok', url: url.href, headers: {}, body: await request.text() }));
+    const body = await request.text();
+    const operation = operationOf({ method: request.method, url, headers: Object.fromEntries(request.headers), body });
+    return jsonResponse(goodAnswer(operation, { operation, fault: 'ok', url: url.href, headers: {}, body }));
   };
   return { fetch, requests: () => requests };
 }

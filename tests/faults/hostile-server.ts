@@ -2,6 +2,25 @@
 // fault per request, chosen by the first path segment of the client's endpoint (`/<fault>/…`). It
 // records every request (so tests can count them and sweep what was sent for secrets).
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import {
+  aliyunFail,
+  aliyunOk,
+  aliyunOnlineUser,
+  routeAliyun,
+  routeTencent,
+  routeVolcengine,
+  tencentFail,
+  tencentMemberPage,
+  tencentOk,
+  vendorOf,
+  volcengineFail,
+  volcengineOk,
+  volcengineParticipant,
+  volcengineRoom,
+  volcengineStatus,
+  wire,
+  type ReceivedRequest,
+} from '@rollcall/emulator/wire';
 import { sendEndlessBody } from '@rollcall/test-support';
 
 export type VendorOperation =
@@ -19,70 +38,42 @@ export interface SeenRequest {
   body: string;
 }
 
-const meta = (action: string) => ({ RequestId: 'req-hostile', Action: action, Version: '2020-12-01', Service: 'rtc', Region: 'cn-north-1' });
+const REQUEST_ID = 'req-hostile';
+const joinedAtMs = 1_700_000_000_000;
+const volcRoute = (operation: VendorOperation) => {
+  const op = wire.volcengine.operations[operation.split(':')[1] as keyof typeof wire.volcengine.operations];
+  return { action: op.action, version: op.versions[0] };
+};
 
-/** The right answer of each operation for the ids asked (even ids are in the room). */
+/** The right answer of each operation for the ids asked (even ids are in the room), in the vendors' wire shapes. */
 export function goodAnswer(operation: VendorOperation, request: SeenRequest): unknown {
   switch (operation) {
     case 'volcengine:QueryLiveParticipantStatus': {
-      const body = JSON.parse(request.body);
-      return {
-        ResponseMetadata: meta('QueryLiveParticipantStatus'),
-        Result: {
-          Status: body.ParticipantUserIds.map((id: number) => ({
-            AppId: body.AppId,
-            ConversationShortId: body.ConversationShortId,
-            ParticipantUserId: id,
-            IsInConversation: id % 2 === 0,
-            CreateTime: id % 2 === 0 ? 1_700_000_000 : 0,
-          })),
-        },
-      };
+      const body = JSON.parse(request.body) as { AppId: number; ConversationShortId: number; ParticipantUserIds: number[] };
+      const status = body.ParticipantUserIds.map((id) => volcengineStatus(body.AppId, body.ConversationShortId, id, id % 2 === 0 ? joinedAtMs : null));
+      return volcengineOk(volcRoute(operation), REQUEST_ID, { Status: status }).body;
     }
     case 'volcengine:BatchGetConversationParticipant': {
-      const body = JSON.parse(request.body);
-      return {
-        ResponseMetadata: meta('BatchGetConversationParticipant'),
-        Result: {
-          Participants: body.ParticipantUserIds.filter((id: number) => id % 2 === 0).map((id: number) => ({
-            ConversationShortId: body.ConversationShortId,
-            ParticipantUserId: id,
-            Operator: 1,
-            Role: 0,
-            CreateTime: 1_700_000_000,
-          })),
-        },
-      };
+      const body = JSON.parse(request.body) as { ConversationShortId: number; ParticipantUserIds: number[] };
+      const members = body.ParticipantUserIds.filter((id) => id % 2 === 0);
+      return volcengineOk(volcRoute(operation), REQUEST_ID, { Participants: members.map((id) => volcengineParticipant(body.ConversationShortId, { userId: id, joinedAtMs })) }).body;
     }
     case 'volcengine:GetRoomOnlineUsers':
-      return {
-        ResponseMetadata: meta('GetRoomOnlineUsers'),
-        Result: { RoomExists: true, TotalUser: 3, TotalInvisibleUser: 1, VisibleUserList: ['v1', 'v2'], InvisibleUserList: ['i1'] },
-      };
+      return volcengineOk(volcRoute(operation), REQUEST_ID, volcengineRoom({ visible: ['v1', 'v2'], invisible: ['i1'] }, 10_000)).body;
     case 'aliyun:BatchGetOnlineUsers': {
       const ids = new URLSearchParams(request.body).get('UserIds')!.split(',');
-      return {
-        RequestId: 'req-hostile',
-        Result: { OnlineUsers: ids.map((id) => ({ UserId: id, Online: id.endsWith('0') || id.endsWith('2'), JoinTime: 1_700_000_000_000 })) },
-      };
+      return aliyunOk(REQUEST_ID, { OnlineUsers: ids.map((id) => aliyunOnlineUser(id, id.endsWith('0') || id.endsWith('2') ? joinedAtMs : null)) }).body;
     }
     case 'tencent:GetMemberList':
-      return {
-        ActionStatus: 'OK',
-        ErrorCode: 0,
-        ErrorInfo: '',
-        RequestId: 'req-hostile',
-        Response: { Next: '', MemberCount: 2, MemberList: [{ Member_Account: 'm1' }, { Member_Account: 'm2' }] },
-      };
+      return tencentOk(REQUEST_ID, tencentMemberPage(['m1', 'm2'], 2, '')).body;
   }
 }
 
-/** Each vendor's error envelope, with the HTTP status it comes with. */
+/** Each vendor's error envelope, with the HTTP status it comes with (forced to `status`, as a fault). */
 function errorAnswer(operation: VendorOperation, code: string, status: number): [number, unknown] {
-  if (operation.startsWith('volcengine'))
-    return [status, { ResponseMetadata: { ...meta(operation.split(':')[1]!), Error: { CodeN: 0, Code: code, Message: 'injected' } } }];
-  if (operation.startsWith('aliyun')) return [status, { RequestId: 'req-hostile', Code: code, Message: 'injected' }];
-  return [200, { ActionStatus: 'FAIL', ErrorCode: Number(code), ErrorInfo: 'injected', RequestId: 'req-hostile' }];
+  if (operation.startsWith('volcengine')) return [status, volcengineFail(volcRoute(operation), REQUEST_ID, code, 'injected', status).body];
+  if (operation.startsWith('aliyun')) return [status, aliyunFail(REQUEST_ID, status, code, 'injected').body];
+  return [200, tencentFail(REQUEST_ID, code, 'injected').body];
 }
 
 const throttleCode = (operation: VendorOperation) =>
@@ -90,11 +81,12 @@ const throttleCode = (operation: VendorOperation) =>
 const authCode = (operation: VendorOperation) =>
   operation.startsWith('volcengine') ? 'SignatureDoesNotMatch' : operation.startsWith('aliyun') ? 'SignatureDoesNotMatch' : '70001';
 
-/** Which operation a request is, from its URL and its `x-acs-action` header (Alibaba V3). */
-export function operationOf(url: URL, acsAction: string | null | undefined): VendorOperation {
-  if (url.pathname.endsWith('/v4/live_engine_http_srv/get_member_list')) return 'tencent:GetMemberList';
-  if (acsAction || url.searchParams.has('SignatureMethod')) return `aliyun:${acsAction ?? url.searchParams.get('Action')}` as VendorOperation;
-  return `volcengine:${url.searchParams.get('Action')}` as VendorOperation;
+/** Which operation a request is, routed by the wire module. */
+export function operationOf(request: ReceivedRequest): VendorOperation {
+  const vendor = vendorOf(request);
+  if (vendor === 'tencent') return `tencent:${routeTencent(request)}` as VendorOperation;
+  if (vendor === 'aliyun') return `aliyun:${routeAliyun(request).operationId}` as VendorOperation;
+  return `volcengine:${routeVolcengine(request).operationId}` as VendorOperation;
 }
 
 function json(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}) {
@@ -130,13 +122,17 @@ export async function startHostileServer() {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://hostile');
     const fault = url.pathname.split('/')[1] ?? 'ok';
-    const operation = operationOf(url, req.headers['x-acs-action'] as string | undefined);
+    const text = Buffer.concat(chunks).toString('utf8');
+    // The operation's own path, once the fault's prefix is taken off.
+    const unprefixed = new URL(url);
+    unprefixed.pathname = url.pathname.slice(fault.length + 1) || '/';
+    const operation = operationOf({ method: req.method ?? 'GET', url: unprefixed, headers: req.headers as Record<string, string | undefined>, body: text });
     const request: SeenRequest = {
       operation,
       fault,
       url: url.href,
       headers: req.headers as Record<string, string>,
-      body: Buffer.concat(chunks).toString('utf8'),
+      body: text,
     };
     seen.push(request);
     switch (fault as Fault) {

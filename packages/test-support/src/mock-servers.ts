@@ -5,11 +5,13 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aliyunFail, routeAliyun, routeVolcengine, volcengineFail } from '@rollcall/emulator/wire';
 import { loadSpec } from './contract.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 interface RpcOperation {
+  readonly operationId: string;
   readonly method: string;
   readonly path: string;
   readonly action?: string;
@@ -32,7 +34,7 @@ function rpcOperations(specFile: string): RpcOperation[] {
   for (const [schemaPath, item] of Object.entries<Record<string, any>>(spec.paths ?? {})) {
     for (const operation of Object.values<any>(item)) {
       const rpc = operation?.['x-rollcall-rpc'];
-      if (rpc) found.push({ method: rpc.method, path: rpc.path, action: rpc.action, version: String(rpc.version), schemaPath });
+      if (rpc) found.push({ operationId: operation.operationId, method: rpc.method, path: rpc.path, action: rpc.action, version: String(rpc.version), schemaPath });
     }
   }
   return found;
@@ -71,18 +73,12 @@ async function waitUntilAnswering(url: string, child: ChildProcess, deadlineMs: 
   throw new Error(`prism did not answer at ${url} within ${deadlineMs} ms`);
 }
 
+/** The vendor's answer to an action it does not have, in its own wire shape. */
 function unknownActionBody(vendor: MockVendor['id'], action: string | null, version: string | null) {
   const message = `Could not find operation ${action ?? '(no Action)'} ${version ?? '(no Version)'}`;
   return vendor === 'volcengine'
-    ? {
-        ResponseMetadata: {
-          RequestId: 'rpc-proxy',
-          Action: action ?? '',
-          Version: version ?? '',
-          Error: { CodeN: 100008, Code: 'InvalidActionOrVersion', Message: message },
-        },
-      }
-    : { RequestId: 'rpc-proxy', HostId: 'localhost', Code: 'InvalidAction.NotFound', Message: message };
+    ? volcengineFail({ action: action ?? '', version: version ?? '' }, 'rpc-proxy', 'InvalidActionOrVersion', message).body
+    : aliyunFail('rpc-proxy', 404, 'InvalidAction.NotFound', message).body;
 }
 
 /**
@@ -98,6 +94,8 @@ export async function startRpcProxy(
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
     let targetPath: string;
     if (direction === 'to-real') {
       const operation = vendor.rpc.find((op) => op.method === req.method && op.schemaPath === url.pathname);
@@ -112,20 +110,19 @@ export async function startRpcProxy(
       }
       targetPath = operation.path;
     } else {
-      const action = url.searchParams.get('Action') ?? (req.headers['x-acs-action'] as string | undefined) ?? null;
-      const version = url.searchParams.get('Version') ?? (req.headers['x-acs-version'] as string | undefined) ?? null;
-      const operation = vendor.rpc.find((op) => op.method === req.method && op.path === url.pathname && op.action === action && op.version === version);
+      // Routed as the emulator routes: the vendors' wire module.
+      const received = { method: req.method ?? 'GET', url, headers: req.headers as Record<string, string | undefined>, body: Buffer.concat(chunks).toString('utf8') };
+      const route = vendor.id === 'volcengine' ? routeVolcengine(received) : routeAliyun(received);
+      const operation = vendor.rpc.find((op) => op.operationId === route.operationId);
       if (!operation) {
         res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(unknownActionBody(vendor.id, action, version)));
+        res.end(JSON.stringify(unknownActionBody(vendor.id, route.action || null, url.searchParams.get('Version') ?? received.headers['x-acs-version'] ?? null)));
         return;
       }
       url.searchParams.delete('Action');
       url.searchParams.delete('Version');
       targetPath = operation.schemaPath;
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) {
       if (v !== undefined && k !== 'host' && k !== 'content-length' && k !== 'connection') headers.set(k, String(v));

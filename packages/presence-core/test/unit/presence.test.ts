@@ -23,7 +23,7 @@ import { volcengine } from '../../src/providers/volcengine.js';
 import { WINDOW_MARGIN_MS } from '../../src/limiter.js';
 import { aliyun } from '../../src/providers/aliyun.js';
 import { tencent } from '../../src/providers/tencent.js';
-import { volcengineStatus } from '@rollcall/emulator/wire';
+import { tencentMemberPage, tencentOk, volcengineStatus } from '@rollcall/emulator/wire';
 import { FakeClock, fakeAliyun, fakeTencent, fakeVolcengine, maxInWindow, volcengineAnswer, volcengineError, type Upstream } from '../support/fakes.js';
 
 const SECRET = 'SK-very-secret-0000';
@@ -522,14 +522,7 @@ describe('result typing', () => {
 });
 
 describe('answers that contradict themselves', () => {
-  const tencentPage = (next: string, total: number, accounts: string[]) =>
-    jsonResponse({
-      ActionStatus: 'OK',
-      ErrorCode: 0,
-      ErrorInfo: '',
-      RequestId: 'r',
-      Response: { Next: next, MemberCount: total, MemberList: accounts.map((a) => ({ Member_Account: a })) },
-    });
+  const tencentPage = (next: string, total: number, accounts: string[]) => jsonResponse(tencentOk('r', tencentMemberPage(accounts, total, next)).body);
   function scriptedTencent(pages: (request: { Next: string }, index: number) => Response) {
     const { clock, presenceOptions } = setup(() => ({ fetch: async () => new Response(), calls: [], times: [] }));
     const stub = stubFetch((request, index) => pages(JSON.parse(request.body!), index));
