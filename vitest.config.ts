@@ -40,6 +40,7 @@ export default defineConfig({
             'tests/consumer/**/*.test.ts',
             'tests/release/**/*.test.ts',
             'tests/qps/**/*.test.ts',
+            'tests/official-clients/**/*.test.ts',
           ],
           globalSetup: ['packages/test-support/src/prism-setup.ts', 'packages/test-support/src/tarball-setup.ts'],
         },
