@@ -6,7 +6,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { operations as aliyunOps } from '@rollcall/aliyun-live';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
-import { aliyunFail, aliyunOk, aliyunOnlineUser, routeAliyun, routeVolcengine, vendorOf, volcengineFail, volcengineOk, volcengineStatus, type Reply } from '@rollcall/emulator/wire';
+import {
+  aliyunFail,
+  aliyunOk,
+  aliyunOnlineUser,
+  routeAliyun,
+  routeVolcengine,
+  vendorOf,
+  volcengineFail,
+  volcengineOk,
+  volcengineStatus,
+  type Reply,
+} from '@rollcall/emulator/wire';
 
 interface Counter {
   qps: number;
@@ -61,13 +72,18 @@ export async function startQpsServer() {
       const requestId = `r${counters.volcengine.served}`;
       if (!admit(counters.volcengine, now)) return reply(res, volcengineFail(route, requestId, 'FlowLimitExceeded.QPSOverLimit', 'QPS over limit', 429));
       const input = JSON.parse(text) as { AppId: number; ConversationShortId: number; ParticipantUserIds: number[] };
-      const status = input.ParticipantUserIds.map((id) => volcengineStatus(input.AppId, input.ConversationShortId, id, id % 2 === 0 ? 1_700_000_000_000 : null));
+      const status = input.ParticipantUserIds.map((id) =>
+        volcengineStatus(input.AppId, input.ConversationShortId, id, id % 2 === 0 ? 1_700_000_000_000 : null),
+      );
       return reply(res, volcengineOk(route, requestId, { Status: status }));
     }
     if (vendor === 'aliyun') {
       if (!admit(counters.aliyun, now)) return reply(res, aliyunFail('r', 400, 'Throttling.User', 'Request was denied due to user flow control.'));
       const ids = (routeAliyun(request).params.UserIds ?? '').split(',');
-      return reply(res, aliyunOk(`r${counters.aliyun.served}`, { OnlineUsers: ids.map((id) => aliyunOnlineUser(id, id.endsWith('0') ? 1_700_000_000_000 : null)) }));
+      return reply(
+        res,
+        aliyunOk(`r${counters.aliyun.served}`, { OnlineUsers: ids.map((id) => aliyunOnlineUser(id, id.endsWith('0') ? 1_700_000_000_000 : null)) }),
+      );
     }
     send(res, 404, { Code: 'NotFound', Message: 'unknown operation' });
   });

@@ -5,14 +5,23 @@ import { createServer } from 'node:http';
 import { aliyunOk, aliyunOnlineUser, tencentMemberPage, tencentOk, vendorOf, volcengineOk, volcengineStatus } from '@rollcall/emulator/wire';
 
 const volcengine = JSON.stringify(
-  volcengineOk(
-    { action: 'QueryLiveParticipantStatus', version: '2020-12-01' },
+  volcengineOk({ action: 'QueryLiveParticipantStatus', version: '2020-12-01' }, 'bench', {
+    Status: Array.from({ length: 200 }, (_, i) => volcengineStatus(1, 1, i + 1, i % 2 === 0 ? 1_700_000_000_000 : null)),
+  }).body,
+);
+const aliyun = JSON.stringify(
+  aliyunOk('bench', { OnlineUsers: Array.from({ length: 20 }, (_, i) => aliyunOnlineUser(`u${i}`, i % 2 === 0 ? 1_700_000_000_000 : null)) }).body,
+);
+const tencent = JSON.stringify(
+  tencentOk(
     'bench',
-    { Status: Array.from({ length: 200 }, (_, i) => volcengineStatus(1, 1, i + 1, i % 2 === 0 ? 1_700_000_000_000 : null)) },
+    tencentMemberPage(
+      Array.from({ length: 100 }, (_, i) => `m${i}`),
+      100,
+      '',
+    ),
   ).body,
 );
-const aliyun = JSON.stringify(aliyunOk('bench', { OnlineUsers: Array.from({ length: 20 }, (_, i) => aliyunOnlineUser(`u${i}`, i % 2 === 0 ? 1_700_000_000_000 : null)) }).body);
-const tencent = JSON.stringify(tencentOk('bench', tencentMemberPage(Array.from({ length: 100 }, (_, i) => `m${i}`), 100, '')).body);
 const answers = { volcengine, aliyun, tencent } as const;
 
 const server = createServer((req, res) => {

@@ -56,7 +56,9 @@ export function goodAnswer(operation: VendorOperation, request: SeenRequest): un
     case 'volcengine:BatchGetConversationParticipant': {
       const body = JSON.parse(request.body) as { ConversationShortId: number; ParticipantUserIds: number[] };
       const members = body.ParticipantUserIds.filter((id) => id % 2 === 0);
-      return volcengineOk(volcRoute(operation), REQUEST_ID, { Participants: members.map((id) => volcengineParticipant(body.ConversationShortId, { userId: id, joinedAtMs })) }).body;
+      return volcengineOk(volcRoute(operation), REQUEST_ID, {
+        Participants: members.map((id) => volcengineParticipant(body.ConversationShortId, { userId: id, joinedAtMs })),
+      }).body;
     }
     case 'volcengine:GetRoomOnlineUsers':
       return volcengineOk(volcRoute(operation), REQUEST_ID, volcengineRoom({ visible: ['v1', 'v2'], invisible: ['i1'] }, 10_000)).body;

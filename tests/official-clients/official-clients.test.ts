@@ -39,10 +39,22 @@ beforeAll(async () => {
             { userId: '42', joinedAt: JOINED, stringId: true },
           ],
         },
-        rooms: { 'room-1': [{ userId: 'v1', joinedAt: JOINED }, { userId: 'i1', joinedAt: JOINED, invisible: true }] },
+        rooms: {
+          'room-1': [
+            { userId: 'v1', joinedAt: JOINED },
+            { userId: 'i1', joinedAt: JOINED, invisible: true },
+          ],
+        },
       },
       aliyun: { groups: { g1: [{ userId: 'a', joinedAt: JOINED }] } },
-      tencent: { rooms: { 'room-1': [{ userId: 'm1', joinedAt: JOINED }, { userId: 'm2', joinedAt: JOINED }] } },
+      tencent: {
+        rooms: {
+          'room-1': [
+            { userId: 'm1', joinedAt: JOINED },
+            { userId: 'm2', joinedAt: JOINED },
+          ],
+        },
+      },
     },
   });
   // Records each request, then forwards it unchanged.
@@ -70,7 +82,14 @@ afterAll(async () => {
 
 describe('@volcengine/openapi', () => {
   const service = (secretKey = credentials.volcengine.secretAccessKey) =>
-    new Service({ host: new URL(base).host, protocol: 'http:', serviceName: 'rtc', region: 'cn-north-1', accessKeyId: credentials.volcengine.accessKeyId, secretKey });
+    new Service({
+      host: new URL(base).host,
+      protocol: 'http:',
+      serviceName: 'rtc',
+      region: 'cn-north-1',
+      accessKeyId: credentials.volcengine.accessKeyId,
+      secretKey,
+    });
 
   it('QueryLiveParticipantStatus with integer ids', async () => {
     const call = service().createJSONAPI('QueryLiveParticipantStatus', { Version: '2020-12-01', method: 'POST' });
@@ -87,7 +106,12 @@ describe('@volcengine/openapi', () => {
 
   it('QueryLiveParticipantStatus with string ids (ParticipantUserIdsStr), answered under ParticipantUserIdStr', async () => {
     const call = service().createJSONAPI('QueryLiveParticipantStatus', { Version: '2020-12-01', method: 'POST' });
-    const answer = (await call({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 7, ParticipantUserIds: [], ParticipantUserIdsStr: ['alice', 'bob', '42', '2'] })) as any;
+    const answer = (await call({
+      AppId: DEFAULT_APPS.volcengineImAppId,
+      ConversationShortId: 7,
+      ParticipantUserIds: [],
+      ParticipantUserIdsStr: ['alice', 'bob', '42', '2'],
+    })) as any;
     expect(answer.Result.Status.map((s: any) => [s.ParticipantUserIdStr, s.IsInConversation])).toEqual([
       ['alice', true],
       ['bob', false],
@@ -96,7 +120,12 @@ describe('@volcengine/openapi', () => {
       ['2', false],
     ]);
     // Go's client sends a nil slice as null; that is accepted the same way.
-    const nullList = (await call({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 7, ParticipantUserIds: null, ParticipantUserIdsStr: ['alice'] })) as any;
+    const nullList = (await call({
+      AppId: DEFAULT_APPS.volcengineImAppId,
+      ConversationShortId: 7,
+      ParticipantUserIds: null,
+      ParticipantUserIdsStr: ['alice'],
+    })) as any;
     expect(nullList.Result.Status.map((s: any) => [s.ParticipantUserIdStr, s.IsInConversation])).toEqual([['alice', true]]);
   });
 
@@ -107,7 +136,10 @@ describe('@volcengine/openapi', () => {
   });
 
   it.each(wire.volcengine.operations.GetRoomOnlineUsers.versions)('GetRoomOnlineUsers at Version %s', async (Version) => {
-    const answer = (await service().createAPI('GetRoomOnlineUsers', { Version, method: 'GET' })({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'room-1' })) as any;
+    const answer = (await service().createAPI('GetRoomOnlineUsers', { Version, method: 'GET' })({
+      AppId: DEFAULT_APPS.volcengineRtcAppId,
+      RoomId: 'room-1',
+    })) as any;
     expect(last().url.searchParams.get('Version')).toBe(Version);
     expect(answer.ResponseMetadata.Version).toBe(Version);
     expect(answer.Result).toEqual({ RoomExists: true, TotalUser: 2, TotalInvisibleUser: 1, VisibleUserList: ['v1'], InvisibleUserList: ['i1'] });
@@ -115,8 +147,14 @@ describe('@volcengine/openapi', () => {
 
   it('a wrong secret gets SignatureDoesNotMatch with its gateway CodeN and status', async () => {
     const call = service('not-the-secret').createJSONAPI('QueryLiveParticipantStatus', { Version: '2020-12-01', method: 'POST' });
-    const answer = (await call({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 7, ParticipantUserIds: [2] }).catch((e: any) => e.response?.data ?? e)) as any;
-    expect(answer.ResponseMetadata.Error).toEqual({ CodeN: wire.volcengine.gatewayCodes.SignatureDoesNotMatch.codeN, Code: 'SignatureDoesNotMatch', Message: expect.any(String) });
+    const answer = (await call({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 7, ParticipantUserIds: [2] }).catch(
+      (e: any) => e.response?.data ?? e,
+    )) as any;
+    expect(answer.ResponseMetadata.Error).toEqual({
+      CodeN: wire.volcengine.gatewayCodes.SignatureDoesNotMatch.codeN,
+      Code: 'SignatureDoesNotMatch',
+      Message: expect.any(String),
+    });
   });
 });
 
@@ -147,7 +185,9 @@ describe('@alicloud/pop-core (V1)', () => {
 
   it('a wrong secret is refused in both styles', async () => {
     for (const method of ['GET', 'POST']) {
-      const error = await client('wrong').request('BatchGetOnlineUsers', params, { method }).catch((e: any) => e);
+      const error = await client('wrong')
+        .request('BatchGetOnlineUsers', params, { method })
+        .catch((e: any) => e);
       expect(error.code ?? error.data?.Code).toBe('SignatureDoesNotMatch');
     }
   });
@@ -157,7 +197,14 @@ describe('@alicloud/openapi-client', () => {
   // CommonJS, with its client class as `default`.
   const OpenApi = (($OpenApi as any).default.default ?? ($OpenApi as any).default) as typeof $OpenApi.default;
   const client = () =>
-    new OpenApi(new $OpenApi.Config({ accessKeyId: credentials.aliyun.accessKeyId, accessKeySecret: credentials.aliyun.accessKeySecret, endpoint: new URL(base).host, protocol: 'http' }));
+    new OpenApi(
+      new $OpenApi.Config({
+        accessKeyId: credentials.aliyun.accessKeyId,
+        accessKeySecret: credentials.aliyun.accessKeySecret,
+        endpoint: new URL(base).host,
+        protocol: 'http',
+      }),
+    );
   const request = () => new $OpenApi.OpenApiRequest({ query: { AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'g1', UserIds: 'a,zz' } });
   const expected = [
     { UserId: 'a', Online: true, JoinTime: JOINED },
@@ -165,14 +212,33 @@ describe('@alicloud/openapi-client', () => {
   ];
 
   it('callApi (the generated clients’ path), RPC style', async () => {
-    const params = new $OpenApi.Params({ action: 'BatchGetOnlineUsers', version: '2016-11-01', protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+    const params = new $OpenApi.Params({
+      action: 'BatchGetOnlineUsers',
+      version: '2016-11-01',
+      protocol: 'HTTP',
+      pathname: '/',
+      method: 'POST',
+      authType: 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json',
+    });
     const answer = (await client().callApi(params, request(), new $Util.RuntimeOptions({}))) as any;
     expect(last().headers['x-acs-action']).toBe('BatchGetOnlineUsers');
     expect(answer.body.Result.OnlineUsers).toEqual(expected);
   });
 
   it('doRPCRequest (V1, HMAC-SHA1 in the query)', async () => {
-    const answer = (await client().doRPCRequest('BatchGetOnlineUsers', '2016-11-01', 'HTTP', 'POST', 'AK', 'json', request(), new $Util.RuntimeOptions({}))) as any;
+    const answer = (await client().doRPCRequest(
+      'BatchGetOnlineUsers',
+      '2016-11-01',
+      'HTTP',
+      'POST',
+      'AK',
+      'json',
+      request(),
+      new $Util.RuntimeOptions({}),
+    )) as any;
     expect(last().url.searchParams.get('SignatureMethod')).toBe('HMAC-SHA1');
     expect(answer.body.Result.OnlineUsers).toEqual(expected);
   });

@@ -226,7 +226,9 @@ export function operationTableModule(doc) {
   lines.push('export interface OperationMethods {');
   for (const { out, summary } of described) {
     const name = out.operationId;
-    lines.push(`  /** ${summary.replace(/\*\//g, '*\\/')} (${name}; QPS ≤ ${out.qps}${out.batch ? `; at most ${out.batch.max} ${out.batch.fields.join(' + ')}` : ''}). */`);
+    lines.push(
+      `  /** ${summary.replace(/\*\//g, '*\\/')} (${name}; QPS ≤ ${out.qps}${out.batch ? `; at most ${out.batch.max} ${out.batch.fields.join(' + ')}` : ''}). */`,
+    );
     lines.push(`  ${camelCase(name)}(input: ${name}Input, options?: CallOptions): Promise<WithMetadata<${name}Output>>;`);
   }
   lines.push('}');

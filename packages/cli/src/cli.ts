@@ -23,6 +23,7 @@ function connectionOptions(command: Command, vendors: readonly string[]): Comman
     .option('--app-id <id>', `Alibaba interactive messaging app (env ${ENVIRONMENT.aliyun.appId})`)
     .option('--im-app-id <id>', `Volcengine IM app, for live groups (env ${ENVIRONMENT.volcengine.imAppId})`)
     .option('--rtc-app-id <id>', `Volcengine RTC app, for rooms (env ${ENVIRONMENT.volcengine.rtcAppId})`)
+    .option('--user-ids <int|string>', `Volcengine IM app's user id type: int (default) or string (env ${ENVIRONMENT.volcengine.userIds})`)
     .option('--sdk-app-id <id>', `Tencent SDKAppID (env ${ENVIRONMENT.tencent.sdkAppId})`)
     .option('--identifier <admin>', `Tencent app administrator (env ${ENVIRONMENT.tencent.identifier})`)
     .option('--secret-key <key>', `Tencent app secret key (env ${ENVIRONMENT.tencent.secretKey})`)

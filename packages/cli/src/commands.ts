@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { PresenceHooks } from '@rollcall/presence-core';
 import { UsageError } from './errors.js';
 import { printRows, progress, type Format, type Out } from './output.js';
-import { presenceFor, type ConnectionFlags } from './providers.js';
+import { ENVIRONMENT, presenceFor, type ConnectionFlags } from './providers.js';
 
 export interface OutputFlags {
   json?: boolean;
@@ -91,7 +91,13 @@ export async function detailsCommand(
   const format = formatOf(flags);
   const users = await readUsers(flags);
   const presence = presenceFor(flags, env, {}).details;
-  if (!presence) throw new UsageError('member details come from Volcengine conversations: --vendor volcengine --im-app-id …');
+  if (!presence) {
+    throw new UsageError(
+      flags.vendor === 'volcengine' && (flags.userIds ?? env[ENVIRONMENT.volcengine.userIds]) === 'string'
+        ? 'member details take integer user ids only (BatchGetConversationParticipant has no string form)'
+        : 'member details come from Volcengine conversations: --vendor volcengine --im-app-id …',
+    );
+  }
   const entries = await presence.details(flags.room, users);
   const rows = entries.map((e) =>
     e.ok

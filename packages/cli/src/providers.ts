@@ -18,6 +18,8 @@ export interface ConnectionFlags {
   /** Volcengine: the IM app (live groups, conversations) and the RTC app (rooms). */
   imAppId?: string;
   rtcAppId?: string;
+  /** Volcengine: whether the IM app's user ids are integers (default) or strings. */
+  userIds?: string;
   accessKeyId?: string;
   secretAccessKey?: string;
   securityToken?: string;
@@ -38,6 +40,7 @@ export const ENVIRONMENT = {
     region: 'VOLC_REGION',
     imAppId: 'VOLC_IM_APP_ID',
     rtcAppId: 'VOLC_RTC_APP_ID',
+    userIds: 'VOLC_IM_USER_IDS',
   },
   aliyun: {
     accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
@@ -85,6 +88,8 @@ export function presenceFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, hook
     const imAppId = flags.imAppId ?? env[e.imAppId];
     const rtcAppId = flags.rtcAppId ?? env[e.rtcAppId];
     if (imAppId !== undefined && !/^\d+$/.test(imAppId)) throw new UsageError('--im-app-id must be a number');
+    const userIds = flags.userIds ?? env[e.userIds] ?? 'int';
+    if (userIds !== 'int' && userIds !== 'string') throw new UsageError(`--user-ids must be int or string (got ${JSON.stringify(userIds)})`);
     const p = createPresence(
       volcengine({
         ...common,
@@ -92,12 +97,14 @@ export function presenceFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, hook
         region: flags.region ?? env[e.region],
         imAppId: imAppId === undefined ? undefined : Number(imAppId),
         rtcAppId,
+        userIds,
       }),
       { hooks },
     ) as unknown as StatusMethods & RosterMethods & DetailsMethods;
     return {
       status: imAppId === undefined ? undefined : p,
-      details: imAppId === undefined ? undefined : p,
+      // BatchGetConversationParticipant takes integer ids only.
+      details: imAppId === undefined || userIds === 'string' ? undefined : p,
       roster: rtcAppId === undefined ? undefined : p,
     };
   }

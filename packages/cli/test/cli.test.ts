@@ -77,6 +77,30 @@ describe('rollcall status', () => {
     ]);
   });
 
+  it('Volcengine app with string user ids (--user-ids string): looked up and answered under the same strings', async () => {
+    const r = await rollcall(
+      ['status', '--vendor', 'volcengine', '--user-ids', 'string', '--room', '1', '--users', 'user1,1,nobody,user7', '--endpoint', url, '--json'],
+      volcEnv(),
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).map((x: { user: string; online: boolean }) => [x.user, x.online])).toEqual([
+      ['user1', true],
+      // "1" is an integer-id member, not a string one.
+      ['1', false],
+      ['nobody', false],
+      ['user7', true],
+    ]);
+    const details = await rollcall(['details', '--vendor', 'volcengine', '--room', '1', '--users', 'user1', '--endpoint', url], {
+      ...volcEnv(),
+      VOLC_IM_USER_IDS: 'string',
+    });
+    expect(details.code).toBe(2);
+    expect(details.stderr).toContain('integer user ids only');
+    const bad = await rollcall(['status', '--vendor', 'volcengine', '--user-ids', 'uuid', '--room', '1', '--users', 'a', '--endpoint', url], volcEnv());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--user-ids must be int or string');
+  });
+
   it('Alibaba, ids from a file, --ndjson', async () => {
     const file = path.join(workDir, 'users.txt');
     await writeFile(file, Array.from({ length: 45 }, (_, i) => String(i + 1490)).join('\n'));

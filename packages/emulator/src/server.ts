@@ -7,7 +7,17 @@ import { aliyun } from './vendors/aliyun.js';
 import type { VendorContext, VendorHandler } from './vendors/context.js';
 import { DEFAULT_TENCENT_PAGE_SIZE, tencent } from './vendors/tencent.js';
 import { volcengine } from './vendors/volcengine.js';
-import { aliyunFail, routeAliyun, routeVolcengine, tencentFail, vendorOf, volcengineFail, type ReceivedRequest, type Reply, type VendorName } from './wire/index.js';
+import {
+  aliyunFail,
+  routeAliyun,
+  routeVolcengine,
+  tencentFail,
+  vendorOf,
+  volcengineFail,
+  type ReceivedRequest,
+  type Reply,
+  type VendorName,
+} from './wire/index.js';
 import { DEMO_CREDENTIALS, World, type EmulatorCredentials, type Member, type Seed } from './world.js';
 
 export type FaultKind = 'latency' | 'error' | 'reset' | 'malformed' | 'truncated' | 'throttle';
@@ -187,7 +197,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         : volcengineFail(route, requestId, 'FlowLimitExceeded.QPSOverLimit', 'injected throttle', 429);
     }
     if (vendor === 'aliyun') {
-      return kind === 'error' ? aliyunFail(requestId, 503, 'ServiceUnavailable', 'injected: service unavailable') : aliyunFail(requestId, 400, 'Throttling.User', 'injected throttle');
+      return kind === 'error'
+        ? aliyunFail(requestId, 503, 'ServiceUnavailable', 'injected: service unavailable')
+        : aliyunFail(requestId, 400, 'Throttling.User', 'injected throttle');
     }
     return kind === 'error' ? { status: 502, body: 'Bad Gateway' } : tencentFail(requestId, 60007, 'injected throttle');
   }

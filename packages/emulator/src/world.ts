@@ -49,7 +49,7 @@ export interface Seed {
 
 export const DEFAULT_APPS = { volcengineImAppId: 10001, volcengineRtcAppId: 'emulator-rtc-app', aliyunAppId: 'emulator-app' };
 
-/** `--rooms N --members M`: N rooms per vendor of M members each (user ids 1…M). */
+/** `--rooms N --members M`: N rooms per vendor of M members each (user ids 1…M; Volcengine conversations also string ids user1…userM). */
 export function generateSeed(rooms: number, members: number, joinedAt = Date.UTC(2025, 0, 15, 8, 0, 0)): Seed {
   const roomMembers = (r: number) =>
     Array.from({ length: members }, (_, i) => ({
@@ -60,9 +60,11 @@ export function generateSeed(rooms: number, members: number, joinedAt = Date.UTC
       invisible: i % 10 === 9,
     })).map((m) => ({ ...m, userId: m.userId, joinedAt: m.joinedAt + r }));
   const range = Array.from({ length: rooms }, (_, r) => r + 1);
+  // Conversations also hold string-id members (`user1`…), for apps with string user ids.
+  const stringIdMembers = (r: number) => roomMembers(r).map((m) => ({ ...m, userId: `user${m.userId}`, stringId: true }));
   return {
     volcengine: {
-      conversations: Object.fromEntries(range.map((r) => [String(r), roomMembers(r)])),
+      conversations: Object.fromEntries(range.map((r) => [String(r), [...roomMembers(r), ...stringIdMembers(r)]])),
       rooms: Object.fromEntries(range.map((r) => [`room-${r}`, roomMembers(r)])),
     },
     aliyun: { groups: Object.fromEntries(range.map((r) => [`group-${r}`, roomMembers(r)])) },

@@ -32,6 +32,21 @@ describe('emulator: the five operations with state', () => {
     expect(result.Status[0]!.CreateTime).toBeGreaterThan(0);
   });
 
+  it('Volcengine string user ids: ParticipantUserIdsStr, answered under ParticipantUserIdStr; integer and string members kept apart', async () => {
+    const result = await volc().queryLiveParticipantStatus({
+      AppId: DEFAULT_APPS.volcengineImAppId,
+      ConversationShortId: 1,
+      ParticipantUserIds: [1],
+      ParticipantUserIdsStr: ['user1', '1', 'nobody'],
+    });
+    expect(result.Status.map((s) => [s.ParticipantUserId, s.ParticipantUserIdStr ?? null, s.IsInConversation])).toEqual([
+      [1, null, true],
+      [0, 'user1', true],
+      [0, '1', false],
+      [0, 'nobody', false],
+    ]);
+  });
+
   it('Volcengine answers only the first 200 ids, silently (the documented quirk)', async () => {
     // Sent past the client, which refuses more than 200 ids: signed by hand.
     const body = JSON.stringify({

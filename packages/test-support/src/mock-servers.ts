@@ -34,7 +34,8 @@ function rpcOperations(specFile: string): RpcOperation[] {
   for (const [schemaPath, item] of Object.entries<Record<string, any>>(spec.paths ?? {})) {
     for (const operation of Object.values<any>(item)) {
       const rpc = operation?.['x-rollcall-rpc'];
-      if (rpc) found.push({ operationId: operation.operationId, method: rpc.method, path: rpc.path, action: rpc.action, version: String(rpc.version), schemaPath });
+      if (rpc)
+        found.push({ operationId: operation.operationId, method: rpc.method, path: rpc.path, action: rpc.action, version: String(rpc.version), schemaPath });
     }
   }
   return found;
@@ -111,12 +112,19 @@ export async function startRpcProxy(
       targetPath = operation.path;
     } else {
       // Routed as the emulator routes: the vendors' wire module.
-      const received = { method: req.method ?? 'GET', url, headers: req.headers as Record<string, string | undefined>, body: Buffer.concat(chunks).toString('utf8') };
+      const received = {
+        method: req.method ?? 'GET',
+        url,
+        headers: req.headers as Record<string, string | undefined>,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       const route = vendor.id === 'volcengine' ? routeVolcengine(received) : routeAliyun(received);
       const operation = vendor.rpc.find((op) => op.operationId === route.operationId);
       if (!operation) {
         res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(unknownActionBody(vendor.id, route.action || null, url.searchParams.get('Version') ?? received.headers['x-acs-version'] ?? null)));
+        res.end(
+          JSON.stringify(unknownActionBody(vendor.id, route.action || null, url.searchParams.get('Version') ?? received.headers['x-acs-version'] ?? null)),
+        );
         return;
       }
       url.searchParams.delete('Action');

@@ -27,7 +27,8 @@ export const aliyun: VendorHandler = async (ctx, req, arrivedAt, requestId) => {
   if (ids.length > op.batch.max || ids.some((id) => id === '')) {
     return [op.operationId, aliyunFail(requestId, 400, 'InvalidParameter', `UserIds takes 1 to ${op.batch.max} ids`)];
   }
-  if (appId !== ctx.world.aliyunAppId) return [op.operationId, aliyunFail(requestId, 403, 'Forbidden', 'User not authorized to operate on the specified resource.')];
+  if (appId !== ctx.world.aliyunAppId)
+    return [op.operationId, aliyunFail(requestId, 403, 'Forbidden', 'User not authorized to operate on the specified resource.')];
   const group = ctx.world.rooms.aliyun.get(groupId);
   return [op.operationId, aliyunOk(requestId, { OnlineUsers: ids.map((id) => aliyunOnlineUser(id, group?.get(id)?.joinedAt ?? null)) })];
 };

@@ -7,7 +7,8 @@ import type { VendorHandler } from './context.js';
 /** Members per page; the service's own page size is not documented. */
 export const DEFAULT_TENCENT_PAGE_SIZE = 200;
 
-export const tencent = (pageSize: number): VendorHandler =>
+export const tencent =
+  (pageSize: number): VendorHandler =>
   async (ctx, req, arrivedAt, requestId) => {
     const op = tencentOps.getMemberList;
     const verified = ctx.checkSignatures ? await verifyTencent(req, ctx.credentials.tencent, ctx.now()) : ctx.unchecked(req);
@@ -25,15 +26,33 @@ export const tencent = (pageSize: number): VendorHandler =>
     } catch {
       return [op.operationId, tencentFail(requestId, 60003, 'json parse error')];
     }
-    if (typeof input.RoomId !== 'string' || typeof input.Next !== 'string') return [op.operationId, tencentFail(requestId, 60003, 'RoomId and Next are required strings')];
+    if (typeof input.RoomId !== 'string' || typeof input.Next !== 'string')
+      return [op.operationId, tencentFail(requestId, 60003, 'RoomId and Next are required strings')];
     const room = ctx.world.rooms.tencent.get(input.RoomId);
     if (!room) return [op.operationId, tencentFail(requestId, 100004, 'room not exist')];
-    const offset = input.Next === '' ? 0 : Number(Buffer.from(input.Next, 'base64url').toString().replace(/^offset:/, ''));
+    const offset =
+      input.Next === ''
+        ? 0
+        : Number(
+            Buffer.from(input.Next, 'base64url')
+              .toString()
+              .replace(/^offset:/, ''),
+          );
     if (!Number.isSafeInteger(offset) || offset < 0) return [op.operationId, tencentFail(requestId, 60003, 'bad Next')];
     // Documented: at most `cap` members are listed, whatever the room holds.
     const listed = [...room.values()].slice(0, op.pagination.cap);
     const page = listed.slice(offset, offset + pageSize);
     const end = offset + page.length;
     const next = end < listed.length ? Buffer.from(`offset:${end}`).toString('base64url') : '';
-    return [op.operationId, tencentOk(requestId, tencentMemberPage(page.map((m) => m.userId), room.size, next))];
+    return [
+      op.operationId,
+      tencentOk(
+        requestId,
+        tencentMemberPage(
+          page.map((m) => m.userId),
+          room.size,
+          next,
+        ),
+      ),
+    ];
   };

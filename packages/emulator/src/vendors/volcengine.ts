@@ -12,7 +12,10 @@ const byOperationId = Object.fromEntries(Object.values(volcOps).map((op) => [op.
 
 export const volcengine: VendorHandler = async (ctx, req, arrivedAt, requestId) => {
   const route = routeVolcengine(req);
-  const fail = (code: string, message: string, status?: number): Handled => [route.operationId ?? route.action, volcengineFail(route, requestId, code, message, status)];
+  const fail = (code: string, message: string, status?: number): Handled => [
+    route.operationId ?? route.action,
+    volcengineFail(route, requestId, code, message, status),
+  ];
   // Like the gateway: authenticate first, then look the action up.
   const verified = ctx.checkSignatures ? await verifyVolcengine(req, ctx.credentials.volcengine, ctx.now()) : ctx.unchecked(req);
   if (!verified.ok) {
@@ -32,11 +35,15 @@ function roomUsers(world: import('../world.js').World, url: URL, route: Volcengi
   const op = volcOps.getRoomOnlineUsers;
   const appId = url.searchParams.get('AppId');
   const roomId = url.searchParams.get('RoomId');
-  if (!appId || appId !== world.volcengineRtcAppId) return [op.operationId, volcengineFail(route, requestId, 'InvalidParameter.IllegalAppId', 'AppId is illegal')];
-  if (!roomId || !/^[a-zA-Z0-9@._-]{1,128}$/.test(roomId)) return [op.operationId, volcengineFail(route, requestId, 'InvalidParameter.IllegalRoomID', 'RoomId is illegal')];
+  if (!appId || appId !== world.volcengineRtcAppId)
+    return [op.operationId, volcengineFail(route, requestId, 'InvalidParameter.IllegalAppId', 'AppId is illegal')];
+  if (!roomId || !/^[a-zA-Z0-9@._-]{1,128}$/.test(roomId))
+    return [op.operationId, volcengineFail(route, requestId, 'InvalidParameter.IllegalRoomID', 'RoomId is illegal')];
   const members = world.rooms['volcengine-rtc'].get(roomId);
   const all = members ? [...members.values()] : [];
-  const room = members ? { visible: all.filter((m) => !m.invisible).map((m) => m.userId), invisible: all.filter((m) => m.invisible).map((m) => m.userId) } : null;
+  const room = members
+    ? { visible: all.filter((m) => !m.invisible).map((m) => m.userId), invisible: all.filter((m) => m.invisible).map((m) => m.userId) }
+    : null;
   return [op.operationId, volcengineOk(route, requestId, volcengineRoom(room, op.listBound.max))];
 }
 

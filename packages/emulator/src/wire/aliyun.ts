@@ -36,7 +36,11 @@ export function routeAliyun(req: ReceivedRequest): AliyunRoute {
   const action = req.headers['x-acs-action'] ?? params.Action ?? '';
   const version = req.headers['x-acs-version'] ?? params.Version ?? '';
   const entry = Object.entries(wire.aliyun.operations).find(
-    ([, op]) => op.action === action && (op.methods as readonly string[]).includes(req.method) && (op.versions as readonly string[]).includes(version) && op.path === req.url.pathname,
+    ([, op]) =>
+      op.action === action &&
+      (op.methods as readonly string[]).includes(req.method) &&
+      (op.versions as readonly string[]).includes(version) &&
+      op.path === req.url.pathname,
   );
   return { operationId: (entry?.[0] as OperationId | undefined) ?? null, action, params };
 }

@@ -7,7 +7,9 @@ import type { ReceivedRequest, Reply } from './reply.js';
 type OperationId = keyof typeof wire.tencent.operations;
 
 export function routeTencent(req: Pick<ReceivedRequest, 'method' | 'url'>): OperationId | null {
-  const entry = Object.entries(wire.tencent.operations).find(([, op]) => op.path === req.url.pathname && (op.methods as readonly string[]).includes(req.method));
+  const entry = Object.entries(wire.tencent.operations).find(
+    ([, op]) => op.path === req.url.pathname && (op.methods as readonly string[]).includes(req.method),
+  );
   return (entry?.[0] as OperationId | undefined) ?? null;
 }
 

@@ -21,7 +21,11 @@ export function routeVolcengine(req: Pick<ReceivedRequest, 'method' | 'url'>): V
   const action = req.url.searchParams.get('Action') ?? '';
   const version = req.url.searchParams.get('Version') ?? '';
   const entry = Object.entries(wire.volcengine.operations).find(
-    ([, op]) => op.action === action && (op.versions as readonly string[]).includes(version) && (op.methods as readonly string[]).includes(req.method) && op.path === req.url.pathname,
+    ([, op]) =>
+      op.action === action &&
+      (op.versions as readonly string[]).includes(version) &&
+      (op.methods as readonly string[]).includes(req.method) &&
+      op.path === req.url.pathname,
   );
   return { operationId: (entry?.[0] as OperationId | undefined) ?? null, action, version };
 }

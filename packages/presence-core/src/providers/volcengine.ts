@@ -71,7 +71,9 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
     timeoutMs: 'client' in opts ? undefined : opts.timeoutMs,
     hints: {
       status: 'pass imAppId to look up live-group members',
-      details: stringIds ? 'BatchGetConversationParticipant takes integer user ids only (no string form in the vendor model)' : 'pass imAppId to read conversation members',
+      details: stringIds
+        ? 'BatchGetConversationParticipant takes integer user ids only (no string form in the vendor model)'
+        : 'pass imAppId to read conversation members',
       roster: 'pass rtcAppId to list RTC rooms',
     },
     status:
@@ -85,7 +87,9 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
               // Each answer carries the id it was asked under: string ids in ParticipantUserIdStr
               // (an answer without it is not one for a string id, and counts as unanswered).
               const answers = stringIds ? result.Status.filter((s) => s.ParticipantUserIdStr !== undefined) : result.Status;
-              const records = recordsById('volcengine', statusOp.operationId, answers, (s) => (stringIds ? s.ParticipantUserIdStr! : String(s.ParticipantUserId)));
+              const records = recordsById('volcengine', statusOp.operationId, answers, (s) =>
+                stringIds ? s.ParticipantUserIdStr! : String(s.ParticipantUserId),
+              );
               return mapRecords(records, (s) => ({ online: s.IsInConversation, joinedAt: s.IsInConversation ? seconds(s.CreateTime) : null, raw: s }));
             },
           },

@@ -306,7 +306,10 @@ describe('roster', () => {
 
   it('Volcengine: more invisible users than listed means truncated', async () => {
     const { clock, presence } = volcPresence(() =>
-      volcengineAnswer({ RoomExists: true, TotalUser: 12001, TotalInvisibleUser: 12000, VisibleUserList: ['v'], InvisibleUserList: ['i'] }, 'GetRoomOnlineUsers'),
+      volcengineAnswer(
+        { RoomExists: true, TotalUser: 12001, TotalInvisibleUser: 12000, VisibleUserList: ['v'], InvisibleUserList: ['i'] },
+        'GetRoomOnlineUsers',
+      ),
     );
     expect((await clock.run(Promise.resolve(presence.roster('Room1')))).truncated).toBe(true);
   });

@@ -67,7 +67,9 @@ describe('status properties', () => {
           appId: 'app',
           fetch: async (request: Request) => {
             const ids = new URLSearchParams(await request.text()).get('UserIds')!.split(',');
-            const reply = fails(call++) ? aliyunFail('r', 403, 'Forbidden', 'no') : aliyunOk('r', { OnlineUsers: ids.map((id) => aliyunOnlineUser(id, id.length % 2 === 0 ? 0 : null)) });
+            const reply = fails(call++)
+              ? aliyunFail('r', 403, 'Forbidden', 'no')
+              : aliyunOk('r', { OnlineUsers: ids.map((id) => aliyunOnlineUser(id, id.length % 2 === 0 ? 0 : null)) });
             return jsonResponse(reply.body, reply.status);
           },
         });

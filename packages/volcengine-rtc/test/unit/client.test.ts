@@ -55,7 +55,9 @@ describe('Volcengine requests on the wire', () => {
   });
 
   it('QueryLiveParticipantStatus with string user ids: ParticipantUserIdsStr beside an empty ParticipantUserIds, answered under ParticipantUserIdStr', async () => {
-    const answer = { Status: [{ AppId: 1, ConversationShortId: 7, ParticipantUserId: 0, ParticipantUserIdStr: 'alice', IsInConversation: true, CreateTime: 5 }] };
+    const answer = {
+      Status: [{ AppId: 1, ConversationShortId: 7, ParticipantUserId: 0, ParticipantUserIdStr: 'alice', IsInConversation: true, CreateTime: 5 }],
+    };
     const { rtc, calls } = client(() => jsonResponse({ ResponseMetadata: metadata('QueryLiveParticipantStatus'), Result: answer }));
     const result = await rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [], ParticipantUserIdsStr: ['alice'] });
     expect(JSON.parse(calls[0]!.body!)).toEqual({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [], ParticipantUserIdsStr: ['alice'] });
@@ -139,8 +141,16 @@ describe('Volcengine input validation (no network call)', () => {
         }),
       '',
     ],
-    ['no ids in either list', () => rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [], ParticipantUserIdsStr: [] }), ''],
-    ['an empty string id', () => rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [], ParticipantUserIdsStr: ['a', ''] }), 'ParticipantUserIdsStr.1'],
+    [
+      'no ids in either list',
+      () => rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [], ParticipantUserIdsStr: [] }),
+      '',
+    ],
+    [
+      'an empty string id',
+      () => rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [], ParticipantUserIdsStr: ['a', ''] }),
+      'ParticipantUserIdsStr.1',
+    ],
     ['an unsafe integer id', () => rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [2 ** 53] }), 'ParticipantUserIds.0'],
     ['a non-integer id', () => rtc.batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [1.5] }), 'ParticipantUserIds.0'],
     ['no ids', () => rtc.batchGetConversationParticipant({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [] }), 'ParticipantUserIds'],
