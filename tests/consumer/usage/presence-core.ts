@@ -28,6 +28,7 @@ const presenceOptions: PresenceOptions = {
 };
 
 const imOnly = createPresence(volcengine({ credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, imAppId: 1 }), presenceOptions);
+const stringIds = createPresence(volcengine({ credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, imAppId: 1, userIds: 'string' }));
 const both = createPresence(
   volcengine({ client: createVolcengineRtcClient({ credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' } }), account: 'AK', imAppId: 1, rtcAppId: 'app' }),
 );
@@ -47,6 +48,10 @@ export async function run(): Promise<string> {
     imOnly.roster('room');
     // @ts-expect-error: Tencent answers rosters only.
     await onTencent.status('room', ['u1']);
+    const byString: StatusEntry[] = await stringIds.status('7', ['alice']);
+    // @ts-expect-error: with string user ids there is no details (no string form in the vendor model).
+    await stringIds.details('7', ['alice']);
+    void byString;
     // @ts-expect-error: Alibaba has no details.
     await onAliyun.details('group', ['u1']);
     return `${entries.length} ${online} ${details.length} ${page.truncated} ${imOnly.capabilities.join()}`;
