@@ -47,6 +47,30 @@ describe('emulator: the five operations with state', () => {
     ]);
   });
 
+  it('Volcengine: a version the spec does not list is InvalidActionOrVersion with its gateway CodeN and status', async () => {
+    const query: Array<[string, string]> = [
+      ['Action', 'GetRoomOnlineUsers'],
+      ['AppId', DEFAULT_APPS.volcengineRtcAppId],
+      ['RoomId', 'room-1'],
+      ['Version', '2020-12-01'],
+    ];
+    const signed = await signVolcengineRequest(nodeCrypto, {
+      method: 'GET',
+      pathname: '/',
+      query,
+      headers: {},
+      region: 'cn-north-1',
+      service: 'rtc',
+      credentials: DEMO_CREDENTIALS.volcengine,
+      date: new Date(),
+    });
+    const response = await fetch(`${emulator.url}/?${signed.canonicalQuery}`, { headers: signed.headers });
+    const answer = await response.json();
+    expect(response.status).toBe(404);
+    expect(answer.ResponseMetadata).toMatchObject({ Action: 'GetRoomOnlineUsers', Version: '2020-12-01', Service: 'rtc', Region: 'cn-north-1' });
+    expect(answer.ResponseMetadata.Error).toMatchObject({ CodeN: 100008, Code: 'InvalidActionOrVersion' });
+  });
+
   it('Volcengine answers only the first 200 ids, silently (the documented quirk)', async () => {
     // Sent past the client, which refuses more than 200 ids: signed by hand.
     const body = JSON.stringify({
