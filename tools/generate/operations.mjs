@@ -69,6 +69,8 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     batch: null,
     pagination: op['x-rollcall-pagination'] ?? null,
     listBound: op['x-rollcall-list-bound'] ?? null,
+    // How often the vendor refreshes what the operation answers: polling faster gets the same answer.
+    refreshSeconds: op['x-rollcall-refresh-seconds'] ?? null,
     retryableCodes: [...(vendor.retryableCodes ?? []), ...(op['x-rollcall-retryable-codes'] ?? [])],
   };
   // Test metadata, kept out of the runtime table: the spec's path of the operation and its examples.

@@ -36,3 +36,11 @@ export function integerIds(operation: string, field: string, values: readonly st
   if (issues.length) throw new RequestValidationError({ operation, issues });
   return out;
 }
+
+/** One id field (a room) as a safe integer, or a RequestValidationError naming the field. */
+export function integerId(operation: string, field: string, value: string, what: string): number {
+  const n = typeof value === 'string' ? toSafeInteger(value) : null;
+  if (n === null)
+    throw new RequestValidationError({ operation, issues: [{ path: field, message: `${quoteValue(value)} is not ${what} (a decimal integer)` }] });
+  return n;
+}

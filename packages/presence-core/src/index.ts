@@ -14,6 +14,8 @@ export type {
   ThrottleEvent,
 } from './presence.js';
 export type { Provider } from './provider.js';
+export { DEFAULT_WATCH_INTERVAL_MS } from './watch.js';
+export type { WatchEvent, WatchMethods, WatchOptions } from './watch.js';
 export type * from './model.js';
 export { LimiterRegistry, processLimiters, QpsLimiter } from './limiter.js';
 export type { LimiterFactory, LimiterKey, RateLimiter } from './limiter.js';

@@ -7,6 +7,7 @@ import { LimiterRegistry, processLimiters } from './limiter.js';
 import type { Capability, DetailsEntry, FailedLookup, RosterMember, RosterPage, StatusEntry, VendorId } from './model.js';
 import type { BatchLookup, OperationInfo, Provider, ProviderDriver, RosterSource } from './provider.js';
 import { resolveRetryOptions, type RetryOptions } from './retry.js';
+import { createWatch, type WatchMethods } from './watch.js';
 
 /** What hooks receive: no credentials, signatures or UserSigs, ever. */
 export interface RequestEvent {
@@ -48,13 +49,19 @@ export interface PresenceOptions {
   random?: () => number;
 }
 
-export interface LookupOptions {
+export interface LookupOptions<E = StatusEntry | DetailsEntry> {
   signal?: AbortSignal;
   /**
    * `'throw'` (default): any failed batch rejects the call. `'report'`: the call resolves with a
    * `{ ok: false, error }` entry for each id of a failed batch (DataLoader's contract).
    */
   failures?: 'throw' | 'report';
+  /**
+   * Called as each batch is answered, with its entries (one per distinct id of the batch; failed
+   * ones only with `failures: 'report'`): results can be used as they arrive, before the call
+   * resolves or when it is aborted.
+   */
+  onBatch?(entries: readonly E[]): void;
 }
 
 export interface RosterOptions {
@@ -72,7 +79,7 @@ export interface RosterQuery extends PromiseLike<RosterPage>, AsyncIterable<Rost
 
 export interface StatusMethods {
   /** One entry per requested id, in input order (duplicates looked up once). */
-  status(room: string, userIds: readonly string[], options?: LookupOptions): Promise<StatusEntry[]>;
+  status(room: string, userIds: readonly string[], options?: LookupOptions<StatusEntry>): Promise<StatusEntry[]>;
   /** Concurrent calls are coalesced into batch calls of at most the vendor's limit. */
   isOnline(room: string, userId: string, options?: { signal?: AbortSignal }): Promise<boolean>;
 }
@@ -80,7 +87,7 @@ export interface RosterMethods {
   roster(room: string, options?: RosterOptions): RosterQuery;
 }
 export interface DetailsMethods {
-  details(room: string, userIds: readonly string[], options?: LookupOptions): Promise<DetailsEntry[]>;
+  details(room: string, userIds: readonly string[], options?: LookupOptions<DetailsEntry>): Promise<DetailsEntry[]>;
 }
 
 interface PresenceBase<C extends Capability> {
@@ -92,7 +99,8 @@ interface PresenceBase<C extends Capability> {
 export type Presence<C extends Capability> = PresenceBase<C> &
   ('status' extends C ? StatusMethods : unknown) &
   ('roster' extends C ? RosterMethods : unknown) &
-  ('details' extends C ? DetailsMethods : unknown);
+  ('details' extends C ? DetailsMethods : unknown) &
+  ([C] extends [never] ? unknown : 'status' extends C ? WatchMethods : 'roster' extends C ? WatchMethods : unknown);
 
 /** Pages in a row without a new member after which paging stops (an empty page can happen once). */
 const MAX_IDLE_PAGES = 2;
@@ -167,7 +175,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     source: BatchLookup<Omit<E, 'userId' | 'ok'>>,
     room: string,
     userIds: readonly string[],
-    lookupOptions: LookupOptions,
+    lookupOptions: LookupOptions<unknown>,
   ): Promise<Array<(E & { ok: true }) | FailedLookup>> {
     if (!Array.isArray(userIds)) {
       throw new RequestValidationError({ operation: source.operation.operationId, issues: [{ path: 'userIds', message: 'expected an array of ids' }] });
@@ -190,6 +198,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
       batches.map(async ({ batch, controller }) => {
         try {
           const found = await invoke(source.operation, controller.signal, (o) => source.fetch(room, batch, o));
+          const answered: Array<(E & { ok: true }) | FailedLookup> = [];
           for (const userId of batch) {
             const entry = found.get(userId);
             if (entry !== undefined && !(entry instanceof Error)) {
@@ -200,13 +209,19 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
               if (!report) throw error;
               entries.set(userId, { ok: false, userId, error });
             }
+            answered.push(entries.get(userId)!);
           }
+          lookupOptions.onBatch?.(answered);
         } catch (error) {
           if (!report) {
             cancelAll(error);
             throw error;
           }
-          for (const userId of batch) if (!entries.has(userId)) entries.set(userId, { ok: false, userId, error: error as Error });
+          // Aborted by the caller: these ids were not answered, not failed.
+          if (parent?.aborted) return;
+          const failed: FailedLookup[] = batch.filter((userId) => !entries.has(userId)).map((userId) => ({ ok: false, userId, error: error as Error }));
+          for (const entry of failed) entries.set(entry.userId, entry);
+          lookupOptions.onBatch?.(failed);
         }
       }),
     )
@@ -216,10 +231,12 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
         throw error;
       })
       .finally(() => parent?.removeEventListener('abort', onParentAbort));
+    // Aborted in 'report' mode: the caller's reason, not a list with holes.
+    if (parent?.aborted) throw parent.reason;
     return userIds.map((userId) => entries.get(userId)!);
   }
 
-  function status(room: string, userIds: readonly string[], lookupOptions: LookupOptions = {}) {
+  function status(room: string, userIds: readonly string[], lookupOptions: LookupOptions<StatusEntry> = {}) {
     return lookup(require('status'), room, userIds, lookupOptions) as Promise<StatusEntry[]>;
   }
 
@@ -332,9 +349,16 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     };
   }
 
-  function details(room: string, userIds: readonly string[], lookupOptions: LookupOptions = {}) {
+  function details(room: string, userIds: readonly string[], lookupOptions: LookupOptions<DetailsEntry> = {}) {
     return lookup(require('details'), room, userIds, lookupOptions) as Promise<DetailsEntry[]>;
   }
+
+  const watch = createWatch({
+    vendor: driver.vendor,
+    clock,
+    roster: driver.roster && { operation: driver.roster.operation, query: roster },
+    status: driver.status && { operation: driver.status.operation, lookup: status },
+  });
 
   return Object.freeze({
     vendor: driver.vendor,
@@ -343,5 +367,6 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     isOnline,
     roster,
     details,
+    watch,
   }) as unknown as Presence<C>;
 }

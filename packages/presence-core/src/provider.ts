@@ -7,6 +7,8 @@ import type { Capability, MemberDetails, RosterMember, UserStatus, VendorId } fr
 export interface OperationInfo {
   readonly operationId: string;
   readonly qps: number;
+  /** How often the vendor refreshes the answer (from the operation table), when it says. */
+  readonly refreshSeconds?: number;
 }
 
 export interface BatchOperationInfo extends OperationInfo {

@@ -19,7 +19,7 @@ export function tencent(options: TencentProviderOptions): Provider<'roster'> {
       details: "Tencent's live-room API has no member details",
     },
     roster: {
-      operation: { operationId: op.operationId, qps: op.qps },
+      operation: { operationId: op.operationId, qps: op.qps, refreshSeconds: op.refreshSeconds },
       listCap: cap,
       validate(room) {
         validateAll(op.operationId, [['room', room, schemas.RoomIdSchema]]);

@@ -6,7 +6,7 @@ import {
   type VolcengineRtcClient,
   type VolcengineRtcClientOptions,
 } from '@rollcall/volcengine-rtc';
-import { integerIds, validateAll } from '../ids.js';
+import { integerId, integerIds, validateAll } from '../ids.js';
 import { makeProvider, mapRecords, recordsById, type Provider } from '../provider.js';
 import type { MemberDetails } from '../model.js';
 
@@ -49,7 +49,7 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
   /** The IM request both group operations take; ids converted (or refused) before any call. */
   const imRequest = (operation: string, room: string, userIds: readonly string[]) => ({
     AppId: imAppId!,
-    ConversationShortId: integerIds(operation, 'room', [room])[0]!,
+    ConversationShortId: integerId(operation, 'room', room, 'a live group id'),
     ParticipantUserIds: integerIds(operation, 'userIds', userIds),
   });
   /** The status request with string ids: the model's required integer list stays empty. */
@@ -58,7 +58,12 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
       operation,
       userIds.map((id, i) => [`userIds.${i}`, id, schemas.StringUserIdSchema] as const),
     );
-    return { AppId: imAppId!, ConversationShortId: integerIds(operation, 'room', [room])[0]!, ParticipantUserIds: [], ParticipantUserIdsStr: [...userIds] };
+    return {
+      AppId: imAppId!,
+      ConversationShortId: integerId(operation, 'room', room, 'a live group id'),
+      ParticipantUserIds: [],
+      ParticipantUserIdsStr: [...userIds],
+    };
   };
   const statusRequest = stringIds ? stringStatusRequest : imRequest;
   const statusOp = operations.queryLiveParticipantStatus;

@@ -63,6 +63,28 @@ describe('status', () => {
     expect(result[input.indexOf('3')]).toMatchObject({ ok: true, online: false, joinedAt: null });
   });
 
+  it('hands each batch to onBatch as it is answered; an abort rejects with the reason and hands nothing unanswered', async () => {
+    const { clock, presence } = volcPresence();
+    const batches: string[][] = [];
+    const result = await clock.run(presence.status('7', ids(450), { onBatch: (entries) => batches.push(entries.map((e) => e.userId)) }));
+    expect(batches.map((b) => b.length)).toEqual([volcBatch, volcBatch, 450 - 2 * volcBatch]);
+    expect(batches.flat().sort()).toEqual(result.map((e) => e.userId).sort());
+
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const reason = new Error('interrupted');
+    const pending = presence.status('7', ids(2000), {
+      signal: controller.signal,
+      failures: 'report',
+      onBatch: (entries) => {
+        seen.push(...entries.map((e) => e.userId));
+        if (seen.length === volcBatch) controller.abort(reason);
+      },
+    });
+    await expect(clock.run(pending)).rejects.toBe(reason);
+    expect(seen).toEqual(ids(volcBatch));
+  });
+
   it('looks up duplicates once but answers every position', async () => {
     const { clock, up, presence } = volcPresence();
     const result = await clock.run(presence.status('7', ['4', '5', '4', '4']));
