@@ -1,105 +1,230 @@
 // rollcall: the command-line face of the clients, presence-core and the emulator.
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { DEMO_CREDENTIALS, generateSeed, startEmulator, type Seed } from '@rollcall/emulator';
-import { detailsCommand, rosterCommand, statusCommand } from './commands.js';
+import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, parseSeed, SeedError, startEmulator, type RunningEmulator, type Seed } from '@rollcall/emulator';
+import packageJson from '../package.json' with { type: 'json' };
+import { detailsCommand, rosterCommand, statusCommand, watchCommand, type Run } from './commands.js';
 import { runDemo } from './demo.js';
-import { describeError, EXIT, exitCodeFor } from './errors.js';
-import { processOut } from './output.js';
-import { ENVIRONMENT } from './providers.js';
+import { describeError, EXIT, exitCodeFor, Interrupted, UsageError } from './errors.js';
+import { processOut, type Out } from './output.js';
+import { CREDENTIAL_HINTS, ENVIRONMENT, VENDOR_NAMES, type Vendor } from './providers.js';
 
-function connectionOptions(command: Command, vendors: readonly string[]): Command {
-  return command
+/** A vendor flag, and the vendors it applies to. */
+interface VendorFlag {
+  flags: string;
+  description: (vendors: readonly Vendor[]) => string;
+  vendors: readonly Vendor[];
+}
+
+const env = (vendors: readonly Vendor[], key: 'accessKeyId' | 'secretAccessKey' | 'securityToken' | 'region') =>
+  vendors.map((v) => (ENVIRONMENT[v] as Record<string, string>)[key]).filter(Boolean).join(' / ');
+
+const VENDOR_FLAGS: readonly VendorFlag[] = [
+  { flags: '--access-key-id <id>', vendors: ['volcengine', 'aliyun'], description: (v) => `access key id (env ${env(v, 'accessKeyId')})` },
+  { flags: '--secret-access-key <secret>', vendors: ['volcengine', 'aliyun'], description: (v) => `access key secret (env ${env(v, 'secretAccessKey')})` },
+  { flags: '--security-token <token>', vendors: ['volcengine', 'aliyun'], description: (v) => `temporary-credential token (env ${env(v, 'securityToken')})` },
+  { flags: '--im-app-id <id>', vendors: ['volcengine'], description: () => `IM app, for live groups and conversations (env ${ENVIRONMENT.volcengine.imAppId})` },
+  { flags: '--rtc-app-id <id>', vendors: ['volcengine'], description: () => `RTC app, for rooms (env ${ENVIRONMENT.volcengine.rtcAppId})` },
+  { flags: '--user-ids <int|string>', vendors: ['volcengine'], description: () => `the IM app's user id type: int (default) or string (env ${ENVIRONMENT.volcengine.userIds})` },
+  { flags: '--app-id <id>', vendors: ['aliyun'], description: () => `interactive messaging app (env ${ENVIRONMENT.aliyun.appId})` },
+  { flags: '--sdk-app-id <id>', vendors: ['tencent'], description: () => `SDKAppID (env ${ENVIRONMENT.tencent.sdkAppId})` },
+  { flags: '--identifier <admin>', vendors: ['tencent'], description: () => `app administrator (env ${ENVIRONMENT.tencent.identifier})` },
+  { flags: '--secret-key <key>', vendors: ['tencent'], description: () => `app secret key (env ${ENVIRONMENT.tencent.secretKey})` },
+];
+
+/** The flags of the vendors a command serves, grouped under each vendor's heading in the help. */
+function connectionOptions(command: Command, vendors: readonly Vendor[]): Command {
+  command
     .addOption(new Option('--vendor <vendor>', 'where the room lives').choices([...vendors]).makeOptionMandatory())
     .requiredOption('--room <room>', 'room, live group or message group id')
     .option('--endpoint <url>', 'base URL instead of the vendor region (e.g. the emulator)')
-    .option('--region <region>', 'vendor region')
-    .option('--access-key-id <id>', `Volcengine / Alibaba access key id (env ${ENVIRONMENT.volcengine.accessKeyId} / ${ENVIRONMENT.aliyun.accessKeyId})`)
-    .option(
-      '--secret-access-key <secret>',
-      `Volcengine / Alibaba secret (env ${ENVIRONMENT.volcengine.secretAccessKey} / ${ENVIRONMENT.aliyun.secretAccessKey})`,
-    )
-    .option('--security-token <token>', 'temporary-credential token')
-    .option('--app-id <id>', `Alibaba interactive messaging app (env ${ENVIRONMENT.aliyun.appId})`)
-    .option('--im-app-id <id>', `Volcengine IM app, for live groups (env ${ENVIRONMENT.volcengine.imAppId})`)
-    .option('--rtc-app-id <id>', `Volcengine RTC app, for rooms (env ${ENVIRONMENT.volcengine.rtcAppId})`)
-    .option('--user-ids <int|string>', `Volcengine IM app's user id type: int (default) or string (env ${ENVIRONMENT.volcengine.userIds})`)
-    .option('--sdk-app-id <id>', `Tencent SDKAppID (env ${ENVIRONMENT.tencent.sdkAppId})`)
-    .option('--identifier <admin>', `Tencent app administrator (env ${ENVIRONMENT.tencent.identifier})`)
-    .option('--secret-key <key>', `Tencent app secret key (env ${ENVIRONMENT.tencent.secretKey})`)
-    .option('--json', 'print JSON')
-    .option('--ndjson', 'print one JSON object per line');
+    .option('--region <region>', `vendor region (env ${env(vendors, 'region')})`)
+    .option('--json', 'print one JSON document (rows and a summary)')
+    .option('--ndjson', 'print one JSON object per line as answers arrive, then a summary line');
+  for (const flag of VENDOR_FLAGS) {
+    const applies = flag.vendors.filter((v) => vendors.includes(v));
+    if (applies.length === 0) continue;
+    command.addOption(new Option(flag.flags, flag.description(applies)).helpGroup(`${applies.map((v) => VENDOR_NAMES[v]).join(' and ')}:`));
+  }
+  return command;
 }
 
-export function buildProgram(): Command {
+/** Stops at the first Ctrl-C (the command prints what it received); a second one exits at once. */
+function interruptible(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    controller.abort(new Interrupted());
+  };
+  process.on('SIGINT', onSignal);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSignal) };
+}
+
+function integerFlag(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new UsageError(`${name} must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`} (got ${JSON.stringify(value)})`);
+  }
+  return n;
+}
+
+async function readSeed(file: string): Promise<Seed> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new UsageError(`--seed ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--seed ${file}: not JSON (${(error as Error).message})`);
+  }
+  try {
+    return parseSeed(value);
+  } catch (error) {
+    if (error instanceof SeedError) throw new UsageError(`--seed ${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+
+/** What the emulator serves, and a command to paste for each vendor. */
+function banner(emulator: RunningEmulator): string {
+  const { url, credentials: c, world } = emulator;
+  const first = (space: keyof RunningEmulator['world']['rooms']) => world.rooms[space].keys().next().value ?? '(none: add one)';
+  const conversation = first('volcengine-im');
+  const conversationIds = [...(world.rooms['volcengine-im'].get(conversation)?.keys() ?? [])].slice(0, 3).join(',') || '1,2,3';
+  const group = first('aliyun');
+  const groupIds = [...(world.rooms.aliyun.get(group)?.keys() ?? [])].slice(0, 3).join(',') || 'u1,u2';
+  return [
+    `rollcall emulator ${packageJson.version} listening on ${url} (Ctrl-C stops it). Demo credentials: they open nothing else.`,
+    '',
+    `Volcengine: IM app ${world.volcengineImAppId} (live groups: ${world.rooms['volcengine-im'].size}), RTC app ${world.volcengineRtcAppId} (rooms: ${world.rooms['volcengine-rtc'].size})`,
+    `  rollcall status --vendor volcengine --endpoint ${url} --access-key-id ${c.volcengine.accessKeyId} --secret-access-key ${c.volcengine.secretAccessKey} --im-app-id ${world.volcengineImAppId} --room ${conversation} --users ${conversationIds}`,
+    `  rollcall roster --vendor volcengine --endpoint ${url} --access-key-id ${c.volcengine.accessKeyId} --secret-access-key ${c.volcengine.secretAccessKey} --rtc-app-id ${world.volcengineRtcAppId} --room ${first('volcengine-rtc')}`,
+    `Alibaba Cloud: app ${world.aliyunAppId} (groups: ${world.rooms.aliyun.size})`,
+    `  rollcall status --vendor aliyun --endpoint ${url} --access-key-id ${c.aliyun.accessKeyId} --secret-access-key ${c.aliyun.accessKeySecret} --app-id ${world.aliyunAppId} --room ${group} --users ${groupIds}`,
+    `Tencent Cloud: SDKAppID ${c.tencent.sdkAppId}, administrator ${c.tencent.identifier} (rooms: ${world.rooms.tencent.size})`,
+    `  rollcall roster --vendor tencent --endpoint ${url} --sdk-app-id ${c.tencent.sdkAppId} --identifier ${c.tencent.identifier} --secret-key ${c.tencent.secretKey} --room ${first('tencent')}`,
+    '',
+  ].join('\n');
+}
+
+async function emulatorCommand(out: Out, flags: { host: string; port: string; seed?: string; rooms: string; members: string; qps: boolean }): Promise<number> {
+  const port = integerFlag('--port', flags.port, 0, 65535);
+  const rooms = integerFlag('--rooms', flags.rooms, 0);
+  const members = integerFlag('--members', flags.members, 0);
+  const seed = flags.seed ? await readSeed(flags.seed) : generateSeed(rooms, members);
+  let emulator: RunningEmulator;
+  try {
+    emulator = await startEmulator({ host: flags.host, port, seed, qps: flags.qps ? 'enforce' : 'off' });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`--port ${port}: ${flags.host}:${port} is already in use (--port 0 picks a free port)`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') throw new UsageError(`--host ${flags.host} --port ${port}: cannot listen there (${code})`);
+    throw error;
+  }
+  out.write(`${emulator.url}\n`);
+  if (!isLoopback(flags.host)) {
+    out.error(
+      `rollcall: warning: listening on ${flags.host}, beyond this machine's loopback: anyone who can reach it can use the emulator and the demo credentials printed below.\n`,
+    );
+  }
+  out.error(banner(emulator));
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await emulator.close();
+  return EXIT.ok;
+}
+
+export function buildProgram(out: Out, runOf: () => Run, setExit: (code: number) => void): Command {
   const program = new Command('rollcall')
     .description('Who is in this room? Ask Volcengine, Alibaba Cloud or Tencent Cloud, or the local emulator.')
+    .version(packageJson.version, '-V, --version', 'print the version')
+    .addHelpText(
+      'after',
+      `\nExit codes: ${EXIT.ok} done, ${EXIT.failure} failed, ${EXIT.usage} bad flags or input, ${EXIT.auth} credentials refused, ${EXIT.notFound} room not found, ${EXIT.throttled} throttled, ${EXIT.incomplete} incomplete (some ids failed, or the vendor listed only part of the room), ${EXIT.interrupted} interrupted (Ctrl-C; what was received is printed).`,
+    )
     .showHelpAfterError()
     .exitOverride();
+  const users = (command: Command) =>
+    command.option('--users <ids>', 'comma-separated user ids').option('--users-file <file>', 'file of user ids, one per line (- for standard input)');
 
-  connectionOptions(program.command('status').description('whether users are in a room (Volcengine live groups, Alibaba message groups)'), [
-    'volcengine',
-    'aliyun',
-  ])
-    .option('--users <ids>', 'comma-separated user ids')
-    .option('--users-file <file>', 'file of user ids, one per line')
-    .action((flags) => statusCommand(processOut, process.env, flags));
+  users(connectionOptions(program.command('status').description('whether users are in a room (Volcengine live groups, Alibaba message groups)'), ['volcengine', 'aliyun']))
+    .action(async (flags) => setExit(await statusCommand(runOf(), flags)));
 
   connectionOptions(program.command('roster').description('everyone in a room (Tencent live rooms, Volcengine RTC rooms)'), ['tencent', 'volcengine'])
     .option('--max <n>', 'stop after this many members')
-    .action((flags) => rosterCommand(processOut, process.env, flags));
+    .action(async (flags) => setExit(await rosterCommand(runOf(), flags)));
 
-  connectionOptions(program.command('details').description('member details (Volcengine conversations)'), ['volcengine'])
-    .option('--users <ids>', 'comma-separated user ids')
-    .option('--users-file <file>', 'file of user ids, one per line')
-    .action((flags) => detailsCommand(processOut, process.env, flags));
+  users(connectionOptions(program.command('details').description('member details (Volcengine conversations)'), ['volcengine']))
+    .action(async (flags) => setExit(await detailsCommand(runOf(), flags)));
+
+  users(
+    connectionOptions(
+      program.command('watch').description('who joins and leaves a room, until Ctrl-C (a roster, or --users for status-only vendors)'),
+      ['tencent', 'volcengine', 'aliyun'],
+    ),
+  )
+    .option('--interval <seconds>', 'time between polls (never faster than the vendor refreshes)')
+    .action(async (flags) => setExit(await watchCommand(runOf(), flags)));
 
   program
     .command('emulator')
     .description('run the local vendor emulator until interrupted')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--host <host>', 'address to listen on (beyond loopback, anyone who reaches it can use it)', '127.0.0.1')
     .option('--port <port>', 'port (0: any free one)', '4010')
-    .option('--seed <file>', 'seed data (JSON)')
+    .option('--seed <file>', 'seed data (JSON; see the emulator README)')
     .option('--rooms <n>', 'generate this many rooms per vendor', '3')
     .option('--members <n>', 'members per generated room', '100')
     .option('--no-qps', "do not enforce the vendors' QPS limits")
-    .action(async (flags) => {
-      const seed: Seed = flags.seed ? JSON.parse(await readFile(flags.seed, 'utf8')) : generateSeed(Number(flags.rooms), Number(flags.members));
-      const emulator = await startEmulator({ host: flags.host, port: Number(flags.port), seed, qps: flags.qps ? 'enforce' : 'off' });
-      processOut.write(`${emulator.url}\n`);
-      processOut.error(
-        `rollcall emulator listening on ${emulator.url}\n` +
-          `credentials: Volcengine ${DEMO_CREDENTIALS.volcengine.accessKeyId}/${DEMO_CREDENTIALS.volcengine.secretAccessKey}, ` +
-          `Alibaba ${DEMO_CREDENTIALS.aliyun.accessKeyId}/${DEMO_CREDENTIALS.aliyun.accessKeySecret}, ` +
-          `Tencent ${DEMO_CREDENTIALS.tencent.sdkAppId}/${DEMO_CREDENTIALS.tencent.identifier}/${DEMO_CREDENTIALS.tencent.secretKey}\n`,
-      );
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await emulator.close();
-    });
+    .action(async (flags) => setExit(await emulatorCommand(out, flags)));
 
   program
     .command('demo')
     .description('start the emulator with demo data, ask all three vendors, stop it')
-    .action(() => runDemo(processOut));
+    .action(async () => setExit(await runDemo(out)));
 
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+export async function main(argv: string[], out: Out = processOut): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let vendor: string | undefined;
+  const interrupt = interruptible();
+  const program = buildProgram(
+    out,
+    () => ({ out, env: process.env, signal: interrupt.signal }),
+    (code) => {
+      exitCode = code;
+    },
+  );
+  program.hook('preAction', (_program, action) => {
+    vendor = action.opts().vendor;
+  });
   try {
     await program.parseAsync(argv);
-    return EXIT.ok;
+    return exitCode;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return EXIT.ok;
     if (typeof code === 'string' && code.startsWith('commander.')) return EXIT.usage;
-    processOut.error(`rollcall: ${describeError(error)}\n`);
+    out.error(`rollcall: ${describeError(error, { vendor, credentialHints: CREDENTIAL_HINTS })}\n`);
     return exitCodeFor(error);
+  } finally {
+    interrupt.dispose();
   }
 }
 
+// A reader that goes away (`| head`) ends the command quietly: what it wanted, it has.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  throw error;
+});
 process.exitCode = await main(process.argv);

@@ -1,13 +1,22 @@
-// The commands, as functions the CLI and the demo share.
+// The commands, as functions the CLI and the demo share. Each returns its exit code; errors that
+// end a command early are thrown (the CLI turns them into a message and a code).
 import { readFile } from 'node:fs/promises';
-import type { PresenceHooks } from '@rollcall/presence-core';
-import { UsageError } from './errors.js';
-import { printRows, progress, type Format, type Out } from './output.js';
-import { ENVIRONMENT, presenceFor, type ConnectionFlags } from './providers.js';
+import type { DetailsEntry, PresenceHooks, StatusEntry, WatchEvent } from '@rollcall/presence-core';
+import { EXIT, UsageError } from './errors.js';
+import { ndjsonLine, printTable, progress, type Format, type Out, type Row } from './output.js';
+import { ENVIRONMENT, presenceFor, TABLES, VENDOR_NAMES, type ConnectionFlags, type Vendor } from './providers.js';
 
 export interface OutputFlags {
   json?: boolean;
   ndjson?: boolean;
+}
+
+/** Everything a command needs besides its flags. */
+export interface Run {
+  out: Out;
+  env: NodeJS.ProcessEnv;
+  /** Aborted by the first Ctrl-C. */
+  signal?: AbortSignal;
 }
 
 export function formatOf(flags: OutputFlags): Format {
@@ -15,94 +24,261 @@ export function formatOf(flags: OutputFlags): Format {
   return flags.json ? 'json' : flags.ndjson ? 'ndjson' : 'table';
 }
 
-/** Ids from --users (comma separated) or --users-file (one per line, or comma separated). */
-export async function readUsers(flags: { users?: string; usersFile?: string }): Promise<string[]> {
-  if (flags.users && flags.usersFile) throw new UsageError('choose one of --users and --users-file');
-  const text = flags.users ?? (flags.usersFile ? await readFile(flags.usersFile, 'utf8') : undefined);
+/** Ids from --users (comma separated) or --users-file (a file, or `-` for standard input; one per line or comma separated). */
+export async function readUsers(out: Out, flags: { users?: string; usersFile?: string }): Promise<string[]> {
+  if (flags.users !== undefined && flags.usersFile !== undefined) throw new UsageError('choose one of --users and --users-file');
+  let text = flags.users;
+  if (flags.usersFile === '-') text = await out.readInput();
+  else if (flags.usersFile !== undefined) {
+    try {
+      text = await readFile(flags.usersFile, 'utf8');
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+      throw new UsageError(`--users-file ${flags.usersFile}: ${why}`);
+    }
+  }
   if (text === undefined) throw new UsageError('--users or --users-file is required');
   const ids = text.split(/[\s,]+/).filter(Boolean);
-  if (ids.length === 0) throw new UsageError('no user ids given');
+  if (ids.length === 0) throw new UsageError(flags.usersFile !== undefined ? `--users-file ${flags.usersFile}: no user ids in it` : '--users: no user ids given');
   return ids;
 }
 
-function hooksWithProgress(out: Out, expectedCalls: number, label: string): { hooks: PresenceHooks; done(): void } {
-  const bar = progress(out, expectedCalls, label);
-  return { hooks: { onRequest: () => bar.tick() }, done: () => bar.stop() };
+const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
+
+function interruptedNote(out: Out, what: string) {
+  out.error(`rollcall: interrupted — ${what}; printed what was received.\n`);
 }
 
-const BATCH = { volcengine: 200, aliyun: 20, tencent: 1 } as const;
-
-export async function statusCommand(
-  out: Out,
-  env: NodeJS.ProcessEnv,
-  flags: ConnectionFlags & OutputFlags & { room: string; users?: string; usersFile?: string },
-) {
+/**
+ * Lookups by id (status, details): rows leave as each batch is answered — NDJSON lines in input
+ * order, each as soon as it and every line before it are answered — and on Ctrl-C what was
+ * received is printed.
+ */
+async function lookupCommand<E extends StatusEntry | DetailsEntry>(
+  run: Run,
+  flags: { room: string; vendor: string } & OutputFlags,
+  users: readonly string[],
+  head: string[],
+  rowOf: (entry: E) => Row,
+  lookup: (options: { signal?: AbortSignal; onBatch(entries: readonly E[]): void }) => Promise<E[]>,
+  describe: (entries: readonly E[]) => { caption: string; summary: Record<string, number> },
+): Promise<number> {
+  const { out, signal } = run;
   const format = formatOf(flags);
-  const users = await readUsers(flags);
-  const { hooks, done } = hooksWithProgress(out, Math.ceil(new Set(users).size / (BATCH[flags.vendor as keyof typeof BATCH] ?? 1)), `status ${flags.vendor}`);
-  const presence = presenceFor(flags, env, hooks).status;
+  const answers = new Map<string, E>();
+  let written = 0;
+  const writeAnswered = (skipGaps: boolean) => {
+    for (; written < users.length; written++) {
+      const entry = answers.get(users[written]!);
+      if (entry) out.write(ndjsonLine(rowOf(entry)));
+      else if (!skipGaps) break;
+    }
+  };
+  let interrupted = false;
+  try {
+    await lookup({
+      signal,
+      onBatch(entries) {
+        for (const entry of entries) answers.set(entry.userId, entry);
+        if (format === 'ndjson') writeAnswered(false);
+      },
+    });
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    interrupted = true;
+  }
+  const answered = users.flatMap((userId) => answers.get(userId) ?? []);
+  const failedIds = new Set(answered.filter((e) => !e.ok).map((e) => e.userId));
+  const distinct = new Set(users).size;
+  // Every id failed: nothing to show but the reason.
+  if (!interrupted && failedIds.size === distinct) throw (answered[0] as { error: Error }).error;
+  const { caption, summary } = describe(answered);
+  const complete = { ...summary, failed: failedIds.size, ...(interrupted && { interrupted: true, unanswered: distinct - new Set(answered.map((e) => e.userId)).size }) };
+  if (format === 'ndjson') {
+    writeAnswered(true);
+    out.write(ndjsonLine({ summary: complete }));
+  } else if (format === 'json') {
+    out.write(`${JSON.stringify({ room: flags.room, users: answered.map(rowOf), summary: complete }, null, 2)}\n`);
+  } else {
+    printTable(out, head, answered.map(rowOf), caption);
+  }
+  if (interrupted) {
+    interruptedNote(out, `${answers.size} of ${distinct} distinct ids answered`);
+    return EXIT.interrupted;
+  }
+  if (failedIds.size > 0) {
+    const firstError = (answered.find((e) => !e.ok) as { error: Error }).error;
+    out.error(`rollcall: ${failedIds.size} of ${distinct} ids failed (first: ${firstError.message})\n`);
+    return EXIT.incomplete;
+  }
+  return EXIT.ok;
+}
+
+export async function statusCommand(run: Run, flags: ConnectionFlags & OutputFlags & { room: string; users?: string; usersFile?: string }): Promise<number> {
+  formatOf(flags);
+  const users = await readUsers(run.out, flags);
+  const table = TABLES.status[flags.vendor as keyof typeof TABLES.status];
+  const bar = progress(run.out, table ? Math.ceil(new Set(users).size / table.batch) : 0, `status ${flags.vendor}`);
+  const hooks: PresenceHooks = { onRequest: () => bar.tick() };
+  const presence = presenceFor(flags, run.env, hooks).status;
   if (!presence) throw new UsageError(`${flags.vendor} cannot look up statuses here: ${flags.vendor === 'volcengine' ? 'pass --im-app-id' : 'use roster'}`);
   try {
-    const entries = await presence.status(flags.room, users);
-    const rows = entries.map((e) =>
-      e.ok ? { user: e.userId, online: e.online, joinedAt: e.joinedAt?.toISOString() ?? '' } : { user: e.userId, error: e.error.message },
+    return await lookupCommand<StatusEntry>(
+      run,
+      flags,
+      users,
+      ['user', 'online', 'joinedAt'],
+      (e) => (e.ok ? { user: e.userId, online: e.online, joinedAt: isoOrNull(e.joinedAt) } : { user: e.userId, online: null, joinedAt: null, error: e.error.message }),
+      (options) => presence.status(flags.room, users, { ...options, failures: 'report' }),
+      (entries) => {
+        const online = entries.filter((e) => e.ok && e.online).length;
+        return { caption: `${entries.length} users in ${flags.room}: ${online} online, ${entries.length - online} not`, summary: { users: entries.length, online } };
+      },
     );
-    const online = entries.filter((e) => e.ok && e.online).length;
-    printRows(out, format, ['user', 'online', 'joinedAt'], rows, `${entries.length} users in ${flags.room}: ${online} online, ${entries.length - online} not`);
   } finally {
-    done();
+    bar.stop();
   }
 }
 
-export async function rosterCommand(out: Out, env: NodeJS.ProcessEnv, flags: ConnectionFlags & OutputFlags & { room: string; max?: string }) {
-  const format = formatOf(flags);
-  const maxItems = flags.max === undefined ? undefined : Number(flags.max);
-  if (maxItems !== undefined && !(Number.isInteger(maxItems) && maxItems > 0)) throw new UsageError('--max must be a positive integer');
-  const { hooks, done } = hooksWithProgress(out, 0, `roster ${flags.vendor}`);
-  const presence = presenceFor(flags, env, hooks).roster;
-  if (!presence) throw new UsageError(`${flags.vendor} cannot list rooms here: ${flags.vendor === 'volcengine' ? 'pass --rtc-app-id' : 'use status'}`);
-  try {
-    const rows: Array<Record<string, unknown>> = [];
-    let total: number | null = null;
-    let truncated = false;
-    for await (const page of presence.roster(flags.room, { maxItems }).pages()) {
-      for (const m of page.members) rows.push({ user: m.userId, visibility: m.visibility });
-      total = page.total ?? total;
-      truncated ||= page.truncated;
-    }
-    const notice = truncated
-      ? `Showing ${rows.length} of ${total ?? 'more'} members: the list is truncated (${flags.vendor === 'tencent' ? 'Tencent lists at most 1000 members of a room' : flags.vendor === 'volcengine' ? 'Volcengine lists at most 10000 invisible users' : 'limit reached'}${maxItems !== undefined && rows.length >= maxItems ? `, or --max ${maxItems}` : ''}).`
-      : `${rows.length} members in ${flags.room}.`;
-    if (format === 'table') printRows(out, format, ['user', 'visibility'], rows, notice);
-    else {
-      printRows(out, format, ['user', 'visibility'], rows);
-      if (truncated) out.error(`${notice}\n`);
-    }
-  } finally {
-    done();
-  }
-}
-
-export async function detailsCommand(
-  out: Out,
-  env: NodeJS.ProcessEnv,
-  flags: ConnectionFlags & OutputFlags & { room: string; users?: string; usersFile?: string },
-) {
-  const format = formatOf(flags);
-  const users = await readUsers(flags);
-  const presence = presenceFor(flags, env, {}).details;
+export async function detailsCommand(run: Run, flags: ConnectionFlags & OutputFlags & { room: string; users?: string; usersFile?: string }): Promise<number> {
+  formatOf(flags);
+  const users = await readUsers(run.out, flags);
+  const presence = presenceFor(flags, run.env, {}).details;
   if (!presence) {
     throw new UsageError(
-      flags.vendor === 'volcengine' && (flags.userIds ?? env[ENVIRONMENT.volcengine.userIds]) === 'string'
+      flags.vendor === 'volcengine' && (flags.userIds ?? run.env[ENVIRONMENT.volcengine.userIds]) === 'string'
         ? 'member details take integer user ids only (BatchGetConversationParticipant has no string form)'
         : 'member details come from Volcengine conversations: --vendor volcengine --im-app-id …',
     );
   }
-  const entries = await presence.details(flags.room, users);
-  const rows = entries.map((e) =>
-    e.ok
-      ? { user: e.userId, member: e.found, role: e.role ?? '', nickname: e.nickname ?? '', joinedAt: e.joinedAt?.toISOString() ?? '' }
-      : { user: e.userId, error: e.error.message },
+  return lookupCommand<DetailsEntry>(
+    run,
+    flags,
+    users,
+    ['user', 'member', 'role', 'nickname', 'joinedAt'],
+    (e) =>
+      e.ok
+        ? { user: e.userId, member: e.found, role: e.role, nickname: e.nickname, joinedAt: isoOrNull(e.joinedAt) }
+        : { user: e.userId, member: null, role: null, nickname: null, joinedAt: null, error: e.error.message },
+    (options) => presence.details(flags.room, users, { ...options, failures: 'report' }),
+    (entries) => {
+      const members = entries.filter((e) => e.ok && e.found).length;
+      return { caption: `${entries.length} users in ${flags.room}: ${members} members`, summary: { users: entries.length, members } };
+    },
   );
-  printRows(out, format, ['user', 'member', 'role', 'nickname', 'joinedAt'], rows);
+}
+
+/** Why a listing stopped short, in the vendor's figures from the operation tables. */
+function truncationReason(vendor: string, members: number, invisible: number, total: number | null): string {
+  if (vendor === 'tencent' && members >= TABLES.roster.tencent.cap) return `Tencent lists at most ${TABLES.roster.tencent.cap} members of a room`;
+  if (vendor === 'volcengine' && invisible >= TABLES.roster.volcengine.invisibleCap) return `Volcengine lists at most ${TABLES.roster.volcengine.invisibleCap} invisible users`;
+  return `the listing ended with ${members} of the ${total ?? 'unknown number of'} members the vendor counts`;
+}
+
+export async function rosterCommand(run: Run, flags: ConnectionFlags & OutputFlags & { room: string; max?: string }): Promise<number> {
+  const { out, signal } = run;
+  const format = formatOf(flags);
+  const maxItems = flags.max === undefined ? undefined : Number(flags.max);
+  if (maxItems !== undefined && !(Number.isInteger(maxItems) && maxItems > 0)) throw new UsageError(`--max must be a positive integer (got ${JSON.stringify(flags.max)})`);
+  const presence = presenceFor(flags, run.env, {}).roster;
+  if (!presence) throw new UsageError(`${flags.vendor} cannot list rooms here: ${flags.vendor === 'volcengine' ? 'pass --rtc-app-id' : 'use status'}`);
+  const rows: Row[] = [];
+  let total: number | null = null;
+  let vendorTruncated = false;
+  let interrupted = false;
+  try {
+    for await (const page of presence.roster(flags.room, { maxItems, signal }).pages()) {
+      const pageRows = page.members.map((m): Row => ({ user: m.userId, visibility: m.visibility }));
+      rows.push(...pageRows);
+      if (format === 'ndjson') for (const row of pageRows) out.write(ndjsonLine(row));
+      total = page.total ?? total;
+      vendorTruncated ||= page.truncated && !(maxItems !== undefined && rows.length >= maxItems);
+    }
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    interrupted = true;
+  }
+  const stoppedAtMax = maxItems !== undefined && rows.length >= maxItems;
+  const truncatedBy = stoppedAtMax ? 'max' : vendorTruncated ? 'vendor' : null;
+  const invisible = rows.filter((r) => r.visibility === 'invisible').length;
+  const reason = truncatedBy === 'vendor' ? truncationReason(flags.vendor, rows.length, invisible, total) : null;
+  const summary = { members: rows.length, total, truncated: truncatedBy !== null, truncatedBy, ...(reason && { reason }), ...(interrupted && { interrupted: true }) };
+  const caption =
+    truncatedBy === 'max'
+      ? `Showing the first ${rows.length} of ${total ?? 'more'} members (stopped at --max ${maxItems}).`
+      : truncatedBy === 'vendor'
+        ? `Showing ${rows.length} of ${total ?? 'more'} members: the list is truncated (${reason}).`
+        : `${rows.length} members in ${flags.room}.`;
+  if (format === 'ndjson') out.write(ndjsonLine({ summary }));
+  else if (format === 'json') out.write(`${JSON.stringify({ room: flags.room, members: rows, summary }, null, 2)}\n`);
+  else printTable(out, ['user', 'visibility'], rows, caption);
+  if (interrupted) {
+    interruptedNote(out, `${rows.length} members listed`);
+    return EXIT.interrupted;
+  }
+  if (truncatedBy === 'vendor') {
+    if (format !== 'table') out.error(`rollcall: ${caption}\n`);
+    return EXIT.incomplete;
+  }
+  return EXIT.ok;
+}
+
+function eventJson(event: WatchEvent) {
+  const at = event.at.toISOString();
+  if (event.type === 'error') {
+    const { name, message } = event.error;
+    const code = (event.error as { code?: unknown }).code;
+    return { type: event.type, at, error: { name, message, ...(code !== undefined && { code }) }, retryInMs: event.retryInMs };
+  }
+  return { ...event, at };
+}
+
+function eventLine(event: WatchEvent): string {
+  const at = event.at.toISOString();
+  switch (event.type) {
+    case 'snapshot':
+      return `${at}  ${event.members.length} in the room${event.truncated ? ' (the vendor listed only part of it)' : ''}`;
+    case 'joined':
+      return `${at}  joined  ${event.userId}`;
+    case 'left':
+      return `${at}  left    ${event.userId}${event.reason === 'room-gone' ? ' (the room is gone)' : ''}`;
+    case 'unknown':
+      return `${at}  unknown: ${event.vanished.length} no longer listed, ${event.appeared.length} newly listed — the listing is truncated, so these may be the vendor's cap, not joins or leaves`;
+    case 'error':
+      return `${at}  error: ${event.error.message}; retrying in ${Math.round(event.retryInMs / 1000)} s`;
+  }
+}
+
+export async function watchCommand(
+  run: Run,
+  flags: ConnectionFlags & OutputFlags & { room: string; users?: string; usersFile?: string; interval?: string },
+): Promise<number> {
+  const { out, signal } = run;
+  const format = formatOf(flags);
+  if (format === 'json') throw new UsageError('watch streams events: use --ndjson (or the default lines)');
+  const seconds = flags.interval === undefined ? undefined : Number(flags.interval);
+  if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) throw new UsageError(`--interval must be a positive number of seconds (got ${JSON.stringify(flags.interval)})`);
+  const users = flags.users !== undefined || flags.usersFile !== undefined ? await readUsers(out, flags) : undefined;
+  const presence = presenceFor(flags, run.env, {}).watch;
+  if (!presence) throw new UsageError(`${flags.vendor} cannot be watched here: pass --rtc-app-id (a room) or --im-app-id with --users`);
+  const refresh = flags.vendor === 'tencent' ? TABLES.roster.tencent.refreshSeconds : undefined;
+  if (seconds !== undefined && refresh !== undefined && seconds < refresh) {
+    out.error(`rollcall: ${VENDOR_NAMES[flags.vendor as Vendor]} refreshes its member list every ${refresh} s; polling every ${refresh} s, not ${seconds} s.\n`);
+  }
+  const counts = { joined: 0, left: 0 };
+  const started = Date.now();
+  try {
+    for await (const event of presence.watch(flags.room, { signal, intervalMs: seconds === undefined ? undefined : seconds * 1000, userIds: users })) {
+      if (event.type === 'joined' || event.type === 'left') counts[event.type]++;
+      if (format === 'ndjson') out.write(ndjsonLine(eventJson(event)));
+      else if (event.type === 'error') out.error(`${eventLine(event)}\n`);
+      else out.write(`${eventLine(event)}\n`);
+    }
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+  }
+  const minutes = (Date.now() - started) / 60_000;
+  out.error(`rollcall: watched ${flags.room} for ${minutes < 1 ? `${Math.round(minutes * 60)} s` : `${minutes.toFixed(1)} min`}: ${counts.joined} joined, ${counts.left} left.\n`);
+  return EXIT.interrupted;
 }

@@ -9,28 +9,37 @@ export interface Out {
   error(text: string): void;
   /** Whether stderr is a terminal (progress bars only then). */
   interactive: boolean;
+  /** Everything on standard input (`--users-file -`). */
+  readInput(): Promise<string>;
 }
 
 export const processOut: Out = {
   write: (text) => void process.stdout.write(text),
   error: (text) => void process.stderr.write(text),
   interactive: Boolean(process.stderr.isTTY),
+  async readInput() {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
 };
 
 /** Tables longer than this show their first rows and a count; --json gives everything. */
 export const TABLE_ROWS_SHOWN = 10;
 
-export function printRows(out: Out, format: Format, head: string[], rows: Array<Record<string, unknown>>, caption?: string): void {
-  if (format === 'json') return out.write(`${JSON.stringify(rows, null, 2)}\n`);
-  if (format === 'ndjson') return out.write(rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+export type Row = Record<string, string | number | boolean | null | undefined>;
+
+export function printTable(out: Out, head: string[], rows: readonly Row[], caption?: string): void {
   const columns = rows.some((r) => 'error' in r) ? [...head, 'error'] : head;
   // Compact: no rule between rows.
   const table = new Table({ head: columns, style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
-  for (const row of rows.slice(0, TABLE_ROWS_SHOWN)) table.push(columns.map((h) => String(row[h] ?? '')));
+  for (const row of rows.slice(0, TABLE_ROWS_SHOWN)) table.push(columns.map((h) => (row[h] === null || row[h] === undefined ? '' : String(row[h]))));
   out.write(`${table.toString()}\n`);
   if (rows.length > TABLE_ROWS_SHOWN) out.write(`… and ${rows.length - TABLE_ROWS_SHOWN} more rows (use --json or --ndjson for all)\n`);
   if (caption) out.write(`${caption}\n`);
 }
+
+export const ndjsonLine = (value: unknown) => `${JSON.stringify(value)}\n`;
 
 /** A progress bar on stderr for long jobs; silent when stderr is not a terminal. */
 export function progress(out: Out, total: number, label: string) {

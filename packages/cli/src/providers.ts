@@ -1,5 +1,8 @@
 // Flags and environment variables → presence providers.
-import { createPresence, type PresenceHooks, type StatusMethods, type RosterMethods, type DetailsMethods } from '@rollcall/presence-core';
+import { operations as aliyunOps } from '@rollcall/aliyun-live';
+import { createPresence, type DetailsMethods, type PresenceHooks, type RosterMethods, type StatusMethods, type WatchMethods } from '@rollcall/presence-core';
+import { operations as tencentOps } from '@rollcall/tencent-live';
+import { operations as volcOps } from '@rollcall/volcengine-rtc';
 import { aliyun } from '@rollcall/presence-core/aliyun';
 import { tencent } from '@rollcall/presence-core/tencent';
 import { volcengine } from '@rollcall/presence-core/volcengine';
@@ -7,6 +10,19 @@ import { UsageError } from './errors.js';
 
 export type Vendor = 'volcengine' | 'aliyun' | 'tencent';
 export const VENDORS: readonly Vendor[] = ['volcengine', 'aliyun', 'tencent'];
+export const VENDOR_NAMES: Record<Vendor, string> = { volcengine: 'Volcengine', aliyun: 'Alibaba Cloud', tencent: 'Tencent Cloud' };
+
+/** The figures the commands quote, from the operation tables (never written here by hand). */
+export const TABLES = {
+  status: {
+    volcengine: { operationId: volcOps.queryLiveParticipantStatus.operationId, batch: volcOps.queryLiveParticipantStatus.batch.max, qps: volcOps.queryLiveParticipantStatus.qps },
+    aliyun: { operationId: aliyunOps.batchGetOnlineUsers.operationId, batch: aliyunOps.batchGetOnlineUsers.batch.max, qps: aliyunOps.batchGetOnlineUsers.qps },
+  },
+  roster: {
+    tencent: { operationId: tencentOps.getMemberList.operationId, cap: tencentOps.getMemberList.pagination.cap, refreshSeconds: tencentOps.getMemberList.refreshSeconds },
+    volcengine: { operationId: volcOps.getRoomOnlineUsers.operationId, invisibleCap: volcOps.getRoomOnlineUsers.listBound.max },
+  },
+} as const;
 
 /** Flags every vendor command takes. */
 export interface ConnectionFlags {
@@ -72,7 +88,16 @@ export interface Presences {
   status?: StatusMethods;
   roster?: RosterMethods;
   details?: DetailsMethods;
+  /** Present with a roster or a status capability. */
+  watch?: WatchMethods;
 }
+
+/** What to check when a vendor refuses the credentials, by vendor. */
+export const CREDENTIAL_HINTS: Record<Vendor, string> = {
+  volcengine: `--access-key-id and --secret-access-key (${ENVIRONMENT.volcengine.accessKeyId}, ${ENVIRONMENT.volcengine.secretAccessKey}), and --security-token for temporary keys`,
+  aliyun: `--access-key-id and --secret-access-key (${ENVIRONMENT.aliyun.accessKeyId}, ${ENVIRONMENT.aliyun.secretAccessKey}), and --security-token for STS keys`,
+  tencent: `--sdk-app-id, --identifier (an app administrator) and --secret-key (${ENVIRONMENT.tencent.sdkAppId}, ${ENVIRONMENT.tencent.identifier}, ${ENVIRONMENT.tencent.secretKey})`,
+};
 
 /** The presence API for the chosen vendor, with what it can answer. */
 export function presenceFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, hooks: PresenceHooks): Presences {
@@ -100,8 +125,9 @@ export function presenceFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, hook
         userIds,
       }),
       { hooks },
-    ) as unknown as StatusMethods & RosterMethods & DetailsMethods;
+    ) as unknown as StatusMethods & RosterMethods & DetailsMethods & WatchMethods;
     return {
+      watch: imAppId === undefined && rtcAppId === undefined ? undefined : p,
       status: imAppId === undefined ? undefined : p,
       // BatchGetConversationParticipant takes integer ids only.
       details: imAppId === undefined || userIds === 'string' ? undefined : p,
@@ -123,7 +149,7 @@ export function presenceFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, hook
       }),
       { hooks },
     );
-    return { status: p };
+    return { status: p, watch: p };
   }
   const e = ENVIRONMENT.tencent;
   const sdkAppId = Number(required('--sdk-app-id', e.sdkAppId, flags.sdkAppId, env[e.sdkAppId]));
@@ -140,5 +166,5 @@ export function presenceFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, hook
     }),
     { hooks },
   );
-  return { roster: p };
+  return { roster: p, watch: p };
 }

@@ -69,12 +69,14 @@ describe('rollcall status', () => {
     const r = await rollcall(['status', '--vendor', 'volcengine', '--room', '1', '--users', '1,2,9999', '--endpoint', url, '--json'], volcEnv());
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    const rows = JSON.parse(r.stdout);
-    expect(rows.map((x: { user: string; online: boolean }) => [x.user, x.online])).toEqual([
-      ['1', true],
-      ['2', true],
-      ['9999', false],
+    const document = JSON.parse(r.stdout);
+    expect(document.users.map((x: { user: string; online: boolean; joinedAt: string | null }) => [x.user, x.online, x.joinedAt === null])).toEqual([
+      ['1', true, false],
+      ['2', true, false],
+      // Absent values are null, never "".
+      ['9999', false, true],
     ]);
+    expect(document.summary).toEqual({ users: 3, online: 2, failed: 0 });
   });
 
   it('Volcengine app with string user ids (--user-ids string): looked up and answered under the same strings', async () => {
@@ -83,7 +85,7 @@ describe('rollcall status', () => {
       volcEnv(),
     );
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).map((x: { user: string; online: boolean }) => [x.user, x.online])).toEqual([
+    expect(JSON.parse(r.stdout).users.map((x: { user: string; online: boolean }) => [x.user, x.online])).toEqual([
       ['user1', true],
       // "1" is an integer-id member, not a string one.
       ['1', false],
@@ -110,8 +112,10 @@ describe('rollcall status', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(45);
+    expect(lines).toHaveLength(46);
+    expect(lines.slice(0, 45).map((l) => l.user)).toEqual(Array.from({ length: 45 }, (_, i) => String(i + 1490)));
     expect(lines.filter((l) => l.online)).toHaveLength(11); // 1490…1500 are members
+    expect(lines[45]).toEqual({ summary: { users: 45, online: 11, failed: 0 } });
   });
 
   it('a table for people, with a summary', async () => {
@@ -133,19 +137,27 @@ describe('rollcall status', () => {
 });
 
 describe('rollcall roster and details', () => {
-  it('Tencent: every listed member and the truncation notice of a 1500-member room', async () => {
+  it('Tencent: every listed member of a 1500-member room, truncated at the vendor cap with its own exit code', async () => {
     const r = await rollcall(['roster', '--vendor', 'tencent', '--room', 'room-1', '--endpoint', url], tencentEnv());
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Showing 1000 of 1500 members: the list is truncated');
+    expect(r.code).toBe(6);
+    expect(r.stdout).toContain('Showing 1000 of 1500 members: the list is truncated (Tencent lists at most 1000 members of a room)');
     const json = await rollcall(['roster', '--vendor', 'tencent', '--room', 'room-1', '--endpoint', url, '--json'], tencentEnv());
-    expect(JSON.parse(json.stdout)).toHaveLength(1000);
+    expect(json.code).toBe(6);
+    const document = JSON.parse(json.stdout);
+    expect(document.members).toHaveLength(1000);
+    expect(document.summary).toMatchObject({ members: 1000, total: 1500, truncated: true, truncatedBy: 'vendor' });
     expect(json.stderr).toContain('truncated');
+    // Stopping at --max is what was asked: truncated, but not by the vendor, and exit 0.
+    const max = await rollcall(['roster', '--vendor', 'tencent', '--room', 'room-1', '--endpoint', url, '--max', '3', '--ndjson'], tencentEnv());
+    expect(max.code).toBe(0);
+    const lines = max.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.at(-1)).toEqual({ summary: { members: 3, total: 1500, truncated: true, truncatedBy: 'max' } });
   });
 
   it('Volcengine RTC room: visible and invisible users', async () => {
     const r = await rollcall(['roster', '--vendor', 'volcengine', '--room', 'room-2', '--endpoint', url, '--json'], volcEnv());
     expect(r.code).toBe(0);
-    const rows = JSON.parse(r.stdout);
+    const rows = JSON.parse(r.stdout).members;
     expect(rows).toHaveLength(1500);
     expect(rows.filter((x: { visibility: string }) => x.visibility === 'invisible')).toHaveLength(150);
   });
@@ -153,9 +165,9 @@ describe('rollcall roster and details', () => {
   it('Volcengine conversation details', async () => {
     const r = await rollcall(['details', '--vendor', 'volcengine', '--room', '1', '--users', '1,5000', '--endpoint', url, '--json'], volcEnv());
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject([
-      { user: '1', member: true, role: 'owner', nickname: 'user1' },
-      { user: '5000', member: false },
+    expect(JSON.parse(r.stdout).users).toEqual([
+      { user: '1', member: true, role: 'owner', nickname: 'user1', joinedAt: expect.any(String) },
+      { user: '5000', member: false, role: null, nickname: null, joinedAt: null },
     ]);
   });
 
@@ -188,6 +200,6 @@ describe('usage', () => {
     expect(noCredentials.stderr).toContain('ALIBABA_CLOUD_ACCESS_KEY_ID');
     const badId = await rollcall(['status', '--vendor', 'volcengine', '--room', '1', '--users', '1,abc', '--endpoint', url], volcEnv());
     expect(badId.code).toBe(2);
-    expect(badId.stderr).toContain('userIds.1');
+    expect(badId.stderr).toContain('--users (id 2): "abc" is not a safe integer id');
   });
 });

@@ -3,3 +3,4 @@ export type { EmulatorOptions, FaultKind, FaultRule, OperationStats, RunningEmul
 export { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, World } from './world.js';
 export type { EmulatorCredentials, Member, Seed } from './world.js';
 export { MAX_SKEW_MS } from './verify.js';
+export { parseSeed, SeedError } from './seed.js';

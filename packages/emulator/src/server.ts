@@ -161,6 +161,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       else world.leave(space, String(body.room), String(body.userId));
       return { status: 200, body: { rooms: world.summary() } };
     }
+    if (req.method === 'POST' && path === '/close') {
+      const space = body.space as keyof World['rooms'];
+      if (!(space in world.rooms)) return { status: 400, body: { error: `space must be one of ${Object.keys(world.rooms).join(', ')}` } };
+      return { status: world.rooms[space].delete(String(body.room)) ? 200 : 404, body: { rooms: world.summary() } };
+    }
     if (req.method === 'POST' && path === '/reset-stats') {
       stats.clear();
       arrivals.clear();

@@ -13,9 +13,29 @@ export type { ReceivedRequest };
 /** Vendors refuse requests dated more than 15 minutes from their clock. */
 export const MAX_SKEW_MS = 15 * 60 * 1000;
 
-export type VerifyResult = { ok: true; account: string } | { ok: false; code: string };
+export type VerifyResult = { ok: true; account: string } | { ok: false; code: string; message: string };
 
-const fail = (code: string): VerifyResult => ({ ok: false, code });
+/** What each refusal says, in the vendors' words where they document them. */
+const REFUSALS: Record<string, string> = {
+  MissingRequestInfo: 'The request carries no Authorization header.',
+  InvalidAccessKey: 'The access key id is not valid.',
+  SignatureDoesNotMatch: 'The request signature we calculated does not match the signature you provided.',
+  InvalidTimestamp: 'The request date is more than 15 minutes from the server time.',
+  IncompleteSignature: 'The request signature does not conform to Aliyun standards.',
+  'InvalidAccessKeyId.NotFound': 'Specified access key is not found.',
+  'InvalidTimeStamp.Expired': 'Specified time stamp or date value is expired.',
+  SignatureNonceUsed: 'Specified signature nonce was used already.',
+  '60002': 'HTTP parse error: sdkappid, identifier, usersig and random are required in the URL.',
+  '60006': 'The SDKAppID is not valid.',
+  '60010': 'The request needs an app administrator as identifier.',
+  '70001': 'The UserSig has expired.',
+  '70003': 'The UserSig is malformed.',
+  '70009': 'The UserSig does not verify: signed with another secret key.',
+  '70013': "The UserSig's identifier or SDKAppID does not match the request's.",
+  '70020': 'The SDKAppID of the UserSig was not found.',
+};
+
+const fail = (code: string): VerifyResult => ({ ok: false, code, message: REFUSALS[code] ?? code });
 
 function parseCompactDate(value: string | undefined): number | null {
   const m = value?.match(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/);

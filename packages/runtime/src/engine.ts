@@ -353,9 +353,10 @@ export function createEngine(engine: EngineOptions) {
         if (error instanceof ResponseTooLarge) {
           throw new ResponseTooLargeError({ ...where, httpStatus: error.status, limitBytes: maxResponseBytes });
         }
+        // The origin only (never the path or query, which may carry a signature): where it failed.
         throw new ConnectionError({
           ...where,
-          message: describeNetworkError(error),
+          message: `${describeNetworkError(error)} at ${new URL(baseUrl).origin}`,
           cause: error,
         });
       }

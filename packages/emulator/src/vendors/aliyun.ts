@@ -13,7 +13,7 @@ export const aliyun: VendorHandler = async (ctx, req, arrivedAt, requestId) => {
   const verified = ctx.checkSignatures ? await verifyAliyun(req, ctx.credentials.aliyun, ctx.now(), ctx.nonces) : ctx.unchecked(req);
   if (!verified.ok) {
     ctx.count(label, 'rejected');
-    return [label, aliyunFail(requestId, AUTH_STATUS[verified.code] ?? 400, verified.code, `authentication failed: ${verified.code}`)];
+    return [label, aliyunFail(requestId, AUTH_STATUS[verified.code] ?? 400, verified.code, verified.message)];
   }
   if (!route.operationId) return [label, aliyunFail(requestId, 404, 'InvalidAction.NotFound', `Specified api ${route.action} is not found for ${req.method}.`)];
   const op = aliyunOps.batchGetOnlineUsers;

@@ -14,7 +14,7 @@ export const tencent =
     const verified = ctx.checkSignatures ? await verifyTencent(req, ctx.credentials.tencent, ctx.now()) : ctx.unchecked(req);
     if (!verified.ok) {
       ctx.count(op.operationId, 'rejected');
-      return [op.operationId, tencentFail(requestId, verified.code, `authentication failed: ${verified.code}`)];
+      return [op.operationId, tencentFail(requestId, verified.code, verified.message)];
     }
     if (!ctx.admit(verified.account, op.operationId, op.qps, arrivedAt)) {
       ctx.count(op.operationId, 'throttled');

@@ -20,7 +20,7 @@ export const volcengine: VendorHandler = async (ctx, req, arrivedAt, requestId) 
   const verified = ctx.checkSignatures ? await verifyVolcengine(req, ctx.credentials.volcengine, ctx.now()) : ctx.unchecked(req);
   if (!verified.ok) {
     ctx.count(route.operationId ?? route.action, 'rejected');
-    return fail(verified.code, `authentication failed: ${verified.code}`, 401);
+    return fail(verified.code, verified.message, 401);
   }
   if (!route.operationId) return fail('InvalidActionOrVersion', `Could not find operation ${route.action} ${route.version}`);
   const op = byOperationId[route.operationId]!;
