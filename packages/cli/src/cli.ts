@@ -17,15 +17,26 @@ interface VendorFlag {
 }
 
 const env = (vendors: readonly Vendor[], key: 'accessKeyId' | 'secretAccessKey' | 'securityToken' | 'region') =>
-  vendors.map((v) => (ENVIRONMENT[v] as Record<string, string>)[key]).filter(Boolean).join(' / ');
+  vendors
+    .map((v) => (ENVIRONMENT[v] as Record<string, string>)[key])
+    .filter(Boolean)
+    .join(' / ');
 
 const VENDOR_FLAGS: readonly VendorFlag[] = [
   { flags: '--access-key-id <id>', vendors: ['volcengine', 'aliyun'], description: (v) => `access key id (env ${env(v, 'accessKeyId')})` },
   { flags: '--secret-access-key <secret>', vendors: ['volcengine', 'aliyun'], description: (v) => `access key secret (env ${env(v, 'secretAccessKey')})` },
   { flags: '--security-token <token>', vendors: ['volcengine', 'aliyun'], description: (v) => `temporary-credential token (env ${env(v, 'securityToken')})` },
-  { flags: '--im-app-id <id>', vendors: ['volcengine'], description: () => `IM app, for live groups and conversations (env ${ENVIRONMENT.volcengine.imAppId})` },
+  {
+    flags: '--im-app-id <id>',
+    vendors: ['volcengine'],
+    description: () => `IM app, for live groups and conversations (env ${ENVIRONMENT.volcengine.imAppId})`,
+  },
   { flags: '--rtc-app-id <id>', vendors: ['volcengine'], description: () => `RTC app, for rooms (env ${ENVIRONMENT.volcengine.rtcAppId})` },
-  { flags: '--user-ids <int|string>', vendors: ['volcengine'], description: () => `the IM app's user id type: int (default) or string (env ${ENVIRONMENT.volcengine.userIds})` },
+  {
+    flags: '--user-ids <int|string>',
+    vendors: ['volcengine'],
+    description: () => `the IM app's user id type: int (default) or string (env ${ENVIRONMENT.volcengine.userIds})`,
+  },
   { flags: '--app-id <id>', vendors: ['aliyun'], description: () => `interactive messaging app (env ${ENVIRONMENT.aliyun.appId})` },
   { flags: '--sdk-app-id <id>', vendors: ['tencent'], description: () => `SDKAppID (env ${ENVIRONMENT.tencent.sdkAppId})` },
   { flags: '--identifier <admin>', vendors: ['tencent'], description: () => `app administrator (env ${ENVIRONMENT.tencent.identifier})` },
@@ -63,7 +74,9 @@ function interruptible(): { signal: AbortSignal; dispose(): void } {
 function integerFlag(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < min || n > max) {
-    throw new UsageError(`${name} must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`} (got ${JSON.stringify(value)})`);
+    throw new UsageError(
+      `${name} must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`} (got ${JSON.stringify(value)})`,
+    );
   }
   return n;
 }
@@ -125,7 +138,8 @@ async function emulatorCommand(out: Out, flags: { host: string; port: string; se
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new UsageError(`--port ${port}: ${flags.host}:${port} is already in use (--port 0 picks a free port)`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') throw new UsageError(`--host ${flags.host} --port ${port}: cannot listen there (${code})`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES')
+      throw new UsageError(`--host ${flags.host} --port ${port}: cannot listen there (${code})`);
     throw error;
   }
   out.write(`${emulator.url}\n`);
@@ -156,21 +170,27 @@ export function buildProgram(out: Out, runOf: () => Run, setExit: (code: number)
   const users = (command: Command) =>
     command.option('--users <ids>', 'comma-separated user ids').option('--users-file <file>', 'file of user ids, one per line (- for standard input)');
 
-  users(connectionOptions(program.command('status').description('whether users are in a room (Volcengine live groups, Alibaba message groups)'), ['volcengine', 'aliyun']))
-    .action(async (flags) => setExit(await statusCommand(runOf(), flags)));
+  users(
+    connectionOptions(program.command('status').description('whether users are in a room (Volcengine live groups, Alibaba message groups)'), [
+      'volcengine',
+      'aliyun',
+    ]),
+  ).action(async (flags) => setExit(await statusCommand(runOf(), flags)));
 
   connectionOptions(program.command('roster').description('everyone in a room (Tencent live rooms, Volcengine RTC rooms)'), ['tencent', 'volcengine'])
     .option('--max <n>', 'stop after this many members')
     .action(async (flags) => setExit(await rosterCommand(runOf(), flags)));
 
-  users(connectionOptions(program.command('details').description('member details (Volcengine conversations)'), ['volcengine']))
-    .action(async (flags) => setExit(await detailsCommand(runOf(), flags)));
+  users(connectionOptions(program.command('details').description('member details (Volcengine conversations)'), ['volcengine'])).action(async (flags) =>
+    setExit(await detailsCommand(runOf(), flags)),
+  );
 
   users(
-    connectionOptions(
-      program.command('watch').description('who joins and leaves a room, until Ctrl-C (a roster, or --users for status-only vendors)'),
-      ['tencent', 'volcengine', 'aliyun'],
-    ),
+    connectionOptions(program.command('watch').description('who joins and leaves a room, until Ctrl-C (a roster, or --users for status-only vendors)'), [
+      'tencent',
+      'volcengine',
+      'aliyun',
+    ]),
   )
     .option('--interval <seconds>', 'time between polls (never faster than the vendor refreshes)')
     .action(async (flags) => setExit(await watchCommand(runOf(), flags)));

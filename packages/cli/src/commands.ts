@@ -34,13 +34,15 @@ export async function readUsers(out: Out, flags: { users?: string; usersFile?: s
       text = await readFile(flags.usersFile, 'utf8');
     } catch (error) {
       const code = (error as { code?: string }).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+      const why =
+        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
       throw new UsageError(`--users-file ${flags.usersFile}: ${why}`);
     }
   }
   if (text === undefined) throw new UsageError('--users or --users-file is required');
   const ids = text.split(/[\s,]+/).filter(Boolean);
-  if (ids.length === 0) throw new UsageError(flags.usersFile !== undefined ? `--users-file ${flags.usersFile}: no user ids in it` : '--users: no user ids given');
+  if (ids.length === 0)
+    throw new UsageError(flags.usersFile !== undefined ? `--users-file ${flags.usersFile}: no user ids in it` : '--users: no user ids given');
   return ids;
 }
 
@@ -94,7 +96,11 @@ async function lookupCommand<E extends StatusEntry | DetailsEntry>(
   // Every id failed: nothing to show but the reason.
   if (!interrupted && failedIds.size === distinct) throw (answered[0] as { error: Error }).error;
   const { caption, summary } = describe(answered);
-  const complete = { ...summary, failed: failedIds.size, ...(interrupted && { interrupted: true, unanswered: distinct - new Set(answered.map((e) => e.userId)).size }) };
+  const complete = {
+    ...summary,
+    failed: failedIds.size,
+    ...(interrupted && { interrupted: true, unanswered: distinct - new Set(answered.map((e) => e.userId)).size }),
+  };
   if (format === 'ndjson') {
     writeAnswered(true);
     out.write(ndjsonLine({ summary: complete }));
@@ -129,11 +135,15 @@ export async function statusCommand(run: Run, flags: ConnectionFlags & OutputFla
       flags,
       users,
       ['user', 'online', 'joinedAt'],
-      (e) => (e.ok ? { user: e.userId, online: e.online, joinedAt: isoOrNull(e.joinedAt) } : { user: e.userId, online: null, joinedAt: null, error: e.error.message }),
+      (e) =>
+        e.ok ? { user: e.userId, online: e.online, joinedAt: isoOrNull(e.joinedAt) } : { user: e.userId, online: null, joinedAt: null, error: e.error.message },
       (options) => presence.status(flags.room, users, { ...options, failures: 'report' }),
       (entries) => {
         const online = entries.filter((e) => e.ok && e.online).length;
-        return { caption: `${entries.length} users in ${flags.room}: ${online} online, ${entries.length - online} not`, summary: { users: entries.length, online } };
+        return {
+          caption: `${entries.length} users in ${flags.room}: ${online} online, ${entries.length - online} not`,
+          summary: { users: entries.length, online },
+        };
       },
     );
   } finally {
@@ -172,7 +182,8 @@ export async function detailsCommand(run: Run, flags: ConnectionFlags & OutputFl
 /** Why a listing stopped short, in the vendor's figures from the operation tables. */
 function truncationReason(vendor: string, members: number, invisible: number, total: number | null): string {
   if (vendor === 'tencent' && members >= TABLES.roster.tencent.cap) return `Tencent lists at most ${TABLES.roster.tencent.cap} members of a room`;
-  if (vendor === 'volcengine' && invisible >= TABLES.roster.volcengine.invisibleCap) return `Volcengine lists at most ${TABLES.roster.volcengine.invisibleCap} invisible users`;
+  if (vendor === 'volcengine' && invisible >= TABLES.roster.volcengine.invisibleCap)
+    return `Volcengine lists at most ${TABLES.roster.volcengine.invisibleCap} invisible users`;
   return `the listing ended with ${members} of the ${total ?? 'unknown number of'} members the vendor counts`;
 }
 
@@ -180,7 +191,8 @@ export async function rosterCommand(run: Run, flags: ConnectionFlags & OutputFla
   const { out, signal } = run;
   const format = formatOf(flags);
   const maxItems = flags.max === undefined ? undefined : Number(flags.max);
-  if (maxItems !== undefined && !(Number.isInteger(maxItems) && maxItems > 0)) throw new UsageError(`--max must be a positive integer (got ${JSON.stringify(flags.max)})`);
+  if (maxItems !== undefined && !(Number.isInteger(maxItems) && maxItems > 0))
+    throw new UsageError(`--max must be a positive integer (got ${JSON.stringify(flags.max)})`);
   const presence = presenceFor(flags, run.env, {}).roster;
   if (!presence) throw new UsageError(`${flags.vendor} cannot list rooms here: ${flags.vendor === 'volcengine' ? 'pass --rtc-app-id' : 'use status'}`);
   const rows: Row[] = [];
@@ -203,7 +215,14 @@ export async function rosterCommand(run: Run, flags: ConnectionFlags & OutputFla
   const truncatedBy = stoppedAtMax ? 'max' : vendorTruncated ? 'vendor' : null;
   const invisible = rows.filter((r) => r.visibility === 'invisible').length;
   const reason = truncatedBy === 'vendor' ? truncationReason(flags.vendor, rows.length, invisible, total) : null;
-  const summary = { members: rows.length, total, truncated: truncatedBy !== null, truncatedBy, ...(reason && { reason }), ...(interrupted && { interrupted: true }) };
+  const summary = {
+    members: rows.length,
+    total,
+    truncated: truncatedBy !== null,
+    truncatedBy,
+    ...(reason && { reason }),
+    ...(interrupted && { interrupted: true }),
+  };
   const caption =
     truncatedBy === 'max'
       ? `Showing the first ${rows.length} of ${total ?? 'more'} members (stopped at --max ${maxItems}).`
@@ -258,13 +277,16 @@ export async function watchCommand(
   const format = formatOf(flags);
   if (format === 'json') throw new UsageError('watch streams events: use --ndjson (or the default lines)');
   const seconds = flags.interval === undefined ? undefined : Number(flags.interval);
-  if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) throw new UsageError(`--interval must be a positive number of seconds (got ${JSON.stringify(flags.interval)})`);
+  if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0))
+    throw new UsageError(`--interval must be a positive number of seconds (got ${JSON.stringify(flags.interval)})`);
   const users = flags.users !== undefined || flags.usersFile !== undefined ? await readUsers(out, flags) : undefined;
   const presence = presenceFor(flags, run.env, {}).watch;
   if (!presence) throw new UsageError(`${flags.vendor} cannot be watched here: pass --rtc-app-id (a room) or --im-app-id with --users`);
   const refresh = flags.vendor === 'tencent' ? TABLES.roster.tencent.refreshSeconds : undefined;
   if (seconds !== undefined && refresh !== undefined && seconds < refresh) {
-    out.error(`rollcall: ${VENDOR_NAMES[flags.vendor as Vendor]} refreshes its member list every ${refresh} s; polling every ${refresh} s, not ${seconds} s.\n`);
+    out.error(
+      `rollcall: ${VENDOR_NAMES[flags.vendor as Vendor]} refreshes its member list every ${refresh} s; polling every ${refresh} s, not ${seconds} s.\n`,
+    );
   }
   const counts = { joined: 0, left: 0 };
   const started = Date.now();
@@ -279,6 +301,8 @@ export async function watchCommand(
     if (!signal?.aborted) throw error;
   }
   const minutes = (Date.now() - started) / 60_000;
-  out.error(`rollcall: watched ${flags.room} for ${minutes < 1 ? `${Math.round(minutes * 60)} s` : `${minutes.toFixed(1)} min`}: ${counts.joined} joined, ${counts.left} left.\n`);
+  out.error(
+    `rollcall: watched ${flags.room} for ${minutes < 1 ? `${Math.round(minutes * 60)} s` : `${minutes.toFixed(1)} min`}: ${counts.joined} joined, ${counts.left} left.\n`,
+  );
   return EXIT.interrupted;
 }

@@ -43,7 +43,9 @@ export async function runDemo(out: Out): Promise<number> {
         secretAccessKey: DEMO_CREDENTIALS.aliyun.accessKeySecret,
       }),
     );
-    heading(`Tencent Cloud: roster of room-1, a ${DEMO.tencentRoomMembers}-member live room (${tencent.operationId}, following Next; at most ${tencent.cap} listed)`);
+    heading(
+      `Tencent Cloud: roster of room-1, a ${DEMO.tencentRoomMembers}-member live room (${tencent.operationId}, following Next; at most ${tencent.cap} listed)`,
+    );
     codes.push(
       await rosterCommand(run, {
         vendor: 'tencent',

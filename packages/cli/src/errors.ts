@@ -1,12 +1,5 @@
 // Exit codes, so that scripts can tell outcomes apart, and messages that say what to fix.
-import {
-  AuthError,
-  ConfigurationError,
-  NotFoundError,
-  RequestValidationError,
-  RollcallError,
-  ThrottledError,
-} from '@rollcall/presence-core';
+import { AuthError, ConfigurationError, NotFoundError, RequestValidationError, RollcallError, ThrottledError } from '@rollcall/presence-core';
 
 /** Bad flags, files or seeds: caught before any call. */
 export class UsageError extends Error {}

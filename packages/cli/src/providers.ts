@@ -15,11 +15,19 @@ export const VENDOR_NAMES: Record<Vendor, string> = { volcengine: 'Volcengine', 
 /** The figures the commands quote, from the operation tables (never written here by hand). */
 export const TABLES = {
   status: {
-    volcengine: { operationId: volcOps.queryLiveParticipantStatus.operationId, batch: volcOps.queryLiveParticipantStatus.batch.max, qps: volcOps.queryLiveParticipantStatus.qps },
+    volcengine: {
+      operationId: volcOps.queryLiveParticipantStatus.operationId,
+      batch: volcOps.queryLiveParticipantStatus.batch.max,
+      qps: volcOps.queryLiveParticipantStatus.qps,
+    },
     aliyun: { operationId: aliyunOps.batchGetOnlineUsers.operationId, batch: aliyunOps.batchGetOnlineUsers.batch.max, qps: aliyunOps.batchGetOnlineUsers.qps },
   },
   roster: {
-    tencent: { operationId: tencentOps.getMemberList.operationId, cap: tencentOps.getMemberList.pagination.cap, refreshSeconds: tencentOps.getMemberList.refreshSeconds },
+    tencent: {
+      operationId: tencentOps.getMemberList.operationId,
+      cap: tencentOps.getMemberList.pagination.cap,
+      refreshSeconds: tencentOps.getMemberList.refreshSeconds,
+    },
     volcengine: { operationId: volcOps.getRoomOnlineUsers.operationId, invisibleCap: volcOps.getRoomOnlineUsers.listBound.max },
   },
 } as const;

@@ -150,7 +150,10 @@ describe('rollcall roster and details', () => {
     // Stopping at --max is what was asked: truncated, but not by the vendor, and exit 0.
     const max = await rollcall(['roster', '--vendor', 'tencent', '--room', 'room-1', '--endpoint', url, '--max', '3', '--ndjson'], tencentEnv());
     expect(max.code).toBe(0);
-    const lines = max.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = max.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.at(-1)).toEqual({ summary: { members: 3, total: 1500, truncated: true, truncatedBy: 'max' } });
   });
 

@@ -2,12 +2,31 @@
 // emulator's vendor semantics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, type RunningEmulator } from '@rollcall/emulator';
-import { createPresence, LimiterRegistry } from '../../src/index.js';
+import { operations as tencentOps } from '@rollcall/tencent-live';
+import { createPresence, LimiterRegistry, type Clock, type WatchEvent } from '../../src/index.js';
+import { tencent } from '../../src/providers/tencent.js';
 import { volcengine } from '../../src/providers/volcengine.js';
 
 let emulator: RunningEmulator;
+const cap = tencentOps.getMemberList.pagination.cap;
+
+/** Real time, except that every wait is skipped (and counted): Tencent's 40 s refresh in no time. */
+class SkippingClock implements Clock {
+  skipped = 0;
+  now() {
+    return Date.now() + this.skipped;
+  }
+  sleep(ms: number, signal?: AbortSignal) {
+    this.skipped += ms;
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      setImmediate(resolve);
+    });
+  }
+}
 beforeAll(async () => {
   emulator = await startEmulator({ seed: generateSeed(2, 500) });
+  for (let i = 0; i < cap + 200; i++) emulator.world.join('tencent', 'big', { userId: `b${i}`, joinedAt: 0 });
 });
 afterAll(async () => {
   await emulator.close();
@@ -25,5 +44,52 @@ describe('Volcengine app with string user ids', () => {
     expect(emulator.stats().QueryLiveParticipantStatus!.served - before).toBe(3);
     expect(result.map((e) => e.userId)).toEqual(ids);
     expect(result.map((e) => e.ok && e.online)).toEqual(ids.map((id) => id.startsWith('user')));
+  });
+});
+
+describe('watch against the emulator: Tencent rooms', () => {
+  const presence = (clock: Clock) =>
+    createPresence(tencent({ credentials: DEMO_CREDENTIALS.tencent, endpoint: emulator.url }), { clock, limiters: new LimiterRegistry(undefined, clock) });
+
+  async function next(events: AsyncIterator<WatchEvent>, n: number) {
+    const out: WatchEvent[] = [];
+    while (out.length < n) out.push((await events.next()).value as WatchEvent);
+    return out;
+  }
+
+  it(`a room above the ${cap} cap: no leave invented for a member beyond it; a real leave, once the listing is complete`, async () => {
+    const clock = new SkippingClock();
+    const events = presence(clock).watch('big')[Symbol.asyncIterator]();
+    const [snapshot] = await next(events, 1);
+    expect(snapshot).toMatchObject({ type: 'snapshot', truncated: true });
+    expect((snapshot as { members: string[] }).members).toHaveLength(cap);
+    // b0 leaves: b1000, there all along, is listed now. Neither is called a join or a leave.
+    emulator.world.leave('tencent', 'big', 'b0');
+    expect(await next(events, 1)).toMatchObject([{ type: 'unknown', vanished: ['b0'], appeared: [`b${cap}`] }]);
+    // Down below the cap (b201…b1199): the listing is complete and settles it — b1…b200 left,
+    // and so did b0.
+    for (let i = 1; i <= 200; i++) emulator.world.leave('tencent', 'big', `b${i}`);
+    const settled = await next(events, 201);
+    expect(settled.every((e) => e.type === 'left')).toBe(true);
+    expect(settled.map((e) => (e as { userId: string }).userId).sort()).toEqual(Array.from({ length: 201 }, (_, i) => `b${i}`).sort());
+    expect(clock.skipped).toBeGreaterThanOrEqual(2 * tencentOps.getMemberList.refreshSeconds * 1000);
+    await events.return?.();
+  });
+
+  it('a room that disappears: everyone in it left; it coming back brings them back', async () => {
+    const clock = new SkippingClock();
+    emulator.world.join('tencent', 'short-lived', { userId: 'x', joinedAt: 0 });
+    emulator.world.join('tencent', 'short-lived', { userId: 'y', joinedAt: 0 });
+    const events = presence(clock).watch('short-lived')[Symbol.asyncIterator]();
+    expect(await next(events, 1)).toMatchObject([{ type: 'snapshot', members: ['x', 'y'] }]);
+    await fetch(`${emulator.url}/__admin/close`, { method: 'POST', body: JSON.stringify({ space: 'tencent', room: 'short-lived' }) });
+    expect(await next(events, 3)).toMatchObject([
+      { type: 'left', userId: 'x', reason: 'room-gone' },
+      { type: 'left', userId: 'y', reason: 'room-gone' },
+      { type: 'error', error: { name: 'NotFoundError' } },
+    ]);
+    emulator.world.join('tencent', 'short-lived', { userId: 'x', joinedAt: 0 });
+    expect(await next(events, 1)).toMatchObject([{ type: 'joined', userId: 'x' }]);
+    await events.return?.();
   });
 });
