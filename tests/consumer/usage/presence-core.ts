@@ -10,6 +10,7 @@ import {
   type PresenceOptions,
   type RosterPage,
   type StatusEntry,
+  type WatchEvent,
 } from '@rollcall/presence-core';
 import { aliyun, type AliyunProviderOptions } from '@rollcall/presence-core/aliyun';
 import { tencent, type TencentProviderOptions } from '@rollcall/presence-core/tencent';
@@ -48,7 +49,15 @@ export async function run(): Promise<string> {
     imOnly.roster('room');
     // @ts-expect-error: Tencent answers rosters only.
     await onTencent.status('room', ['u1']);
-    const byString: StatusEntry[] = await stringIds.status('7', ['alice']);
+    const byString: StatusEntry[] = await stringIds.status('7', ['alice'], { onBatch: (batch: readonly StatusEntry[]) => void batch.length });
+    const stop = new AbortController();
+    for await (const event of onTencent.watch('room', { signal: stop.signal, intervalMs: 40_000 })) {
+      const described: string = event.type === 'joined' || event.type === 'left' ? event.userId : event.type;
+      void described;
+      stop.abort();
+    }
+    const watched: AsyncIterableIterator<WatchEvent> = onAliyun.watch('group', { userIds: ['u1'] });
+    void watched;
     // @ts-expect-error: with string user ids there is no details (no string form in the vendor model).
     await stringIds.details('7', ['alice']);
     void byString;
