@@ -17,9 +17,10 @@ export type { Provider } from './provider.js';
 export { DEFAULT_WATCH_INTERVAL_MS } from './watch.js';
 export type { WatchEvent, WatchMethods, WatchOptions } from './watch.js';
 export type * from './model.js';
-export { LimiterRegistry, processLimiters, QpsLimiter } from './limiter.js';
+export { CATCH_UP_INTERVALS, LimiterRegistry, MAX_SEND_DELAY_MS, processLimiters, QpsLimiter, WINDOW_MARGIN_MS } from './limiter.js';
 export type { LimiterFactory, LimiterKey, RateLimiter } from './limiter.js';
 export type { RetryOptions } from './retry.js';
+export { realClock } from './clock.js';
 export type { Clock } from './clock.js';
 export { CapabilityError, ContradictoryResponseError, IncompleteResponseError, PaginationLoopError, PaginationStalledError } from './errors.js';
 // The shared errors and call types, re-exported in the entry itself so that the build keeps a static

@@ -1,0 +1,235 @@
+// presence-core's rate limiter with the quota kept in Redis: every process of a fleet draws from
+// one account's quota, with the same arrival-aware accounting as the in-process limiter.
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import {
+  CATCH_UP_INTERVALS,
+  LimiterRegistry,
+  MAX_SEND_DELAY_MS,
+  QpsLimiter,
+  realClock,
+  WINDOW_MARGIN_MS,
+  type Clock,
+  type LimiterKey,
+  type RateLimiter,
+} from '@rollcall/presence-core';
+import { Redis, type RedisOptions } from 'ioredis';
+import { ACQUIRE, PAUSE, RELEASE } from './scripts.js';
+
+/** The share of a quota a process takes on its local fallback before it has seen its fleet. */
+export const UNKNOWN_FLEET_SHARE = 0.25;
+/** A process counts as part of the fleet for this long after its last call. */
+export const FLEET_MEMBER_TTL_MS = 10_000;
+
+export interface RedisLimitersOptions {
+  /** `redis://[user:password@]host:port[/db]`; or pass `client`. */
+  url?: string;
+  /** An ioredis client of your own (it is not closed by `close()`). */
+  client?: Redis;
+  /** Prefix of every key; default `rollcall:limiter`. */
+  keyPrefix?: string;
+  /**
+   * Share of each quota this process uses on its local limiter while Redis is away. Default: one
+   * over the number of processes last seen drawing from the quota (each announces itself with its
+   * calls), so that a fleet that loses Redis together stays within the quota together; 0.25 when
+   * Redis was never reached (a fleet of unknown size).
+   */
+  fallbackShare?: number;
+  /** A Redis command slower than this counts as Redis being away; default 250 ms. */
+  commandTimeoutMs?: number;
+  /** While on the fallback, how often to try Redis again; default 1000 ms. */
+  probeIntervalMs?: number;
+  clock?: Clock;
+  /** Told when a quota moves to its local fallback or back to Redis. */
+  onModeChange?: (event: { key: LimiterKey; mode: 'shared' | 'local'; reason: string }) => void;
+}
+
+type Mode = 'shared' | 'local';
+
+export interface RedisLimiterStats {
+  /** Calls whose slot Redis gave. */
+  shared: number;
+  /** Calls paced by the local fallback. */
+  local: number;
+  /** Redis round trips made (reservations, releases, pauses). */
+  roundTrips: number;
+  /** Times a quota moved to its fallback. */
+  fallbacks: number;
+}
+
+interface ScriptedRedis extends Redis {
+  rollcallAcquire(calls: string, state: string, members: string, ...args: Array<string | number>): Promise<[number, number, number]>;
+  rollcallRelease(calls: string, callId: string): Promise<number>;
+  rollcallPause(state: string, ms: number, ttlMs: number): Promise<number>;
+}
+
+/** A registry whose limiters keep their quotas in Redis; pass it as presence's `limiters`. */
+export class RedisLimiterRegistry extends LimiterRegistry {
+  readonly #redis: ScriptedRedis;
+  readonly #owned: boolean;
+  readonly #stats: RedisLimiterStats = { shared: 0, local: 0, roundTrips: 0, fallbacks: 0 };
+
+  constructor(options: RedisLimitersOptions) {
+    const clock = options.clock ?? realClock;
+    const redis = (options.client ??
+      new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+        // Fail at once while disconnected (the fallback takes over) rather than queue calls.
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        commandTimeout: options.commandTimeoutMs ?? 250,
+        connectTimeout: 2_000,
+        // Keep reconnecting, at most every 2 s: the quota goes back to Redis when it is back.
+        retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+      } satisfies RedisOptions)) as ScriptedRedis;
+    // Connection errors are expected (Redis may be down); the limiters fall back on their own.
+    redis.on('error', () => undefined);
+    redis.defineCommand('rollcallAcquire', { numberOfKeys: 3, lua: ACQUIRE });
+    redis.defineCommand('rollcallRelease', { numberOfKeys: 1, lua: RELEASE });
+    redis.defineCommand('rollcallPause', { numberOfKeys: 1, lua: PAUSE });
+    const stats = () => this.#stats;
+    // Each registry is one member of the fleet (a process, as a rule).
+    const member = randomBytes(6).toString('hex');
+    super((key) => new RedisQpsLimiter(key, redis, options, clock, stats, member), clock);
+    this.#redis = redis;
+    this.#owned = !options.client;
+  }
+
+  /** Counts since the registry was made: where slots came from, and the Redis round trips. */
+  stats(): Readonly<RedisLimiterStats> {
+    return { ...this.#stats };
+  }
+
+  /** Closes the Redis connection (unless it was given as `client`). */
+  async close(): Promise<void> {
+    if (this.#owned) this.#redis.disconnect();
+  }
+}
+
+let callCounter = 0;
+
+class RedisQpsLimiter implements RateLimiter {
+  readonly #windowMs = 1000 + WINDOW_MARGIN_MS;
+  readonly #intervalMs: number;
+  readonly #ttlMs: number;
+  readonly #keys: { calls: string; state: string; members: string };
+  #mode: Mode = 'shared';
+  #local: QpsLimiter | undefined;
+  #lastFailureAt = -Infinity;
+  /** How many processes were drawing from the quota when Redis last answered. */
+  #fleet = 0;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly key: LimiterKey,
+    readonly redis: ScriptedRedis,
+    readonly options: RedisLimitersOptions,
+    readonly clock: Clock,
+    readonly stats: () => RedisLimiterStats,
+    readonly member: string,
+  ) {
+    this.#intervalMs = this.#windowMs / key.qps;
+    // Keys outlive the last call by a few windows, then expire.
+    this.#ttlMs = 5 * this.#windowMs + FLEET_MEMBER_TTL_MS;
+    const slot = `${options.keyPrefix ?? 'rollcall:limiter'}:{${key.vendor}:${key.account}:${key.operation}}`;
+    this.#keys = { calls: `${slot}:calls`, state: `${slot}:state`, members: `${slot}:members` };
+  }
+
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    const turn = this.#tail.then(() => this.#take(signal));
+    // The next waiter goes on whether this one got its slot or gave up.
+    this.#tail = turn.catch(() => undefined);
+    return turn;
+  }
+
+  pause(ms: number): void {
+    this.#local?.pause(ms);
+    if (this.#mode !== 'shared') return;
+    this.stats().roundTrips++;
+    this.redis.rollcallPause(this.#keys.state, Math.ceil(ms), this.#ttlMs).catch((error: unknown) => this.#fallBack(error));
+  }
+
+  async #take(signal?: AbortSignal): Promise<() => void> {
+    signal?.throwIfAborted();
+    const probe = this.#mode === 'local' && this.clock.now() - this.#lastFailureAt >= (this.options.probeIntervalMs ?? 1000) && this.redis.status === 'ready';
+    // Shared until Redis fails; a first call may wait (briefly) for the connection to open.
+    if (this.#mode === 'shared' && !(await this.#connected())) {
+      this.#fallBack(new Error(`Redis is not reachable (${this.redis.status})`));
+    } else if (this.#mode === 'shared' || probe) {
+      const callId = `${this.member}:${++callCounter}`;
+      let reply: [number, number, number];
+      try {
+        this.stats().roundTrips++;
+        reply = await this.redis.rollcallAcquire(
+          this.#keys.calls,
+          this.#keys.state,
+          this.#keys.members,
+          this.key.qps,
+          this.#windowMs,
+          this.#intervalMs,
+          MAX_SEND_DELAY_MS,
+          CATCH_UP_INTERVALS * this.#intervalMs,
+          this.#ttlMs,
+          callId,
+          this.member,
+          FLEET_MEMBER_TTL_MS,
+        );
+      } catch (error) {
+        this.#fallBack(error);
+        return this.#localLimiter().acquire(signal);
+      }
+      const [start, now, fleet] = reply;
+      this.#fleet = fleet;
+      if (this.#mode === 'local') this.#setMode('shared', 'Redis answers again');
+      this.stats().shared++;
+      // Redis's clock decided the start; wait out the difference on ours.
+      if (start > now) await this.clock.sleep(start - now, signal);
+      return () => {
+        this.stats().roundTrips++;
+        this.redis.rollcallRelease(this.#keys.calls, callId).catch(() => undefined);
+      };
+    }
+    this.stats().local++;
+    return this.#localLimiter().acquire(signal);
+  }
+
+  /** Whether the connection is open, waiting up to the command timeout while it is being made. */
+  async #connected(): Promise<boolean> {
+    if (this.redis.status === 'ready') return true;
+    if (this.redis.status === 'end' || this.redis.status === 'close') return false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ready = await Promise.race([
+      // (`once` rejects on an 'error' event: a refused connection is not ready.)
+      once(this.redis, 'ready').then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), this.options.commandTimeoutMs ?? 250);
+      }),
+    ]);
+    clearTimeout(timer);
+    return ready;
+  }
+
+  #fallBack(error: unknown) {
+    this.#lastFailureAt = this.clock.now();
+    if (this.#mode === 'local') return;
+    this.stats().fallbacks++;
+    this.#local = undefined;
+    this.#setMode('local', error instanceof Error ? error.message : String(error));
+  }
+
+  /** The fallback: this process's share of the quota, paced locally. */
+  #localLimiter(): QpsLimiter {
+    if (!this.#local) {
+      const share = this.options.fallbackShare ?? (this.#fleet > 0 ? 1 / this.#fleet : UNKNOWN_FLEET_SHARE);
+      this.#local = new QpsLimiter({ qps: Math.max(1, Math.floor(this.key.qps * share)), clock: this.clock, windowMs: this.#windowMs });
+    }
+    return this.#local;
+  }
+
+  #setMode(mode: Mode, reason: string) {
+    this.#mode = mode;
+    this.options.onModeChange?.({ key: this.key, mode, reason });
+  }
+}
