@@ -7,7 +7,7 @@ import { detailsCommand, rosterCommand, statusCommand, watchCommand, type Run } 
 import { runDemo } from './demo.js';
 import { describeError, EXIT, exitCodeFor, Interrupted, UsageError } from './errors.js';
 import { processOut, type Out } from './output.js';
-import { CREDENTIAL_HINTS, ENVIRONMENT, VENDOR_NAMES, type Vendor } from './providers.js';
+import { CREDENTIAL_HINTS, ENVIRONMENT, REDIS_ENVIRONMENT, VENDOR_NAMES, type Vendor } from './providers.js';
 
 /** A vendor flag, and the vendors it applies to. */
 interface VendorFlag {
@@ -50,6 +50,7 @@ function connectionOptions(command: Command, vendors: readonly Vendor[]): Comman
     .requiredOption('--room <room>', 'room, live group or message group id')
     .option('--endpoint <url>', 'base URL instead of the vendor region (e.g. the emulator)')
     .option('--region <region>', `vendor region (env ${env(vendors, 'region')})`)
+    .option('--redis <url>', `share the vendor quota with other processes through this Redis (env ${REDIS_ENVIRONMENT})`)
     .option('--json', 'print one JSON document (rows and a summary)')
     .option('--ndjson', 'print one JSON object per line as answers arrive, then a summary line');
   for (const flag of VENDOR_FLAGS) {
@@ -157,7 +158,7 @@ async function emulatorCommand(out: Out, flags: { host: string; port: string; se
   return EXIT.ok;
 }
 
-export function buildProgram(out: Out, runOf: () => Run, setExit: (code: number) => void): Command {
+export function buildProgram(out: Out, runOf: (flags: { redis?: string }) => Promise<Run>, setExit: (code: number) => void): Command {
   const program = new Command('rollcall')
     .description('Who is in this room? Ask Volcengine, Alibaba Cloud or Tencent Cloud, or the local emulator.')
     .version(packageJson.version, '-V, --version', 'print the version')
@@ -175,14 +176,14 @@ export function buildProgram(out: Out, runOf: () => Run, setExit: (code: number)
       'volcengine',
       'aliyun',
     ]),
-  ).action(async (flags) => setExit(await statusCommand(runOf(), flags)));
+  ).action(async (flags) => setExit(await statusCommand(await runOf(flags), flags)));
 
   connectionOptions(program.command('roster').description('everyone in a room (Tencent live rooms, Volcengine RTC rooms)'), ['tencent', 'volcengine'])
     .option('--max <n>', 'stop after this many members')
-    .action(async (flags) => setExit(await rosterCommand(runOf(), flags)));
+    .action(async (flags) => setExit(await rosterCommand(await runOf(flags), flags)));
 
   users(connectionOptions(program.command('details').description('member details (Volcengine conversations)'), ['volcengine'])).action(async (flags) =>
-    setExit(await detailsCommand(runOf(), flags)),
+    setExit(await detailsCommand(await runOf(flags), flags)),
   );
 
   users(
@@ -193,7 +194,7 @@ export function buildProgram(out: Out, runOf: () => Run, setExit: (code: number)
     ]),
   )
     .option('--interval <seconds>', 'time between polls (never faster than the vendor refreshes)')
-    .action(async (flags) => setExit(await watchCommand(runOf(), flags)));
+    .action(async (flags) => setExit(await watchCommand(await runOf(flags), flags)));
 
   program
     .command('emulator')
@@ -217,10 +218,33 @@ export function buildProgram(out: Out, runOf: () => Run, setExit: (code: number)
 export async function main(argv: string[], out: Out = processOut): Promise<number> {
   let exitCode: number = EXIT.ok;
   let vendor: string | undefined;
+  let shared: { close(): Promise<void> } | undefined;
   const interrupt = interruptible();
   const program = buildProgram(
     out,
-    () => ({ out, env: process.env, signal: interrupt.signal }),
+    async (flags) => {
+      const redisUrl = flags.redis ?? process.env[REDIS_ENVIRONMENT];
+      if (!redisUrl) return { out, env: process.env, signal: interrupt.signal };
+      let where: string;
+      try {
+        where = new URL(redisUrl).host;
+      } catch {
+        throw new UsageError(`--redis must be a redis:// URL (got ${JSON.stringify(redisUrl.replace(/\/\/[^@/]*@/, '//…@'))})`);
+      }
+      // Loaded only when asked for: a job that does not share its quota needs no Redis client.
+      const { RedisLimiterRegistry } = await import('@rollcall/limiter-redis');
+      const limiters = new RedisLimiterRegistry({
+        url: redisUrl,
+        onModeChange: ({ mode, key }) =>
+          out.error(
+            mode === 'local'
+              ? `rollcall: Redis at ${where} is not answering: ${key.operation} goes on with this process's share of the quota until it does.\n`
+              : `rollcall: Redis at ${where} answers again: ${key.operation} shares the quota through it.\n`,
+          ),
+      });
+      shared = limiters;
+      return { out, env: process.env, signal: interrupt.signal, limiters };
+    },
     (code) => {
       exitCode = code;
     },
@@ -239,6 +263,7 @@ export async function main(argv: string[], out: Out = processOut): Promise<numbe
     return exitCodeFor(error);
   } finally {
     interrupt.dispose();
+    await shared?.close();
   }
 }
 

@@ -1,7 +1,7 @@
 // The commands, as functions the CLI and the demo share. Each returns its exit code; errors that
 // end a command early are thrown (the CLI turns them into a message and a code).
 import { readFile } from 'node:fs/promises';
-import type { DetailsEntry, PresenceHooks, StatusEntry, WatchEvent } from '@rollcall/presence-core';
+import type { DetailsEntry, LimiterRegistry, PresenceHooks, StatusEntry, WatchEvent } from '@rollcall/presence-core';
 import { EXIT, UsageError } from './errors.js';
 import { ndjsonLine, printTable, progress, type Format, type Out, type Row } from './output.js';
 import { ENVIRONMENT, presenceFor, TABLES, VENDOR_NAMES, type ConnectionFlags, type Vendor } from './providers.js';
@@ -17,6 +17,8 @@ export interface Run {
   env: NodeJS.ProcessEnv;
   /** Aborted by the first Ctrl-C. */
   signal?: AbortSignal;
+  /** A shared (Redis) limiter registry, with --redis. */
+  limiters?: LimiterRegistry;
 }
 
 export function formatOf(flags: OutputFlags): Format {
@@ -127,7 +129,7 @@ export async function statusCommand(run: Run, flags: ConnectionFlags & OutputFla
   const table = TABLES.status[flags.vendor as keyof typeof TABLES.status];
   const bar = progress(run.out, table ? Math.ceil(new Set(users).size / table.batch) : 0, `status ${flags.vendor}`);
   const hooks: PresenceHooks = { onRequest: () => bar.tick() };
-  const presence = presenceFor(flags, run.env, hooks).status;
+  const presence = presenceFor(flags, run.env, hooks, run.limiters).status;
   if (!presence) throw new UsageError(`${flags.vendor} cannot look up statuses here: ${flags.vendor === 'volcengine' ? 'pass --im-app-id' : 'use roster'}`);
   try {
     return await lookupCommand<StatusEntry>(
@@ -154,7 +156,7 @@ export async function statusCommand(run: Run, flags: ConnectionFlags & OutputFla
 export async function detailsCommand(run: Run, flags: ConnectionFlags & OutputFlags & { room: string; users?: string; usersFile?: string }): Promise<number> {
   formatOf(flags);
   const users = await readUsers(run.out, flags);
-  const presence = presenceFor(flags, run.env, {}).details;
+  const presence = presenceFor(flags, run.env, {}, run.limiters).details;
   if (!presence) {
     throw new UsageError(
       flags.vendor === 'volcengine' && (flags.userIds ?? run.env[ENVIRONMENT.volcengine.userIds]) === 'string'
@@ -193,7 +195,7 @@ export async function rosterCommand(run: Run, flags: ConnectionFlags & OutputFla
   const maxItems = flags.max === undefined ? undefined : Number(flags.max);
   if (maxItems !== undefined && !(Number.isInteger(maxItems) && maxItems > 0))
     throw new UsageError(`--max must be a positive integer (got ${JSON.stringify(flags.max)})`);
-  const presence = presenceFor(flags, run.env, {}).roster;
+  const presence = presenceFor(flags, run.env, {}, run.limiters).roster;
   if (!presence) throw new UsageError(`${flags.vendor} cannot list rooms here: ${flags.vendor === 'volcengine' ? 'pass --rtc-app-id' : 'use status'}`);
   const rows: Row[] = [];
   let total: number | null = null;
@@ -280,7 +282,7 @@ export async function watchCommand(
   if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0))
     throw new UsageError(`--interval must be a positive number of seconds (got ${JSON.stringify(flags.interval)})`);
   const users = flags.users !== undefined || flags.usersFile !== undefined ? await readUsers(out, flags) : undefined;
-  const presence = presenceFor(flags, run.env, {}).watch;
+  const presence = presenceFor(flags, run.env, {}, run.limiters).watch;
   if (!presence) throw new UsageError(`${flags.vendor} cannot be watched here: pass --rtc-app-id (a room) or --im-app-id with --users`);
   const refresh = flags.vendor === 'tencent' ? TABLES.roster.tencent.refreshSeconds : undefined;
   if (seconds !== undefined && refresh !== undefined && seconds < refresh) {

@@ -1,6 +1,14 @@
 // Flags and environment variables → presence providers.
 import { operations as aliyunOps } from '@rollcall/aliyun-live';
-import { createPresence, type DetailsMethods, type PresenceHooks, type RosterMethods, type StatusMethods, type WatchMethods } from '@rollcall/presence-core';
+import {
+  createPresence,
+  type DetailsMethods,
+  type LimiterRegistry,
+  type PresenceHooks,
+  type RosterMethods,
+  type StatusMethods,
+  type WatchMethods,
+} from '@rollcall/presence-core';
 import { operations as tencentOps } from '@rollcall/tencent-live';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
 import { aliyun } from '@rollcall/presence-core/aliyun';
@@ -50,12 +58,17 @@ export interface ConnectionFlags {
   sdkAppId?: string;
   identifier?: string;
   secretKey?: string;
+  /** A Redis the quota is shared through (several CLI jobs, or a job beside an app). */
+  redis?: string;
 }
 
 /**
  * The environment variables read when a flag is absent. Volcengine and Alibaba Cloud use the names
  * their own SDKs and CLIs read; Tencent IM has no standard, so these are rollcall's.
  */
+/** Where the shared quota lives, when not given as --redis. */
+export const REDIS_ENVIRONMENT = 'ROLLCALL_REDIS_URL';
+
 export const ENVIRONMENT = {
   volcengine: {
     accessKeyId: 'VOLC_ACCESSKEY',
@@ -108,7 +121,7 @@ export const CREDENTIAL_HINTS: Record<Vendor, string> = {
 };
 
 /** The presence API for the chosen vendor, with what it can answer. */
-export function presenceFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, hooks: PresenceHooks): Presences {
+export function presenceFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, hooks: PresenceHooks, limiters?: LimiterRegistry): Presences {
   const vendor = parseVendor(flags.vendor);
   const common = { endpoint: flags.endpoint };
   if (vendor === 'volcengine') {
@@ -132,7 +145,7 @@ export function presenceFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, hook
         rtcAppId,
         userIds,
       }),
-      { hooks },
+      { hooks, limiters },
     ) as unknown as StatusMethods & RosterMethods & DetailsMethods & WatchMethods;
     return {
       watch: imAppId === undefined && rtcAppId === undefined ? undefined : p,
@@ -155,7 +168,7 @@ export function presenceFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, hook
         },
         appId: required('--app-id', e.appId, flags.appId, env[e.appId]),
       }),
-      { hooks },
+      { hooks, limiters },
     );
     return { status: p, watch: p };
   }
@@ -172,7 +185,7 @@ export function presenceFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, hook
         secretKey: required('--secret-key', e.secretKey, flags.secretKey, env[e.secretKey]),
       },
     }),
-    { hooks },
+    { hooks, limiters },
   );
   return { roster: p, watch: p };
 }

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, type RunningEmulator } from '@rollcall/emulator';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
 import { operations as tencentOps } from '@rollcall/tencent-live';
+import { startRedis } from '@rollcall/test-support/redis';
 import packageJson from '../package.json' with { type: 'json' };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -314,5 +315,27 @@ describe('watch', () => {
     expect(events[0]).toMatchObject({ type: 'snapshot', truncated: true });
     expect(events[0]!.members).toHaveLength(tencentOps.getMemberList.pagination.cap);
     expect(stderr).toContain(`refreshes its member list every ${tencentOps.getMemberList.refreshSeconds} s`);
+  });
+});
+
+describe('--redis: one quota for several jobs', () => {
+  it('two jobs at once share the QPS through Redis: nothing throttled; with Redis away, each goes on with its share', async () => {
+    const redis = await startRedis();
+    try {
+      await fetch(`${emulator.url}/__admin/reset-stats`, { method: 'POST' });
+      const ids = path.join(workDir, 'ids.txt');
+      const job = () => shell(`${command(status('--users-file', ids, '--ndjson', '--redis', redis.url))} | tail -1`);
+      const [a, b] = await Promise.all([job(), job()]);
+      for (const r of [a, b]) {
+        expect(r.code).toBe(0);
+        expect(JSON.parse(r.stdout).summary).toMatchObject({ users: 60 * volcOps.queryLiveParticipantStatus.batch.max, failed: 0 });
+      }
+      expect(emulator.stats().QueryLiveParticipantStatus).toMatchObject({ served: 120, throttled: 0 });
+      const away = await shell(`${command(status('--users', '1,2', '--json'))}`.replace(`'--json'`, `'--json' '--redis' 'redis://127.0.0.1:1'`));
+      expect(away.code).toBe(0);
+      expect(away.stderr).toContain("Redis at 127.0.0.1:1 is not answering: QueryLiveParticipantStatus goes on with this process's share of the quota");
+    } finally {
+      await redis.stop();
+    }
   });
 });

@@ -47,7 +47,9 @@ function command(port: number, line: string, timeoutMs = 2000): Promise<string> 
 
 export async function startRedis(): Promise<TestRedis> {
   if (spawnSync('redis-server', ['--version']).error) {
-    throw new Error('redis-server is not installed: install Debian\'s redis-server package (apt-get update && apt-get install -y redis-server); .ci/run does it when missing');
+    throw new Error(
+      "redis-server is not installed: install Debian's redis-server package (apt-get update && apt-get install -y redis-server); .ci/run does it when missing",
+    );
   }
   const port = await freePort();
   let child: ChildProcess | undefined;

@@ -152,10 +152,9 @@ describe('when Redis is away', () => {
 
   it('presence over the emulator, Redis stopped mid-run: every id answered exactly once', async () => {
     const limiters = registry({ url: redis.url, probeIntervalMs: 100 });
-    const presence = createPresence(
-      volcengine({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: emulator.url, imAppId: DEFAULT_APPS.volcengineImAppId }),
-      { limiters },
-    );
+    const presence = createPresence(volcengine({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: emulator.url, imAppId: DEFAULT_APPS.volcengineImAppId }), {
+      limiters,
+    });
     const ids = Array.from({ length: 12_000 }, (_, i) => String(i + 1));
     const before = emulator.stats().QueryLiveParticipantStatus?.served ?? 0;
     const pending = presence.status('1', ids);
