@@ -1,118 +1,211 @@
-// `pnpm bench`: presence-core against a loopback server that enforces the vendors' QPS.
-// Prints a table and writes bench/results/presence.md. Figures, not assertions.
-import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+// `pnpm bench` (presence part): presence-core against the emulator behind a simulated network, in
+// its own process, as a vendor would be. Three tables, written to bench/results/presence.md:
+//   1. each quota-bound job at three network distances, on an idle machine and beside a CPU hog;
+//   2. a fleet of four processes sharing one quota through Redis (@rollcall/limiter-redis);
+//   3. peak RSS of status() over 1,000,000 ids.
+// Figures, not assertions: the targets are in the issue and the README.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { createPresence, LimiterRegistry, type StatusMethods } from '@rollcall/presence-core';
-import { aliyun } from '@rollcall/presence-core/aliyun';
-import { volcengine } from '@rollcall/presence-core/volcengine';
+import { startRedis } from '@rollcall/test-support/redis';
+import { floorMs, JOBS, volcengineStatusJob, type Job } from './jobs.js';
 
-// The vendor stand-in runs in its own process, as a vendor would.
-const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./qps-server.ts', import.meta.url))], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const [firstLine] = (await once(child.stdout!, 'data')) as [Buffer];
-const server = {
-  url: firstLine.toString().trim(),
-  async stats(): Promise<Record<'volcengine' | 'aliyun', Counter>> {
-    return (await fetch(`${this.url}/__stats`)).json();
-  },
-  async reset() {
-    await fetch(`${this.url}/__reset`, { method: 'POST' });
-  },
-};
-interface Counter {
-  qps: number;
-  served: number;
-  throttled: number;
-}
-const rows: string[][] = [];
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const NETWORKS = [
+  { rttMs: 0, jitterMs: 0 },
+  { rttMs: 60, jitterMs: 20 },
+  { rttMs: 250, jitterMs: 80 },
+] as const;
+const only = process.env.BENCH_ONLY?.split(',');
 
-/** The quota's theoretical minimum for N calls: N ÷ QPS seconds. */
-const quotaMinimumMs = (calls: number, qps: number) => (calls / qps) * 1000;
-/** The absolute floor when bursting QPS calls at the top of each second: (⌈N / QPS⌉ − 1) s. */
-const burstFloorMs = (calls: number, qps: number) => (Math.ceil(calls / qps) - 1) * 1000;
-
-function volcPresence() {
-  return createPresence(volcengine({ credentials: { accessKeyId: 'AK-bench', secretAccessKey: 'SK' }, endpoint: server.url, imAppId: 1 }), {
-    limiters: new LimiterRegistry(),
-  });
-}
-function aliyunPresence() {
-  return createPresence(aliyun({ credentials: { accessKeyId: 'LTAI-bench', accessKeySecret: 'SK' }, endpoint: server.url, appId: 'app' }), {
-    limiters: new LimiterRegistry(),
-  });
+async function startVendor(rttMs: number, jitterMs: number, qps?: Record<string, number>) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', here('./vendor-server.ts'), String(rttMs), String(jitterMs), ...(qps ? [JSON.stringify(qps)] : [])],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const url = line.toString().trim();
+  return {
+    url,
+    async stats(operationId: string): Promise<{ served: number; throttled: number; maxPerSecond: number }> {
+      const state = (await (await fetch(`${url}/__admin/state`)).json()) as {
+        stats: Record<string, { served: number; throttled: number; maxPerSecond: number }>;
+      };
+      return state.stats[operationId] ?? { served: 0, throttled: 0, maxPerSecond: 0 };
+    },
+    reset: () => fetch(`${url}/__admin/reset-stats`, { method: 'POST' }),
+    async stop() {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
 }
 
-async function statusRun(name: string, presence: StatusMethods, ids: string[], vendor: 'volcengine' | 'aliyun') {
-  await server.reset();
-  const started = performance.now();
-  const result = await presence.status('7', ids);
-  const elapsed = performance.now() - started;
-  const counter = (await server.stats())[vendor];
-  const online = result.filter((e) => e.ok && e.online).length;
-  const minimum = quotaMinimumMs(counter.served, counter.qps);
-  rows.push([
-    name,
-    ids.length.toLocaleString('en'),
-    String(counter.served),
-    `${counter.qps}`,
-    `${(elapsed / 1000).toFixed(3)} s`,
-    `${(minimum / 1000).toFixed(3)} s`,
-    (elapsed / minimum).toFixed(3),
-    `${(burstFloorMs(counter.served, counter.qps) / 1000).toFixed(3)} s`,
-    String(counter.throttled),
-    `${online.toLocaleString('en')} online`,
-  ]);
+/** Processes that keep every core busy (two per core), as other work on a loaded machine would. */
+function cpuHog(): { stop(): Promise<void> } {
+  const hogs: ChildProcess[] = Array.from({ length: 2 * availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  return {
+    async stop() {
+      for (const hog of hogs) hog.kill('SIGKILL');
+      await Promise.all(hogs.map((hog) => once(hog, 'exit')));
+    },
+  };
 }
-
-await statusRun(
-  'Volcengine status',
-  volcPresence(),
-  Array.from({ length: 100_000 }, (_, i) => String(i + 1)),
-  'volcengine',
-);
-await statusRun(
-  'Alibaba status',
-  aliyunPresence(),
-  Array.from({ length: 10_000 }, (_, i) => `user${i}`),
-  'aliyun',
-);
-
-const coalesced: string[][] = [];
-for (const [name, make, vendor, id] of [
-  ['Volcengine', volcPresence, 'volcengine', (i: number) => String(i + 1)],
-  ['Alibaba', aliyunPresence, 'aliyun', (i: number) => `user${i}`],
-] as const) {
-  await server.reset();
-  const presence = make();
-  const started = performance.now();
-  await Promise.all(Array.from({ length: 10_000 }, (_, i) => presence.isOnline('7', id(i))));
-  const elapsed = performance.now() - started;
-  const counter = (await server.stats())[vendor];
-  coalesced.push([name, '10,000', String(counter.served), String(counter.throttled), `${(elapsed / 1000).toFixed(3)} s`]);
-}
-child.kill('SIGTERM');
-await once(child, 'exit');
 
 const table = (head: string[], body: string[][]) =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+// --- 1. jobs × networks × load -----------------------------------------------------------------
+const latencyRows: string[][] = [];
+if (!only || only.includes('network')) {
+  for (const { rttMs, jitterMs } of NETWORKS) {
+    const vendor = await startVendor(rttMs, jitterMs);
+    for (const load of ['idle', 'loaded'] as const) {
+      const hog = load === 'loaded' ? cpuHog() : undefined;
+      for (const job of JOBS) {
+        await vendor.reset();
+        const started = performance.now();
+        await job.run(vendor.url);
+        const elapsed = performance.now() - started;
+        const stats = await vendor.stats(job.operationId);
+        const floor = floorMs(job, rttMs, jitterMs);
+        latencyRows.push([
+          job.name,
+          rttMs ? `${rttMs} ± ${jitterMs} ms` : '0',
+          load,
+          String(stats.served + stats.throttled),
+          seconds(elapsed),
+          seconds(floor),
+          `**${(elapsed / floor).toFixed(3)}×**`,
+          `${stats.throttled} (${((100 * stats.throttled) / Math.max(1, stats.served + stats.throttled)).toFixed(2)} %)`,
+          `${stats.maxPerSecond} / ${job.qps}`,
+        ]);
+        console.error(latencyRows.at(-1)!.join(' | '));
+      }
+      await hog?.stop();
+    }
+    await vendor.stop();
+  }
+}
+
+// --- 2. a fleet through Redis --------------------------------------------------------------------
+const fleetRows: string[][] = [];
+const FLEET = 4;
+const FLEET_IDS = 50_000;
+if (!only || only.includes('fleet')) {
+  const redis = await startRedis();
+  for (const { rttMs, jitterMs } of [NETWORKS[0], NETWORKS[2]]) {
+    const vendor = await startVendor(rttMs, jitterMs);
+    for (const shared of [true, false]) {
+      await vendor.reset();
+      const started = performance.now();
+      const workers = Array.from({ length: FLEET }, () =>
+        spawn(process.execPath, ['--import', 'tsx', here('./fleet-worker.ts'), vendor.url, shared ? redis.url : '', String(FLEET_IDS)], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        }),
+      );
+      const outputs = await Promise.all(
+        workers.map(async (worker) => {
+          let text = '';
+          worker.stdout!.on('data', (d) => (text += d));
+          const [code] = await once(worker, 'exit');
+          return code === 0
+            ? (JSON.parse(text) as { ok: boolean; roundTrips: number; calls: number; acquireMs: number })
+            : { ok: false, roundTrips: 0, calls: 0, acquireMs: 0 };
+        }),
+      );
+      const elapsed = performance.now() - started;
+      const job: Job = volcengineStatusJob(FLEET_IDS);
+      const stats = await vendor.stats(job.operationId);
+      const calls = FLEET * job.calls;
+      const utilisation = (calls / (elapsed / 1000) / job.qps) * 100;
+      const sharedCalls = outputs.reduce((n, o) => n + o.calls, 0);
+      fleetRows.push([
+        shared ? 'Redis (@rollcall/limiter-redis)' : 'per process (no sharing)',
+        rttMs ? `${rttMs} ± ${jitterMs} ms` : '0',
+        `${FLEET} × ${job.calls} calls`,
+        seconds(elapsed),
+        String(stats.throttled),
+        `${stats.maxPerSecond} / ${job.qps}`,
+        `${utilisation.toFixed(1)} %`,
+        `${outputs.filter((o) => o.ok).length} / ${FLEET}`,
+        shared ? (outputs.reduce((n, o) => n + o.roundTrips, 0) / Math.max(1, sharedCalls)).toFixed(2) : '–',
+        shared ? `${(outputs.reduce((n, o) => n + o.acquireMs, 0) / Math.max(1, sharedCalls)).toFixed(2)} ms` : '–',
+      ]);
+      console.error(fleetRows.at(-1)!.join(' | '));
+    }
+    await vendor.stop();
+  }
+  await redis.stop();
+}
+
+// --- 3. memory ------------------------------------------------------------------------------------
+const memoryRows: string[][] = [];
+if (!only || only.includes('memory')) {
+  const vendor = await startVendor(0, 0, { QueryLiveParticipantStatus: 1000 });
+  for (const form of ['status', 'stream'] as const) {
+    const worker = spawn(process.execPath, ['--import', 'tsx', here('./memory-worker.ts'), vendor.url, form, '1000000'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let text = '';
+    worker.stdout!.on('data', (d) => (text += d));
+    await once(worker, 'exit');
+    const result = JSON.parse(text) as { peakRssMb: number; elapsedMs: number; answered: number };
+    memoryRows.push([
+      form === 'status' ? '`status()` (all results kept)' : '`statusStream()` (written out as they come)',
+      '1,000,000',
+      `${result.answered.toLocaleString('en')}`,
+      `**${result.peakRssMb.toFixed(0)} MB**`,
+      seconds(result.elapsedMs),
+    ]);
+    console.error(memoryRows.at(-1)!.join(' | '));
+  }
+  await vendor.stop();
+}
+
 const report = [
-  `# presence-core benchmark`,
+  '# presence-core benchmark',
   '',
-  `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, loopback server enforcing each operation's QPS over any one-second window.`,
+  `Node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString().slice(0, 10)}. The vendor is the emulator in its own process (signatures checked with the vendors' own algorithms, each operation's QPS counted on **arrival** over any one second), behind a simulated network: each request waits a one-way delay before it arrives and another before its answer leaves, uniform in RTT/2 ± J/2.`,
   '',
-  '## status() of many ids',
+  '## 1. Quota-bound jobs at three network distances',
   '',
-  table(['run', 'ids', 'upstream calls', 'QPS', 'elapsed', 'quota minimum (N ÷ QPS)', 'elapsed ÷ minimum', 'burst floor', 'throttled', 'answers'], rows),
+  'Floor = max(calls × (1 + J) ÷ QPS, sequential calls × RTT) + one RTT (J in seconds): with one-way delays it cannot know spread over J, no limiter can pace faster than QPS ÷ (1 + J) and stay under a window counted on arrival. "loaded": two CPU-bound processes per core beside the job.',
   '',
-  'Quota minimum: N calls at QPS need N ÷ QPS seconds of quota. Burst floor: sending QPS calls at the top of each second could start the last one after (⌈N / QPS⌉ − 1) s, but a burst reaches the vendor compressed by jitter and gets throttled; presence-core paces calls evenly instead (one every (1 s + 5 ms) ÷ QPS) and counts each call in the window by when its answer came back.',
+  table(['job', 'RTT', 'machine', 'calls', 'elapsed', 'floor', 'elapsed ÷ floor', 'throttled', 'max arrivals in 1 s / QPS'], latencyRows),
   '',
-  '## 10,000 concurrent isOnline() calls',
+  `## 2. ${FLEET} processes sharing one Volcengine account`,
   '',
-  table(['vendor', 'calls', 'upstream calls', 'throttled', 'elapsed'], coalesced),
+  `Each process looks up ${FLEET_IDS.toLocaleString('en')} ids (status, 200 per call) at once, against one 100-QPS quota. Utilisation = calls ÷ elapsed ÷ QPS. Round trips and added latency are Redis's, per call (a reservation and a release).`,
+  '',
+  table(
+    [
+      'limiter',
+      'RTT',
+      'calls',
+      'elapsed',
+      'throttled',
+      'max arrivals in 1 s / QPS',
+      'utilisation',
+      'jobs done',
+      'Redis round trips per call',
+      'reservation latency per call',
+    ],
+    fleetRows,
+  ),
+  '',
+  '## 3. Memory',
+  '',
+  'Peak RSS of the process running the job, 1,000,000 ids against the emulator with its QPS raised to 1,000.',
+  '',
+  table(['form', 'ids', 'answered', 'peak RSS', 'elapsed'], memoryRows),
   '',
 ].join('\n');
 console.log(report);
-await writeFile(new URL('./results/presence.md', import.meta.url), report);
+if (!only) await writeFile(new URL('./results/presence.md', import.meta.url), report);

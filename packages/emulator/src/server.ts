@@ -46,6 +46,12 @@ export interface EmulatorOptions {
   faults?: FaultRule[];
   /** Tencent members per page of get_member_list; default 200 (the service's own is not documented). */
   tencentPageSize?: number;
+  /**
+   * A network between the clients and the emulator, as to a far region: each request is delayed
+   * by a one-way trip before it arrives (and is counted against the quota) and again before its
+   * answer leaves. One-way delays are uniform in rttMs/2 ± jitterMs/2.
+   */
+  network?: { rttMs: number; jitterMs?: number; random?: () => number };
   /** The emulator's clock in Unix ms (signature dates and UserSig expiry are checked against it). */
   now?: () => number;
   /**
@@ -59,6 +65,8 @@ export interface OperationStats {
   served: number;
   throttled: number;
   rejected: number;
+  /** The most requests that arrived within any one second (served, throttled or refused), per account. */
+  maxPerSecond: number;
 }
 
 export interface RunningEmulator {
@@ -85,10 +93,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const stats = new Map<string, OperationStats>();
   const statsFor = (op: string) => {
     let s = stats.get(op);
-    if (!s) stats.set(op, (s = { served: 0, throttled: 0, rejected: 0 }));
+    if (!s) stats.set(op, (s = { served: 0, throttled: 0, rejected: 0, maxPerSecond: 0 }));
     return s;
   };
   const arrivals = new Map<string, number[]>();
+  /** Every arrival per account and operation over the last second, admitted or not, for maxPerSecond. */
+  const allArrivals = new Map<string, number[]>();
+  const network = options.network;
+  const oneWay = network ? () => Math.max(0, network.rttMs / 2 + ((network.random ?? Math.random)() - 0.5) * (network.jitterMs ?? 0)) : () => 0;
+  const travel = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : undefined);
   let requestCounter = 0;
 
   function qpsFor(operationId: string, table: number): number | null {
@@ -109,6 +122,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }),
     /** Sliding one-second window per account and operation, on arrival, as a vendor counts. */
     admit(account, operationId, tableQps, at) {
+      const seenKey = `${account}\u0000${operationId}`;
+      let seen = allArrivals.get(seenKey);
+      if (!seen) allArrivals.set(seenKey, (seen = []));
+      seen.push(at);
+      while (seen.length && at - seen[0]! >= 1000) seen.shift();
+      const counted = statsFor(operationId);
+      counted.maxPerSecond = Math.max(counted.maxPerSecond, seen.length);
       const limit = qpsFor(operationId, tableQps);
       if (limit === null) return true;
       const key = `${account}\u0000${operationId}`;
@@ -169,6 +189,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (req.method === 'POST' && path === '/reset-stats') {
       stats.clear();
       arrivals.clear();
+      allArrivals.clear();
       return { status: 200, body: {} };
     }
     return { status: 404, body: { error: `no admin route ${req.method} ${path}` } };
@@ -221,8 +242,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 
   const server = createServer(async (incoming, res) => {
-    const arrivedAt = now();
     try {
+      // The way there: the request reaches the vendor (and counts) only after it.
+      await travel(oneWay());
+      const arrivedAt = now();
       const req: ReceivedRequest = {
         method: incoming.method ?? 'GET',
         url: new URL(incoming.url ?? '/', 'http://emulator'),
@@ -239,6 +262,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (fault?.kind === 'error' || fault?.kind === 'throttle') return send(res, faultReply(vendor, req, requestId, fault.kind));
       const [operationId, reply] = await handlers[vendor](context, req, arrivedAt, requestId);
       if (reply.status === 200 && !(reply.body as { ActionStatus?: string }).ActionStatus?.startsWith('FAIL')) statsFor(operationId).served++;
+      // The way back.
+      await travel(oneWay());
       send(res, reply, fault?.kind === 'malformed' || fault?.kind === 'truncated' ? fault.kind : undefined);
     } catch (error) {
       send(res, { status: 500, body: { error: (error as Error).message } });

@@ -55,6 +55,8 @@ export interface RedisLimiterStats {
   roundTrips: number;
   /** Times a quota moved to its fallback. */
   fallbacks: number;
+  /** Time spent waiting for Redis's answers to reservations, in all (the limiter's own latency). */
+  acquireMs: number;
 }
 
 interface ScriptedRedis extends Redis {
@@ -67,7 +69,7 @@ interface ScriptedRedis extends Redis {
 export class RedisLimiterRegistry extends LimiterRegistry {
   readonly #redis: ScriptedRedis;
   readonly #owned: boolean;
-  readonly #stats: RedisLimiterStats = { shared: 0, local: 0, roundTrips: 0, fallbacks: 0 };
+  readonly #stats: RedisLimiterStats = { shared: 0, local: 0, roundTrips: 0, fallbacks: 0, acquireMs: 0 };
 
   constructor(options: RedisLimitersOptions) {
     const clock = options.clock ?? realClock;
@@ -157,6 +159,7 @@ class RedisQpsLimiter implements RateLimiter {
     } else if (this.#mode === 'shared' || probe) {
       const callId = `${this.member}:${++callCounter}`;
       let reply: [number, number, number];
+      const askedAt = performance.now();
       try {
         this.stats().roundTrips++;
         reply = await this.redis.rollcallAcquire(
@@ -177,6 +180,7 @@ class RedisQpsLimiter implements RateLimiter {
         this.#fallBack(error);
         return this.#localLimiter().acquire(signal);
       }
+      this.stats().acquireMs += performance.now() - askedAt;
       const [start, now, fleet] = reply;
       this.#fleet = fleet;
       if (this.#mode === 'local') this.#setMode('shared', 'Redis answers again');

@@ -11,6 +11,7 @@ export type {
   RosterOptions,
   RosterQuery,
   StatusMethods,
+  StreamOptions,
   ThrottleEvent,
 } from './presence.js';
 export type { Provider } from './provider.js';

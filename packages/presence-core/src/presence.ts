@@ -3,7 +3,7 @@
 import { DEFAULT_TIMEOUT_MS, retryDelayMs, RequestValidationError, ThrottledError, type CallOptions, type RetryStrategy } from '@rollcall/runtime';
 import { realClock, type Clock } from './clock.js';
 import { CapabilityError, IncompleteResponseError, PaginationLoopError, PaginationStalledError } from './errors.js';
-import { LimiterRegistry, processLimiters } from './limiter.js';
+import { LimiterRegistry, processLimiters, type RateLimiter } from './limiter.js';
 import type { Capability, DetailsEntry, FailedLookup, RosterMember, RosterPage, StatusEntry, VendorId } from './model.js';
 import type { BatchLookup, OperationInfo, Provider, ProviderDriver, RosterSource } from './provider.js';
 import { resolveRetryOptions, type RetryOptions } from './retry.js';
@@ -77,9 +77,17 @@ export interface RosterQuery extends PromiseLike<RosterPage>, AsyncIterable<Rost
   all(): Promise<RosterMember[]>;
 }
 
+export interface StreamOptions {
+  signal?: AbortSignal;
+  /** As for `status`: `'throw'` (default) ends the stream at a failed batch; `'report'` yields its entries as failures. */
+  failures?: 'throw' | 'report';
+}
+
 export interface StatusMethods {
   /** One entry per requested id, in input order (duplicates looked up once). */
   status(room: string, userIds: readonly string[], options?: LookupOptions<StatusEntry>): Promise<StatusEntry[]>;
+  /** Entries in input order as they are answered, for any number of ids, in bounded memory. */
+  statusStream(room: string, userIds: Iterable<string> | AsyncIterable<string>, options?: StreamOptions): AsyncIterableIterator<StatusEntry>;
   /** Concurrent calls are coalesced into batch calls of at most the vendor's limit. */
   isOnline(room: string, userId: string, options?: { signal?: AbortSignal }): Promise<boolean>;
 }
@@ -101,6 +109,12 @@ export type Presence<C extends Capability> = PresenceBase<C> &
   ('roster' extends C ? RosterMethods : unknown) &
   ('details' extends C ? DetailsMethods : unknown) &
   ([C] extends [never] ? unknown : 'status' extends C ? WatchMethods : 'roster' extends C ? WatchMethods : unknown);
+
+/** Throttles this close together count as one episode (and the longest proportionate pause). */
+const THROTTLE_MEMORY_MS = 1000;
+
+/** The most batches a status stream keeps in flight (a few seconds of quota at most vendors' QPS). */
+const STREAM_MAX_IN_FLIGHT = 32;
 
 /** Pages in a row without a new member after which paging stops (an empty page can happen once). */
 const MAX_IDLE_PAGES = 2;
@@ -126,18 +140,24 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     return source as NonNullable<ProviderDriver[K]>;
   }
 
+  /** Recent throttles per limiter: each one within a second of the last doubles the pause. */
+  const throttles = new WeakMap<RateLimiter, { count: number; at: number }>();
+  function proportionatePause(limiter: RateLimiter, qps: number): number {
+    const now = clock.now();
+    const last = throttles.get(limiter);
+    const count = last && now - last.at < THROTTLE_MEMORY_MS ? last.count + 1 : 1;
+    throttles.set(limiter, { count, at: now });
+    return Math.min(THROTTLE_MEMORY_MS, 2 * (1000 / qps) * 2 ** (count - 1));
+  }
+
   /**
    * One upstream call through the account's limiter. The client's engine runs the retry loop; this
    * strategy paces each attempt through the limiter, pauses the account on a throttle, and decides
    * (on presence's clock) whether and when to try again within the deadline.
    */
   async function invoke<T>(operation: OperationInfo, signal: AbortSignal | undefined, call: (o: CallOptions) => Promise<T>): Promise<T> {
-    const limiter = limiters.get({
-      vendor: driver.vendor,
-      account: driver.account,
-      operation: operation.operationId,
-      qps: options.qps?.[operation.operationId] ?? operation.qps,
-    });
+    const qps = options.qps?.[operation.operationId] ?? operation.qps;
+    const limiter = limiters.get({ vendor: driver.vendor, account: driver.account, operation: operation.operationId, qps });
     const attemptTimeoutMs = options.timeoutMs ?? driver.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const event = (attempt: number) => ({ vendor: driver.vendor, operation: operation.operationId, attempt });
     let deadline = Infinity;
@@ -155,7 +175,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
       },
       async next(error, n) {
         if (error instanceof ThrottledError) {
-          const pauseMs = Math.min(error.retryAfterMs ?? retry.throttlePauseMs, retry.maxDelayMs);
+          const pauseMs = Math.min(error.retryAfterMs ?? retry.throttlePauseMs ?? proportionatePause(limiter, qps), retry.maxDelayMs);
           limiter.pause(pauseMs);
           hooks.onThrottle?.({ ...event(n), pauseMs, error });
         }
@@ -238,6 +258,54 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
 
   function status(room: string, userIds: readonly string[], lookupOptions: LookupOptions<StatusEntry> = {}) {
     return lookup(require('status'), room, userIds, lookupOptions) as Promise<StatusEntry[]>;
+  }
+
+  /**
+   * Statuses as a stream: ids read lazily (any iterable, sync or async), looked up a batch at a
+   * time with at most a second's worth of calls in flight, entries yielded in input order. Memory
+   * stays bounded whatever the number of ids. Duplicates are looked up once per batch they fall in.
+   */
+  async function* statusStream(
+    room: string,
+    userIds: Iterable<string> | AsyncIterable<string>,
+    streamOptions: StreamOptions = {},
+  ): AsyncIterableIterator<StatusEntry> {
+    const source = require('status');
+    const { batchMax } = source.operation;
+    // Enough calls in flight to keep the quota busy for a moment, never the whole job.
+    const maxInFlight = Math.max(1, Math.min(STREAM_MAX_IN_FLIGHT, Math.ceil(options.qps?.[source.operation.operationId] ?? source.operation.qps)));
+    // One controller per batch in flight (one shared signal would carry a listener per batch).
+    const inFlight: Array<{ answered: Promise<StatusEntry[]>; controller: AbortController }> = [];
+    const stopAll = (reason: unknown) => {
+      for (const { controller } of inFlight) controller.abort(reason);
+    };
+    const parent = streamOptions.signal;
+    const onAbort = () => stopAll(parent!.reason);
+    parent?.addEventListener('abort', onAbort, { once: true });
+    const launch = (batch: string[]) => {
+      parent?.throwIfAborted();
+      const controller = new AbortController();
+      const answered = status(room, batch, { signal: controller.signal, failures: streamOptions.failures });
+      // Awaited in turn below; until then a failure must not count as unhandled.
+      answered.catch(() => undefined);
+      inFlight.push({ answered, controller });
+    };
+    try {
+      let batch: string[] = [];
+      for await (const userId of userIds) {
+        batch.push(userId);
+        if (batch.length < batchMax) continue;
+        launch(batch);
+        batch = [];
+        while (inFlight.length >= maxInFlight) yield* await inFlight.shift()!.answered;
+      }
+      if (batch.length) launch(batch);
+      while (inFlight.length) yield* await inFlight.shift()!.answered;
+    } finally {
+      // Stopped early (break, throw, abort): what is still out is not wanted.
+      stopAll(new Error('the stream was closed'));
+      parent?.removeEventListener('abort', onAbort);
+    }
   }
 
   // Pending isOnline lookups per room, flushed together.
@@ -364,6 +432,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     vendor: driver.vendor,
     capabilities: provider.capabilities,
     status,
+    statusStream,
     isOnline,
     roster,
     details,

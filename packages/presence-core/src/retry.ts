@@ -7,7 +7,11 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Cap of any one wait (backoff or Retry-After); default 20 000 ms. */
   maxDelayMs?: number;
-  /** How long a throttle answer without Retry-After pauses the account's queue; default 1000 ms. */
+  /**
+   * How long a throttle answer without Retry-After pauses the account's queue. Default: brief and
+   * proportionate — two of the quota's pacing intervals (20 ms at 100 QPS), doubling with each
+   * further throttle within a second, at most one second.
+   */
   throttlePauseMs?: number;
   /**
    * The most one upstream call may take, all its attempts and the waits between them included,
@@ -17,14 +21,14 @@ export interface RetryOptions {
   deadlineMs?: number;
 }
 
-export type ResolvedRetryOptions = Required<RetryOptions>;
+export type ResolvedRetryOptions = Required<Omit<RetryOptions, 'throttlePauseMs'>> & Pick<RetryOptions, 'throttlePauseMs'>;
 
 export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {
   const resolved = {
     maxAttempts: options.maxAttempts ?? 3,
     baseDelayMs: options.baseDelayMs ?? 100,
     maxDelayMs: options.maxDelayMs ?? 20_000,
-    throttlePauseMs: options.throttlePauseMs ?? 1000,
+    throttlePauseMs: options.throttlePauseMs,
     deadlineMs: options.deadlineMs ?? 20_000,
   };
   if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {

@@ -415,6 +415,18 @@ describe('rate limiting', () => {
     expect(up.times.filter((t) => t > throttledAt && t < throttledAt + 2000)).toEqual([]);
     expect(up.calls).toHaveLength(21);
   });
+
+  it('without Retry-After, a throttle pauses briefly and proportionately: two pacing intervals, doubling while throttles keep coming', async () => {
+    const events: Array<{ pauseMs: number }> = [];
+    const { clock, presence } = volcPresence(
+      (_r, i) => (i === 3 || i === 4 || i === 150 ? volcengineError('FlowLimitExceeded.QPSOverLimit', 429) : undefined),
+      { hooks: { onThrottle: (e) => events.push(e) } },
+    );
+    await clock.run(presence.status('7', ids(volcBatch * 200)));
+    const interval = 1000 / volcQps;
+    // Two in a row double; one after a quiet second starts over.
+    expect(events.map((e) => e.pauseMs)).toEqual([2 * interval, 4 * interval, 2 * interval]);
+  });
 });
 
 describe('retries', () => {

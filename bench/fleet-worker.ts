@@ -1,0 +1,18 @@
+// One process of the fleet benchmark: a status job through the shared (Redis) limiter, or its own.
+//   tsx bench/fleet-worker.ts <vendor url> <redis url or ''> <ids>
+import { LimiterRegistry } from '@rollcall/presence-core';
+import { RedisLimiterRegistry } from '@rollcall/limiter-redis';
+import { volcengineStatusJob } from './jobs.js';
+
+const [url, redisUrl, count] = process.argv.slice(2);
+const limiters = redisUrl ? new RedisLimiterRegistry({ url: redisUrl }) : new LimiterRegistry();
+let ok = true;
+try {
+  await volcengineStatusJob(Number(count)).run(url!, limiters);
+} catch (error) {
+  ok = false;
+  console.error(`fleet worker: ${(error as Error).message}`);
+}
+const stats = limiters instanceof RedisLimiterRegistry ? limiters.stats() : { roundTrips: 0, shared: 0, local: 0, acquireMs: 0 };
+await (limiters as RedisLimiterRegistry).close?.();
+console.log(JSON.stringify({ ok, roundTrips: stats.roundTrips, calls: stats.shared + stats.local, acquireMs: stats.acquireMs }));

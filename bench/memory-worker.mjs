@@ -1,0 +1,24 @@
+// One memory run, on the built packages and plain Node (what an app runs): status of N ids against
+// the vendor server, kept (status) or streamed out (statusStream); prints the peak RSS.
+//   node bench/memory-worker.mjs <vendor url> <status|stream> <N>
+import { createPresence, LimiterRegistry } from '@rollcall/presence-core';
+import { volcengine } from '@rollcall/presence-core/volcengine';
+
+const [url, form, count] = process.argv.slice(2);
+const n = Number(count);
+const presence = createPresence(
+  volcengine({ credentials: { accessKeyId: 'AKLTemulator', secretAccessKey: 'emulator-volcengine-secret' }, endpoint: url, imAppId: 10001 }),
+  { limiters: new LimiterRegistry(), qps: { QueryLiveParticipantStatus: 1000 } },
+);
+function* ids() {
+  for (let i = 1; i <= n; i++) yield String(i);
+}
+const started = performance.now();
+let answered = 0;
+if (form === 'status') {
+  const result = await presence.status('1', [...ids()]);
+  answered = result.length;
+} else {
+  for await (const entry of presence.statusStream('1', ids())) if (entry.userId) answered++;
+}
+console.log(JSON.stringify({ peakRssMb: process.resourceUsage().maxRSS / 1024, elapsedMs: performance.now() - started, answered }));
