@@ -7,6 +7,7 @@ import { volcengineStatusJob } from './jobs.js';
 const [url, redisUrl, count] = process.argv.slice(2);
 const limiters = redisUrl ? new RedisLimiterRegistry({ url: redisUrl }) : new LimiterRegistry();
 let ok = true;
+const startedAt = Date.now();
 try {
   await volcengineStatusJob(Number(count)).run(url!, limiters);
 } catch (error) {
@@ -15,4 +16,4 @@ try {
 }
 const stats = limiters instanceof RedisLimiterRegistry ? limiters.stats() : { roundTrips: 0, shared: 0, local: 0, acquireMs: 0 };
 await (limiters as RedisLimiterRegistry).close?.();
-console.log(JSON.stringify({ ok, roundTrips: stats.roundTrips, calls: stats.shared + stats.local, acquireMs: stats.acquireMs }));
+console.log(JSON.stringify({ ok, startedAt, doneAt: Date.now(), roundTrips: stats.roundTrips, calls: stats.shared + stats.local, acquireMs: stats.acquireMs }));

@@ -26,12 +26,13 @@ const usageFiles: Record<string, string> = {
   '@rollcall/tencent-live': 'tencent-live.ts',
   '@rollcall/presence-core': 'presence-core.ts',
   '@rollcall/emulator': 'emulator.ts',
+  '@rollcall/limiter-redis': 'limiter-redis.ts',
 };
 /** Packages whose errors a user catches from the package itself. */
 const errorSources = new Set(['@rollcall/runtime', '@rollcall/volcengine-rtc', '@rollcall/aliyun-live', '@rollcall/tencent-live', '@rollcall/presence-core']);
 
 /** Packages that run on Node only; the others must type-check for a browser or edge app too. */
-const nodeOnly = new Set(['@rollcall/emulator', '@rollcall/cli']);
+const nodeOnly = new Set(['@rollcall/emulator', '@rollcall/cli', '@rollcall/limiter-redis']);
 
 /**
  * The three resolutions. Under `bundler` the app has the DOM library and no Node types (a browser

@@ -85,6 +85,30 @@ describe('status', () => {
     expect(seen).toEqual(ids(volcBatch));
   });
 
+  it('statusStream: any iterable of ids, entries in input order as answered, a bounded number of calls in flight', async () => {
+    const { clock, up, presence } = volcPresence();
+    function* input() {
+      for (let i = 1; i <= 1000; i++) yield String(i);
+    }
+    const seen: string[] = [];
+    const consume = (async () => {
+      for await (const entry of presence.statusStream('7', input())) {
+        seen.push(entry.userId);
+        if (entry.ok) expect(entry.online).toBe(Number(entry.userId) % 2 === 0);
+      }
+    })();
+    await clock.run(consume);
+    expect(seen).toEqual(ids(1000));
+    expect(up.calls).toHaveLength(Math.ceil(1000 / volcBatch));
+    // Stopping early stops the calls: a break after the first entries leaves the rest unsent.
+    const before = up.calls.length;
+    const early = (async () => {
+      for await (const entry of presence.statusStream('7', input())) if (entry.userId === '3') break;
+    })();
+    await clock.run(early);
+    expect(up.calls.length - before).toBeLessThan(Math.ceil(1000 / volcBatch));
+  });
+
   it('looks up duplicates once but answers every position', async () => {
     const { clock, up, presence } = volcPresence();
     const result = await clock.run(presence.status('7', ['4', '5', '4', '4']));
