@@ -125,7 +125,6 @@ const STREAM_MAX_IN_FLIGHT = 32;
 /** Pages in a row without a new member after which paging stops (an empty page can happen once). */
 const MAX_IDLE_PAGES = 2;
 
-
 export function createPresence<C extends Capability>(provider: Provider<C>, options: PresenceOptions = {}): Presence<C> {
   const driver: ProviderDriver = provider.driver;
   const retry = resolveRetryOptions(options.retry);
