@@ -57,3 +57,14 @@ export function sendEndlessBody(res: import('node:http').ServerResponse): void {
   };
   pump();
 }
+
+/** The most calls that started within any window of `windowMs`. */
+export function maxInWindow(times: readonly number[], windowMs = 1000): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i]! - sorted[j]! >= windowMs) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}

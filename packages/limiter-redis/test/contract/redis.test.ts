@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { createPresence, type LimiterKey } from '@rollcall/presence-core';
 import { volcengine } from '@rollcall/presence-core/volcengine';
 import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, type RunningEmulator } from '@rollcall/emulator';
+import { maxInWindow } from '@rollcall/test-support';
 import { startRedis, type TestRedis } from '@rollcall/test-support/redis';
 import { freePort } from '@rollcall/test-support/mock-servers';
 import { RedisLimiterRegistry, UNKNOWN_FLEET_SHARE } from '../../src/index.js';
@@ -21,17 +22,6 @@ const registry = (options: ConstructorParameters<typeof RedisLimiterRegistry>[0]
 };
 let keyCounter = 0;
 const key = (qps: number): LimiterKey => ({ vendor: 'volcengine', account: `AK-${++keyCounter}`, operation: 'QueryLiveParticipantStatus', qps });
-
-/** The most calls that started within any window of `windowMs`. */
-function maxInWindow(times: readonly number[], windowMs = WINDOW_MS): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= windowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 /** `calls` acquisitions through `limiter`, each released at once (an answer with no delay); their start times. */
 async function drive(limiter: ReturnType<RedisLimiterRegistry['get']>, calls: number): Promise<number[]> {

@@ -15,6 +15,7 @@ import {
   type Reply,
 } from '@rollcall/emulator/wire';
 import { jsonResponse, stubFetch, type RecordedRequest } from '@rollcall/test-support';
+export { maxInWindow } from '@rollcall/test-support';
 import { operations as tencentOps } from '@rollcall/tencent-live';
 import type { Clock } from '../../src/clock.js';
 
@@ -165,15 +166,4 @@ export function fakeTencent(clock: FakeClock, members: string[], pageSize = 100,
     return replyResponse(tencentOk(`req-${index}`, tencentMemberPage(slice, members.length, next)));
   });
   return { fetch: stub.fetch, calls: stub.calls, times };
-}
-
-/** The most calls that started within any window of `windowMs`. */
-export function maxInWindow(times: readonly number[], windowMs = 1000): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= windowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
 }
