@@ -116,7 +116,7 @@ if (!only || only.includes('fleet')) {
           worker.stdout!.on('data', (d) => (text += d));
           const [code] = await once(worker, 'exit');
           return code === 0
-            ? (JSON.parse(text) as { ok: boolean; roundTrips: number; calls: number; acquireMs: number })
+            ? (JSON.parse(text) as { ok: boolean; startedAt: number; doneAt: number; roundTrips: number; calls: number; acquireMs: number })
             : { ok: false, startedAt: Date.now(), doneAt: Date.now(), roundTrips: 0, calls: 0, acquireMs: 0 };
         }),
       );
