@@ -8,8 +8,11 @@ if (!present()) {
   const root = process.getuid?.() === 0;
   const apt = !spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).error;
   if (root && apt) {
-    console.error('redis-server is missing: installing Debian\'s redis-server package (apt-get update; apt-get install redis-server)');
-    for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'redis-server']]) {
+    console.error("redis-server is missing: installing Debian's redis-server package (apt-get update; apt-get install redis-server)");
+    for (const args of [
+      ['update', '-qq'],
+      ['install', '-y', '-qq', 'redis-server'],
+    ]) {
       const run = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
       if (run.status !== 0) process.exit(run.status ?? 1);
     }

@@ -18,6 +18,8 @@ import { ACQUIRE, PAUSE, RELEASE } from './scripts.js';
 
 /** The share of a quota a process takes on its local fallback before it has seen its fleet. */
 export const UNKNOWN_FLEET_SHARE = 0.25;
+/** A Redis command slower than this counts as Redis being away. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
 /** A process counts as part of the fleet for this long after its last call. */
 export const FLEET_MEMBER_TTL_MS = 10_000;
 
@@ -35,7 +37,7 @@ export interface RedisLimitersOptions {
    * Redis was never reached (a fleet of unknown size).
    */
   fallbackShare?: number;
-  /** A Redis command slower than this counts as Redis being away; default 250 ms. */
+  /** A Redis command slower than this counts as Redis being away; default 1000 ms (a busy machine's Redis can take a few hundred). */
   commandTimeoutMs?: number;
   /** While on the fallback, how often to try Redis again; default 1000 ms. */
   probeIntervalMs?: number;
@@ -78,7 +80,7 @@ export class RedisLimiterRegistry extends LimiterRegistry {
         // Fail at once while disconnected (the fallback takes over) rather than queue calls.
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
-        commandTimeout: options.commandTimeoutMs ?? 250,
+        commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
         connectTimeout: 2_000,
         // Keep reconnecting, at most every 2 s: the quota goes back to Redis when it is back.
         retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
@@ -208,7 +210,7 @@ class RedisQpsLimiter implements RateLimiter {
         () => false,
       ),
       new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), this.options.commandTimeoutMs ?? 250);
+        timer = setTimeout(() => resolve(false), this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
       }),
     ]);
     clearTimeout(timer);

