@@ -10,6 +10,12 @@ import { volcengine } from '../../src/providers/volcengine.js';
 let emulator: RunningEmulator;
 const cap = tencentOps.getMemberList.pagination.cap;
 
+/** Members join and leave through the emulator's admin API. */
+const admin = (action: 'join' | 'leave' | 'close', body: Record<string, string>) =>
+  fetch(`${emulator.url}/__admin/${action}`, { method: 'POST', body: JSON.stringify(body) }).then((r) => {
+    if (!r.ok) throw new Error(`admin ${action}: ${r.status}`);
+  });
+
 /** Real time, except that every wait is skipped (and counted): Tencent's 40 s refresh in no time. */
 class SkippingClock implements Clock {
   skipped = 0;
@@ -64,11 +70,11 @@ describe('watch against the emulator: Tencent rooms', () => {
     expect(snapshot).toMatchObject({ type: 'snapshot', truncated: true });
     expect((snapshot as { members: string[] }).members).toHaveLength(cap);
     // b0 leaves: b1000, there all along, is listed now. Neither is called a join or a leave.
-    emulator.world.leave('tencent', 'big', 'b0');
+    await admin('leave', { space: 'tencent', room: 'big', userId: 'b0' });
     expect(await next(events, 1)).toMatchObject([{ type: 'unknown', vanished: ['b0'], appeared: [`b${cap}`] }]);
     // Down below the cap (b201…b1199): the listing is complete and settles it — b1…b200 left,
     // and so did b0.
-    for (let i = 1; i <= 200; i++) emulator.world.leave('tencent', 'big', `b${i}`);
+    for (let i = 1; i <= 200; i++) await admin('leave', { space: 'tencent', room: 'big', userId: `b${i}` });
     const settled = await next(events, 201);
     expect(settled.every((e) => e.type === 'left')).toBe(true);
     expect(settled.map((e) => (e as { userId: string }).userId).sort()).toEqual(Array.from({ length: 201 }, (_, i) => `b${i}`).sort());
@@ -78,17 +84,17 @@ describe('watch against the emulator: Tencent rooms', () => {
 
   it('a room that disappears: everyone in it left; it coming back brings them back', async () => {
     const clock = new SkippingClock();
-    emulator.world.join('tencent', 'short-lived', { userId: 'x', joinedAt: 0 });
-    emulator.world.join('tencent', 'short-lived', { userId: 'y', joinedAt: 0 });
+    await admin('join', { space: 'tencent', room: 'short-lived', userId: 'x' });
+    await admin('join', { space: 'tencent', room: 'short-lived', userId: 'y' });
     const events = presence(clock).watch('short-lived')[Symbol.asyncIterator]();
     expect(await next(events, 1)).toMatchObject([{ type: 'snapshot', members: ['x', 'y'] }]);
-    await fetch(`${emulator.url}/__admin/close`, { method: 'POST', body: JSON.stringify({ space: 'tencent', room: 'short-lived' }) });
+    await admin('close', { space: 'tencent', room: 'short-lived' });
     expect(await next(events, 3)).toMatchObject([
       { type: 'left', userId: 'x', reason: 'room-gone' },
       { type: 'left', userId: 'y', reason: 'room-gone' },
       { type: 'error', error: { name: 'NotFoundError' } },
     ]);
-    emulator.world.join('tencent', 'short-lived', { userId: 'x', joinedAt: 0 });
+    await admin('join', { space: 'tencent', room: 'short-lived', userId: 'x' });
     expect(await next(events, 1)).toMatchObject([{ type: 'joined', userId: 'x' }]);
     await events.return?.();
   });
