@@ -1,6 +1,6 @@
-// presence-core against the loopback server that enforces the vendors' QPS (bench/qps-server.ts),
-// run in its own process as a vendor would be: every id answered, the quota never exceeded.
-// (The timing figures are the benchmark's business: `pnpm bench`.)
+// presence-core against the benchmark's vendor server (the emulator in its own process, counting
+// each operation's QPS on arrival over any second, as a vendor would): every id answered, the quota
+// never exceeded. (The timing figures are the benchmark's business: `pnpm bench`.)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -9,13 +9,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPresence, LimiterRegistry } from '@rollcall/presence-core';
 import { aliyun } from '@rollcall/presence-core/aliyun';
 import { volcengine } from '@rollcall/presence-core/volcengine';
+import { operations as aliyunOps } from '@rollcall/aliyun-live';
+import { operations as volcOps } from '@rollcall/volcengine-rtc';
+import { BENCH_ROOMS, CREDENTIALS } from '../../bench/jobs.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let child: ChildProcess;
 let url: string;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/qps-server.ts')], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
+  child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/vendor-server.ts'), '0', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: root,
+  });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   url = line.toString().trim();
 });
@@ -27,28 +33,30 @@ afterAll(async () => {
   }
 });
 
-async function stats(vendor: 'volcengine' | 'aliyun'): Promise<{ served: number; throttled: number; qps: number }> {
-  return (await (await fetch(`${url}/__stats`)).json())[vendor];
+async function stats(operationId: string): Promise<{ served: number; throttled: number; maxPerSecond: number }> {
+  return ((await (await fetch(`${url}/__admin/state`)).json()) as { stats: Record<string, { served: number; throttled: number; maxPerSecond: number }> }).stats[
+    operationId
+  ]!;
 }
 
-describe('presence-core against a QPS-enforcing server', () => {
+describe('presence-core against a QPS-enforcing vendor server', () => {
   it('Volcengine: 40,000 ids in 200 paced calls, none throttled, every id answered', async () => {
-    const presence = createPresence(volcengine({ credentials: { accessKeyId: 'AK-qps', secretAccessKey: 'SK' }, endpoint: url, imAppId: 1 }), {
-      limiters: new LimiterRegistry(),
-    });
+    const op = volcOps.queryLiveParticipantStatus;
+    const presence = createPresence(volcengine({ credentials: CREDENTIALS.volcengine, endpoint: url, imAppId: 10001 }), { limiters: new LimiterRegistry() });
     const ids = Array.from({ length: 40_000 }, (_, i) => String(i + 1));
-    const entries = await presence.status('7', ids);
-    expect(entries.every((e, i) => e.ok && e.userId === ids[i] && e.online === (i % 2 === 1))).toBe(true);
-    expect(await stats('volcengine')).toMatchObject({ served: 200, throttled: 0 });
+    const entries = await presence.status('1', ids);
+    expect(entries.every((e, i) => e.ok && e.userId === ids[i] && e.online === i < BENCH_ROOMS.volcengineMembers)).toBe(true);
+    expect(await stats(op.operationId)).toMatchObject({ served: 40_000 / op.batch.max, throttled: 0 });
+    expect((await stats(op.operationId)).maxPerSecond).toBeLessThanOrEqual(op.qps);
   });
 
   it('Alibaba: 4,000 ids in 200 paced calls, none throttled, every id answered', async () => {
-    const presence = createPresence(aliyun({ credentials: { accessKeyId: 'LTAI-qps', accessKeySecret: 'SK' }, endpoint: url, appId: 'app' }), {
-      limiters: new LimiterRegistry(),
-    });
-    const ids = Array.from({ length: 4_000 }, (_, i) => `user${i}`);
-    const entries = await presence.status('group', ids);
-    expect(entries.every((e, i) => e.ok && e.userId === ids[i])).toBe(true);
-    expect(await stats('aliyun')).toMatchObject({ served: 200, throttled: 0 });
+    const op = aliyunOps.batchGetOnlineUsers;
+    const presence = createPresence(aliyun({ credentials: CREDENTIALS.aliyun, endpoint: url, appId: 'emulator-app' }), { limiters: new LimiterRegistry() });
+    const ids = Array.from({ length: 4_000 }, (_, i) => `user${i + 1}`);
+    const entries = await presence.status('group-1', ids);
+    expect(entries.every((e, i) => e.ok && e.userId === ids[i] && e.online === i < BENCH_ROOMS.aliyunMembers)).toBe(true);
+    expect(await stats(op.operationId)).toMatchObject({ served: 4_000 / op.batch.max, throttled: 0 });
+    expect((await stats(op.operationId)).maxPerSecond).toBeLessThanOrEqual(op.qps);
   });
 });
