@@ -110,9 +110,6 @@ export type Presence<C extends Capability> = PresenceBase<C> &
   ('details' extends C ? DetailsMethods : unknown) &
   ([C] extends [never] ? unknown : 'status' extends C ? WatchMethods : 'roster' extends C ? WatchMethods : unknown);
 
-/** An id taken into a batch and not answered yet. */
-const TAKEN = Symbol('taken');
-
 /** The most batches one lookup has in flight (enough for a second of most vendors' quotas). */
 const MAX_BATCHES_IN_FLIGHT = 256;
 
@@ -220,38 +217,50 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     const onParentAbort = () => cancelAll(parent!.reason);
     if (parent?.aborted) cancelAll(parent.reason);
     parent?.addEventListener('abort', onParentAbort, { once: true });
-    const entries = new Map<string, (E & { ok: true }) | FailedLookup | typeof TAKEN>();
+    type Entry = (E & { ok: true }) | FailedLookup;
+    // Each entry goes to the position of the id's first occurrence; later occurrences (duplicates,
+    // looked up once) are filled in at the end. Ids taken into a batch are remembered in a set.
+    const out: Array<Entry | undefined> = new Array(userIds.length);
+    const taken = new Set<string>();
+    const duplicates: number[] = [];
     const operationId = source.operation.operationId;
-    // The next batch: the next ids of the input not yet taken (the entries map doubles as the set
-    // of ids taken, so duplicates are looked up once without a second copy of every id).
     let cursor = 0;
-    const takeBatch = (): string[] => {
-      const batch: string[] = [];
-      while (batch.length < batchMax && cursor < userIds.length) {
-        const userId = userIds[cursor++]!;
-        if (entries.has(userId)) continue;
-        entries.set(userId, TAKEN);
-        batch.push(userId);
+    const takeBatch = (): { ids: string[]; positions: number[] } => {
+      const ids: string[] = [];
+      const positions: number[] = [];
+      while (ids.length < batchMax && cursor < userIds.length) {
+        const position = cursor++;
+        const userId = userIds[position]!;
+        if (taken.has(userId)) {
+          duplicates.push(position);
+          continue;
+        }
+        taken.add(userId);
+        ids.push(userId);
+        positions.push(position);
       }
-      return batch;
+      return { ids, positions };
     };
-    const runBatch = async (batch: string[]) => {
+    const runBatch = async ({ ids, positions }: { ids: string[]; positions: number[] }) => {
       const controller = new AbortController();
       inFlight.add(controller);
       try {
-        const found = await invoke(source.operation, controller.signal, (o) => source.fetch(room, batch, o));
-        const answered: Array<(E & { ok: true }) | FailedLookup> = [];
-        for (const userId of batch) {
-          const entry = found.get(userId);
-          if (entry !== undefined && !(entry instanceof Error)) {
-            entries.set(userId, entryOf(userId, entry));
+        const found = await invoke(source.operation, controller.signal, (o) => source.fetch(room, ids, o));
+        const answered: Entry[] = [];
+        for (let i = 0; i < ids.length; i++) {
+          const userId = ids[i]!;
+          const record = found.get(userId);
+          let entry: Entry;
+          if (record !== undefined && !(record instanceof Error)) {
+            entry = entryOf(userId, record);
           } else {
             // Left out, or listed twice with different answers: never a silent hole or guess.
-            const error = entry ?? new IncompleteResponseError(driver.vendor, operationId, userId);
+            const error = record ?? new IncompleteResponseError(driver.vendor, operationId, userId);
             if (!report) throw error;
-            entries.set(userId, { ok: false, userId, error });
+            entry = { ok: false, userId, error };
           }
-          answered.push(entries.get(userId) as (E & { ok: true }) | FailedLookup);
+          out[positions[i]!] = entry;
+          answered.push(entry);
         }
         lookupOptions.onBatch?.(answered);
       } catch (error) {
@@ -261,15 +270,20 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
         }
         // Aborted by the caller: these ids were not answered, not failed.
         if (parent?.aborted) return;
-        const failed: FailedLookup[] = batch.filter((userId) => entries.get(userId) === TAKEN).map((userId) => ({ ok: false, userId, error: error as Error }));
-        for (const entry of failed) entries.set(entry.userId, entry);
+        const failed: FailedLookup[] = [];
+        for (let i = 0; i < ids.length; i++) {
+          if (out[positions[i]!] !== undefined) continue;
+          const entry: FailedLookup = { ok: false, userId: ids[i]!, error: error as Error };
+          out[positions[i]!] = entry;
+          failed.push(entry);
+        }
         lookupOptions.onBatch?.(failed);
       } finally {
         inFlight.delete(controller);
       }
     };
     const worker = async () => {
-      for (let batch = takeBatch(); !stopped && batch.length > 0; batch = takeBatch()) await runBatch(batch);
+      for (let batch = takeBatch(); !stopped && batch.ids.length > 0; batch = takeBatch()) await runBatch(batch);
       if (stopped && !report) throw stopped.reason;
     };
     await Promise.all(Array.from({ length: Math.min(slots, Math.ceil(userIds.length / batchMax)) }, worker))
@@ -281,7 +295,13 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
       .finally(() => parent?.removeEventListener('abort', onParentAbort));
     // Aborted in 'report' mode: the caller's reason, not a list with holes.
     if (parent?.aborted) throw parent.reason;
-    return userIds.map((userId) => entries.get(userId) as (E & { ok: true }) | FailedLookup);
+    if (duplicates.length > 0) {
+      const wanted = new Set(duplicates.map((position) => userIds[position]!));
+      const byId = new Map<string, Entry>();
+      for (let i = 0; i < out.length; i++) if (out[i] !== undefined && wanted.has(userIds[i]!)) byId.set(userIds[i]!, out[i]!);
+      for (const position of duplicates) out[position] = byId.get(userIds[position]!);
+    }
+    return out as Entry[];
   }
 
   function status(room: string, userIds: readonly string[], lookupOptions: LookupOptions<StatusEntry> = {}) {
