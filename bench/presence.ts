@@ -104,7 +104,6 @@ if (!only || only.includes('fleet')) {
     const vendor = await startVendor(rttMs, jitterMs);
     for (const shared of [true, false]) {
       await vendor.reset();
-      const started = performance.now();
       const workers = Array.from({ length: FLEET }, () =>
         spawn(process.execPath, ['--import', 'tsx', here('./fleet-worker.ts'), vendor.url, shared ? redis.url : '', String(FLEET_IDS)], {
           stdio: ['ignore', 'pipe', 'inherit'],
@@ -120,7 +119,6 @@ if (!only || only.includes('fleet')) {
             : { ok: false, startedAt: Date.now(), doneAt: Date.now(), roundTrips: 0, calls: 0, acquireMs: 0 };
         }),
       );
-      void started;
       // From the first job's start to the last one's end (process start-up left out).
       const elapsed = Math.max(...outputs.map((o) => o.doneAt)) - Math.min(...outputs.map((o) => o.startedAt));
       const job: Job = volcengineStatusJob(FLEET_IDS);

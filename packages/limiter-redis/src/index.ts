@@ -123,14 +123,21 @@ class RedisQpsLimiter implements RateLimiter {
   #fleet = 0;
   #tail: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    readonly key: LimiterKey,
-    readonly redis: ScriptedRedis,
-    readonly options: RedisLimitersOptions,
-    readonly clock: Clock,
-    readonly stats: () => RedisLimiterStats,
-    readonly member: string,
-  ) {
+  // Private (#) fields: nothing here — the client, the URL in the options — shows in a log or JSON.
+  readonly #key: LimiterKey;
+  readonly #redis: ScriptedRedis;
+  readonly #options: RedisLimitersOptions;
+  readonly #clock: Clock;
+  readonly #stats: () => RedisLimiterStats;
+  readonly #member: string;
+
+  constructor(key: LimiterKey, redis: ScriptedRedis, options: RedisLimitersOptions, clock: Clock, stats: () => RedisLimiterStats, member: string) {
+    this.#key = key;
+    this.#redis = redis;
+    this.#options = options;
+    this.#clock = clock;
+    this.#stats = stats;
+    this.#member = member;
     this.#intervalMs = this.#windowMs / key.qps;
     // Keys outlive the last call by a few windows, then expire.
     this.#ttlMs = 5 * this.#windowMs + FLEET_MEMBER_TTL_MS;
@@ -148,69 +155,69 @@ class RedisQpsLimiter implements RateLimiter {
   pause(ms: number): void {
     this.#local?.pause(ms);
     if (this.#mode !== 'shared') return;
-    this.stats().roundTrips++;
-    this.redis.rollcallPause(this.#keys.state, Math.ceil(ms), this.#ttlMs).catch((error: unknown) => this.#fallBack(error));
+    this.#stats().roundTrips++;
+    this.#redis.rollcallPause(this.#keys.state, Math.ceil(ms), this.#ttlMs).catch((error: unknown) => this.#fallBack(error));
   }
 
   async #take(signal?: AbortSignal): Promise<() => void> {
     signal?.throwIfAborted();
-    const probe = this.#mode === 'local' && this.clock.now() - this.#lastFailureAt >= (this.options.probeIntervalMs ?? 1000) && this.redis.status === 'ready';
+    const probe = this.#mode === 'local' && this.#clock.now() - this.#lastFailureAt >= (this.#options.probeIntervalMs ?? 1000) && this.#redis.status === 'ready';
     // Shared until Redis fails; a first call may wait (briefly) for the connection to open.
     if (this.#mode === 'shared' && !(await this.#connected())) {
-      this.#fallBack(new Error(`Redis is not reachable (${this.redis.status})`));
+      this.#fallBack(new Error(`Redis is not reachable (${this.#redis.status})`));
     } else if (this.#mode === 'shared' || probe) {
-      const callId = `${this.member}:${++callCounter}`;
+      const callId = `${this.#member}:${++callCounter}`;
       let reply: [number, number, number];
       const askedAt = performance.now();
       try {
-        this.stats().roundTrips++;
-        reply = await this.redis.rollcallAcquire(
+        this.#stats().roundTrips++;
+        reply = await this.#redis.rollcallAcquire(
           this.#keys.calls,
           this.#keys.state,
           this.#keys.members,
-          this.key.qps,
+          this.#key.qps,
           this.#windowMs,
           this.#intervalMs,
           MAX_SEND_DELAY_MS,
           CATCH_UP_INTERVALS * this.#intervalMs,
           this.#ttlMs,
           callId,
-          this.member,
+          this.#member,
           FLEET_MEMBER_TTL_MS,
         );
       } catch (error) {
         this.#fallBack(error);
         return this.#localLimiter().acquire(signal);
       }
-      this.stats().acquireMs += performance.now() - askedAt;
+      this.#stats().acquireMs += performance.now() - askedAt;
       const [start, now, fleet] = reply;
       this.#fleet = fleet;
       if (this.#mode === 'local') this.#setMode('shared', 'Redis answers again');
-      this.stats().shared++;
+      this.#stats().shared++;
       // Redis's clock decided the start; wait out the difference on ours.
-      if (start > now) await this.clock.sleep(start - now, signal);
+      if (start > now) await this.#clock.sleep(start - now, signal);
       return () => {
-        this.stats().roundTrips++;
-        this.redis.rollcallRelease(this.#keys.calls, callId).catch(() => undefined);
+        this.#stats().roundTrips++;
+        this.#redis.rollcallRelease(this.#keys.calls, callId).catch(() => undefined);
       };
     }
-    this.stats().local++;
+    this.#stats().local++;
     return this.#localLimiter().acquire(signal);
   }
 
   /** Whether the connection is open, waiting up to the command timeout while it is being made. */
   async #connected(): Promise<boolean> {
-    if (this.redis.status === 'ready') return true;
-    if (this.redis.status === 'end' || this.redis.status === 'close') return false;
+    if (this.#redis.status === 'ready') return true;
+    if (this.#redis.status === 'end' || this.#redis.status === 'close') return false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ready = await Promise.race([
       // (`once` rejects on an 'error' event: a refused connection is not ready.)
-      once(this.redis, 'ready').then(
+      once(this.#redis, 'ready').then(
         () => true,
         () => false,
       ),
       new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+        timer = setTimeout(() => resolve(false), this.#options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
       }),
     ]);
     clearTimeout(timer);
@@ -218,9 +225,9 @@ class RedisQpsLimiter implements RateLimiter {
   }
 
   #fallBack(error: unknown) {
-    this.#lastFailureAt = this.clock.now();
+    this.#lastFailureAt = this.#clock.now();
     if (this.#mode === 'local') return;
-    this.stats().fallbacks++;
+    this.#stats().fallbacks++;
     this.#local = undefined;
     this.#setMode('local', error instanceof Error ? error.message : String(error));
   }
@@ -228,14 +235,14 @@ class RedisQpsLimiter implements RateLimiter {
   /** The fallback: this process's share of the quota, paced locally. */
   #localLimiter(): QpsLimiter {
     if (!this.#local) {
-      const share = this.options.fallbackShare ?? (this.#fleet > 0 ? 1 / this.#fleet : UNKNOWN_FLEET_SHARE);
-      this.#local = new QpsLimiter({ qps: Math.max(1, Math.floor(this.key.qps * share)), clock: this.clock, windowMs: this.#windowMs });
+      const share = this.#options.fallbackShare ?? (this.#fleet > 0 ? 1 / this.#fleet : UNKNOWN_FLEET_SHARE);
+      this.#local = new QpsLimiter({ qps: Math.max(1, Math.floor(this.#key.qps * share)), clock: this.#clock, windowMs: this.#windowMs });
     }
     return this.#local;
   }
 
   #setMode(mode: Mode, reason: string) {
     this.#mode = mode;
-    this.options.onModeChange?.({ key: this.key, mode, reason });
+    this.#options.onModeChange?.({ key: this.#key, mode, reason });
   }
 }

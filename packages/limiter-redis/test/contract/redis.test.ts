@@ -85,6 +85,16 @@ describe('one quota for a fleet', () => {
   });
 });
 
+describe('what it shows', () => {
+  it('never the Redis URL or its password: not in a limiter, not in the registry, not in a mode change', async () => {
+    const reasons: string[] = [];
+    const r = registry({ url: 'redis://:sEcReT-pw@127.0.0.1:1', onModeChange: (e) => reasons.push(e.reason) });
+    const limiter = r.get(key(10));
+    await drive(limiter, 1);
+    for (const shown of [JSON.stringify(limiter), JSON.stringify(r), String(limiter), ...reasons]) expect(shown).not.toContain('sEcReT-pw');
+  });
+});
+
 describe('when Redis is away', () => {
   it('unreachable at start: the local fallback at the unknown-fleet share, then Redis once it is up', async () => {
     const port = await freePort();
