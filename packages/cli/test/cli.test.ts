@@ -7,22 +7,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APPS, DEMO_CREDENTIALS } from '@rollcall/emulator';
+import { runProcess, type Finished } from '@rollcall/test-support';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, '../src/cli.ts');
 // Run the sources (not a possibly stale dist) of the CLI and the packages it uses.
 const baseEnv = { ...process.env, TSX_TSCONFIG_PATH: path.join(here, '../tsconfig.json'), FORCE_COLOR: '0' };
 
-function rollcall(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function rollcall(args: string[], env: Record<string, string> = {}): Promise<Finished> {
+  return runProcess(process.execPath, ['--import', 'tsx', cli, ...args], { env: { ...baseEnv, ...env } });
 }
 
 let emulator: ChildProcess;

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, type RunningEmulator } from '@rollcall/emulator';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
 import { operations as tencentOps } from '@rollcall/tencent-live';
+import { runProcess, type Finished } from '@rollcall/test-support';
 import { startRedis } from '@rollcall/test-support/redis';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -40,25 +41,8 @@ const env = () => ({
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const command = (args: string[]) => [process.execPath, bin, ...args].map(quote).join(' ');
 
-interface Finished {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a shell line (pipes and redirections as a user writes them), with `pipefail`. */
-function shell(line: string, input?: string): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-o', 'pipefail', '-c', line], { env: env(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
+const shell = (line: string, input?: string): Promise<Finished> => runProcess('bash', ['-o', 'pipefail', '-c', line], { env: env(), input });
 
 /**
  * The binary in a pseudo-terminal: `script` gives it a terminal for stdin, stdout and stderr, and

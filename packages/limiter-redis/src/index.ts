@@ -161,7 +161,8 @@ class RedisQpsLimiter implements RateLimiter {
 
   async #take(signal?: AbortSignal): Promise<() => void> {
     signal?.throwIfAborted();
-    const probe = this.#mode === 'local' && this.#clock.now() - this.#lastFailureAt >= (this.#options.probeIntervalMs ?? 1000) && this.#redis.status === 'ready';
+    const probe =
+      this.#mode === 'local' && this.#clock.now() - this.#lastFailureAt >= (this.#options.probeIntervalMs ?? 1000) && this.#redis.status === 'ready';
     // Shared until Redis fails; a first call may wait (briefly) for the connection to open.
     if (this.#mode === 'shared' && !(await this.#connected())) {
       this.#fallBack(new Error(`Redis is not reachable (${this.#redis.status})`));

@@ -1,4 +1,5 @@
 // Helpers shared by the packages' tests. Not part of any published package.
+import { spawn } from 'node:child_process';
 
 export interface RecordedRequest {
   method: string;
@@ -67,4 +68,24 @@ export function maxInWindow(times: readonly number[], windowMs = 1000): number {
     best = Math.max(best, i - j + 1);
   }
   return best;
+}
+
+export interface Finished {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program to its end and keeps what it wrote; `input` is its standard input (none: closed at once). */
+export function runProcess(file: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
 }
