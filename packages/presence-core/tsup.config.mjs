@@ -7,6 +7,7 @@ export default packageBuild({
     volcengine: 'src/providers/volcengine.ts',
     aliyun: 'src/providers/aliyun.ts',
     tencent: 'src/providers/tencent.ts',
+    agora: 'src/providers/agora.ts',
   },
   splitting: true,
 });

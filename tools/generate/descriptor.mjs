@@ -11,6 +11,9 @@ function compact(object) {
 export function descriptor(doc, schema, where) {
   const s = schema.$ref ? doc.components.schemas[refName(schema.$ref)] : schema;
   if (!s) throw new Error(`${where}: unknown ${schema.$ref}`);
+  if ('const' in s) return { t: 'c', v: s.const };
+  // Branches tried in order; the first that fits is the answer's shape.
+  if (s.oneOf) return { t: 'u', of: s.oneOf.map((branch, i) => descriptor(doc, branch, `${where}.oneOf.${i}`)) };
   if (s.enum) return { t: 'e', v: s.enum };
   switch (s.type) {
     case 'string':

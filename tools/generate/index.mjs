@@ -21,6 +21,7 @@ export const targets = [
   { spec: 'specs/volcengine-rtc.yaml', pkg: 'packages/volcengine-rtc' },
   { spec: 'specs/aliyun-live.yaml', pkg: 'packages/aliyun-live' },
   { spec: 'specs/tencent-live.yaml', pkg: 'packages/tencent-live' },
+  { spec: 'specs/agora-rtc.yaml', pkg: 'packages/agora-rtc' },
 ];
 
 export function header(spec) {

@@ -31,8 +31,22 @@ export function isFailureBody(vendor, body) {
   });
 }
 
+/** The code an error answer carries: the vendor's, or the HTTP status where its body has none (as the runtime reads it). */
+function errorCodeOf(vendor, status, body) {
+  const code = vendor.errorLocation.code === undefined ? undefined : pointerGet(body, vendor.errorLocation.code);
+  return code === undefined || code === null ? `HTTP_${status}` : String(code);
+}
+
 function resolveSchema(doc, schema) {
   return schema?.$ref ? doc.components.schemas[refName(schema.$ref)] : schema;
+}
+
+function resolveParameter(doc, parameter) {
+  if (!parameter.$ref) return parameter;
+  const name = parameter.$ref.replace('#/components/parameters/', '');
+  const resolved = doc.components?.parameters?.[name];
+  if (!resolved) throw new Error(`unknown parameter ${parameter.$ref}`);
+  return resolved;
 }
 
 function js(value) {
@@ -62,6 +76,8 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     operationId: op.operationId,
     method: (rpc?.method ?? method).toUpperCase(),
     path: rpc?.path ?? pathKey,
+    // The path's parameters, substituted percent-encoded; absent when the path is fixed.
+    pathParams: null,
     action: rpc?.action ?? null,
     version: rpc?.version ?? null,
     qps: op['x-rollcall-qps'],
@@ -104,13 +120,27 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     out.request = { in: 'body', encoding };
     examples.requests = Object.keys(media.examples ?? {});
   } else {
-    const params = (op.parameters ?? []).filter((p) => p.in === 'query');
+    // Path and query parameters make one input object; the engine puts each where the spec says.
+    const params = (op.parameters ?? []).map((p) => resolveParameter(doc, p)).filter((p) => p.in === 'query' || p.in === 'path');
+    for (const p of params) {
+      if (p.in === 'path' && (!p.required || !pathKey.includes(`{${p.name}}`)))
+        throw new Error(`${where}: path parameter ${p.name} must be required and in the path`);
+    }
+    const pathParams = params.filter((p) => p.in === 'path').map((p) => p.name);
+    if (pathParams.length) out.pathParams = pathParams;
     requestObject = {
       type: 'object',
       additionalProperties: false,
       required: params.filter((p) => p.required).map((p) => p.name),
       properties: Object.fromEntries(params.map((p) => [p.name, p.schema])),
     };
+    // Numbered pages: the largest page the size parameter allows, read from its schema.
+    if (out.pagination?.sizeParam) {
+      const size = params.find((p) => p.name === out.pagination.sizeParam);
+      const maxPageSize = size && resolveSchema(doc, size.schema).maximum;
+      if (typeof maxPageSize !== 'number') throw new Error(`${where}: pagination sizeParam needs a parameter with a maximum`);
+      out.pagination = { ...out.pagination, maxPageSize };
+    }
     requestSchemaExpr = zodExpr(requestObject, `${where}.parameters`);
     requestDescriptor = descriptor(doc, requestObject, `${where}.parameters`);
     out.request = { in: 'query', encoding: null };
@@ -137,7 +167,7 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
   const responseName = refName(success.schema.$ref);
   for (const [name, example] of Object.entries(success.examples ?? {})) {
     if (isFailureBody(vendor, example.value)) {
-      examples.errors.push({ status: 200, example: name, code: String(pointerGet(example.value, vendor.errorLocation.code)) });
+      examples.errors.push({ status: 200, example: name, code: errorCodeOf(vendor, 200, example.value) });
     } else {
       examples.successes.push(name);
     }
@@ -146,7 +176,7 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     if (status === '200') continue;
     const resolved = response.$ref ? doc.components.responses[response.$ref.split('/').pop()] : response;
     for (const [name, example] of Object.entries(resolved.content?.['application/json']?.examples ?? {})) {
-      examples.errors.push({ status: Number(status), example: name, code: String(pointerGet(example.value, vendor.errorLocation.code)) });
+      examples.errors.push({ status: Number(status), example: name, code: errorCodeOf(vendor, Number(status), example.value) });
     }
   }
   const responseDescriptor = descriptor(doc, success.schema, `${where}.responses.200`);

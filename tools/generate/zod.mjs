@@ -30,6 +30,8 @@ const SUPPORTED = new Set([
   'example',
   'examples',
   'title',
+  'const',
+  'oneOf',
 ]);
 
 export function refName(ref) {
@@ -59,6 +61,9 @@ export function zodExpr(schema, where) {
     if (!SUPPORTED.has(key)) throw new Error(`${where}: unsupported schema keyword "${key}"`);
   }
   if (schema.$ref) return `${refName(schema.$ref)}Schema`;
+  // A shape told apart by a fixed value (Agora's `channel_exist`, `mode`): literal and union.
+  if ('const' in schema) return `z.literal(${js(schema.const)})`;
+  if (schema.oneOf) return `z.union([${schema.oneOf.map((branch, i) => zodExpr(branch, `${where}.oneOf.${i}`)).join(', ')}])`;
   if (schema.enum) {
     if (!schema.enum.every((v) => typeof v === 'string')) throw new Error(`${where}: only string enums are supported`);
     return `z.enum(${js(schema.enum)})`;

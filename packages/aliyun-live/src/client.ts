@@ -39,8 +39,8 @@ export function createAliyunLiveClient(options: AliyunLiveClientOptions): Aliyun
   const nonce = options.nonce ?? (() => globalThis.crypto.randomUUID());
 
   const signer: RequestSigner = {
-    async sign({ operation, baseUrl: base, method, query, body, contentType }) {
-      const url = new URL(base + operation.path);
+    async sign({ operation, baseUrl: base, method, path, query, body, contentType }) {
+      const url = new URL(base + path);
       const date = now();
       if (signatureVersion === 'v3') {
         const headers = await aliyunV3Headers(crypto, {

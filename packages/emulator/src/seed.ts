@@ -10,6 +10,7 @@ const member = z.strictObject({
   role: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
   invisible: z.boolean().optional(),
   stringId: z.boolean().optional(),
+  agoraRole: z.enum(['host', 'audience']).optional(),
 });
 const rooms = z.record(z.string().min(1), z.array(member));
 
@@ -24,6 +25,21 @@ const seedSchema = z.strictObject({
     .optional(),
   aliyun: z.strictObject({ appId: z.string().min(1).optional(), groups: rooms.optional() }).optional(),
   tencent: z.strictObject({ rooms: rooms.optional() }).optional(),
+  agora: z
+    .strictObject({
+      appId: z.string().min(1).optional(),
+      channels: z
+        .record(
+          z.string().min(1),
+          z.array(
+            member.extend({
+              userId: z.union([z.string().regex(/^[1-9]\d*$/, 'Agora uids are positive integers'), z.number().int().positive()]).transform(String),
+            }),
+          ),
+        )
+        .optional(),
+    })
+    .optional(),
 });
 
 export class SeedError extends Error {
@@ -54,5 +70,6 @@ export function parseSeed(value: unknown, now = Date.now()): Seed {
     }),
     ...(seed.aliyun && { aliyun: { ...seed.aliyun, groups: withTimes(seed.aliyun.groups) } }),
     ...(seed.tencent && { tencent: { rooms: withTimes(seed.tencent.rooms) } }),
+    ...(seed.agora && { agora: { ...seed.agora, channels: withTimes(seed.agora.channels) } }),
   } as Seed;
 }

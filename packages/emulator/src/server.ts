@@ -6,12 +6,15 @@ import { NonceLog } from './verify.js';
 import { aliyun } from './vendors/aliyun.js';
 import type { VendorContext, VendorHandler } from './vendors/context.js';
 import { DEFAULT_TENCENT_PAGE_SIZE, tencent } from './vendors/tencent.js';
+import { agora } from './vendors/agora.js';
 import { volcengine } from './vendors/volcengine.js';
 import {
   aliyunFail,
   routeAliyun,
   routeVolcengine,
   tencentFail,
+  agoraFail,
+  routeAgora,
   vendorOf,
   volcengineFail,
   type ReceivedRequest,
@@ -141,7 +144,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     count: (operationId, outcome) => void statsFor(operationId)[outcome]++,
   };
-  const handlers: Record<VendorName, VendorHandler> = { volcengine, aliyun, tencent: tencent(options.tencentPageSize ?? DEFAULT_TENCENT_PAGE_SIZE) };
+  const handlers: Record<VendorName, VendorHandler> = { volcengine, aliyun, tencent: tencent(options.tencentPageSize ?? DEFAULT_TENCENT_PAGE_SIZE), agora };
 
   function takeFault(operationId: string): (FaultRule & { left: number }) | undefined {
     for (const rule of faults) {
@@ -177,6 +180,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           joinedAt: Number(body.joinedAt ?? now()),
           invisible: Boolean(body.invisible),
           stringId: Boolean(body.stringId),
+          ...(body.agoraRole === 'host' || body.agoraRole === 'audience' ? { agoraRole: body.agoraRole } : {}),
         } as Member);
       else world.leave(space, String(body.room), String(body.userId));
       return { status: 200, body: { rooms: world.summary() } };
@@ -211,6 +215,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   /** The operation a fault rule names, before the request is authenticated. */
   function operationGuess(vendor: VendorName, req: ReceivedRequest): string {
     if (vendor === 'tencent') return 'GetMemberList';
+    if (vendor === 'agora') return routeAgora(req)?.operationId ?? 'unknown';
     if (vendor === 'aliyun') return routeAliyun(req).action;
     return routeVolcengine(req).action;
   }
@@ -227,6 +232,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         ? aliyunFail(requestId, 503, 'ServiceUnavailable', 'injected: service unavailable')
         : aliyunFail(requestId, 400, 'Throttling.User', 'injected throttle');
     }
+    if (vendor === 'agora') return kind === 'error' ? agoraFail(requestId, 500, 'injected internal error') : agoraFail(requestId, 429, 'injected throttle');
     return kind === 'error' ? { status: 502, body: 'Bad Gateway' } : tencentFail(requestId, 60007, 'injected throttle');
   }
 
@@ -237,6 +243,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     res.writeHead(reply.status, {
       'content-type': typeof reply.body === 'string' ? 'text/plain' : 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(text),
+      ...reply.headers,
     });
     res.end(text);
   }

@@ -142,3 +142,22 @@ export async function verifyTencent(req: ReceivedRequest, creds: EmulatorCredent
   if (q.identifier !== creds.identifier) return fail('60010');
   return { ok: true, account: q.sdkappid };
 }
+
+/** Agora: HTTP Basic with the account's Customer ID and Secret; the account is the Customer ID. */
+export function verifyAgora(req: ReceivedRequest, creds: EmulatorCredentials['agora']): VerifyResult {
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(req.headers.authorization ?? '');
+  if (!match) return { ok: false, code: '401', message: 'Unauthorized: the request carries no Basic authorization' };
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const customerId = colon < 0 ? decoded : decoded.slice(0, colon);
+  if (customerId !== creds.customerId || decoded.slice(colon + 1) !== creds.customerSecret) {
+    return { ok: false, code: '401', message: 'Unauthorized: the Customer ID and Customer Secret do not match' };
+  }
+  return { ok: true, account: customerId };
+}
+
+/** The Customer ID of a Basic authorization, unchecked (behind proxies that rewrite requests). */
+export function agoraAccount(req: ReceivedRequest): string {
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(req.headers.authorization ?? '');
+  return match ? Buffer.from(match[1]!, 'base64').toString('utf8').split(':')[0]! : 'unchecked';
+}

@@ -4,6 +4,7 @@ export interface EmulatorCredentials {
   volcengine: { accessKeyId: string; secretAccessKey: string };
   aliyun: { accessKeyId: string; accessKeySecret: string };
   tencent: { sdkAppId: number; identifier: string; secretKey: string };
+  agora: { customerId: string; customerSecret: string };
 }
 
 /** Test credentials the emulator accepts unless told otherwise. Not secrets: they open nothing else. */
@@ -11,6 +12,7 @@ export const DEMO_CREDENTIALS: EmulatorCredentials = {
   volcengine: { accessKeyId: 'AKLTemulator', secretAccessKey: 'emulator-volcengine-secret' },
   aliyun: { accessKeyId: 'LTAIemulator', accessKeySecret: 'emulator-aliyun-secret' },
   tencent: { sdkAppId: 1400000000, identifier: 'administrator', secretKey: 'emulator-tencent-secret-key' },
+  agora: { customerId: 'emulator-customer-id', customerSecret: 'emulator-agora-customer-secret' },
 };
 
 export interface Member {
@@ -26,6 +28,11 @@ export interface Member {
    * `ParticipantUserIdsStr`. An id that is not a decimal integer is always a string id.
    */
   stringId?: boolean;
+  /**
+   * Agora only: a host or an audience member of a LIVE_BROADCASTING channel. A channel where nobody
+   * has a role is a COMMUNICATION channel.
+   */
+  agoraRole?: 'host' | 'audience';
 }
 
 /** Whether a Volcengine IM member answers to string-id lookups (and not to integer ones). */
@@ -45,11 +52,17 @@ export interface Seed {
   };
   aliyun?: { appId?: string; groups?: Record<string, Member[]> };
   tencent?: { rooms?: Record<string, Member[]> };
+  /** Agora project: channels by name (members' user ids are uids). */
+  agora?: { appId?: string; channels?: Record<string, Member[]> };
 }
 
-export const DEFAULT_APPS = { volcengineImAppId: 10001, volcengineRtcAppId: 'emulator-rtc-app', aliyunAppId: 'emulator-app' };
+export const DEFAULT_APPS = { volcengineImAppId: 10001, volcengineRtcAppId: 'emulator-rtc-app', aliyunAppId: 'emulator-app', agoraAppId: 'emulator-agora-app' };
 
-/** `--rooms N --members M`: N rooms per vendor of M members each (user ids 1…M; Volcengine conversations also string ids user1…userM). */
+/**
+ * `--rooms N --members M`: N rooms per vendor of M members each (user ids 1…M; Volcengine
+ * conversations also string ids user1…userM). Agora's odd channels are COMMUNICATION channels, its
+ * even ones LIVE_BROADCASTING with the first two members as hosts.
+ */
 export function generateSeed(rooms: number, members: number, joinedAt = Date.UTC(2025, 0, 15, 8, 0, 0)): Seed {
   const roomMembers = (r: number) =>
     Array.from({ length: members }, (_, i) => ({
@@ -69,6 +82,14 @@ export function generateSeed(rooms: number, members: number, joinedAt = Date.UTC
     },
     aliyun: { groups: Object.fromEntries(range.map((r) => [`group-${r}`, roomMembers(r)])) },
     tencent: { rooms: Object.fromEntries(range.map((r) => [`room-${r}`, roomMembers(r)])) },
+    agora: {
+      channels: Object.fromEntries(
+        range.map((r) => [
+          `channel-${r}`,
+          r % 2 === 1 ? roomMembers(r) : roomMembers(r).map((m, i) => ({ ...m, agoraRole: i < 2 ? ('host' as const) : ('audience' as const) })),
+        ]),
+      ),
+    },
   };
 }
 
@@ -80,23 +101,26 @@ function toRooms(record: Record<string, Member[]> | undefined): Rooms {
   );
 }
 
-export type VendorName = 'volcengine' | 'aliyun' | 'tencent';
+export type VendorName = 'volcengine' | 'aliyun' | 'tencent' | 'agora';
 
 export class World {
   readonly volcengineImAppId: number;
   readonly volcengineRtcAppId: string;
   readonly aliyunAppId: string;
-  readonly rooms: Record<'volcengine-im' | 'volcengine-rtc' | 'aliyun' | 'tencent', Rooms>;
+  readonly agoraAppId: string;
+  readonly rooms: Record<'volcengine-im' | 'volcengine-rtc' | 'aliyun' | 'tencent' | 'agora', Rooms>;
 
   constructor(seed: Seed = {}) {
     this.volcengineImAppId = seed.volcengine?.imAppId ?? DEFAULT_APPS.volcengineImAppId;
     this.volcengineRtcAppId = seed.volcengine?.rtcAppId ?? DEFAULT_APPS.volcengineRtcAppId;
     this.aliyunAppId = seed.aliyun?.appId ?? DEFAULT_APPS.aliyunAppId;
+    this.agoraAppId = seed.agora?.appId ?? DEFAULT_APPS.agoraAppId;
     this.rooms = {
       'volcengine-im': toRooms(seed.volcengine?.conversations),
       'volcengine-rtc': toRooms(seed.volcengine?.rooms),
       aliyun: toRooms(seed.aliyun?.groups),
       tencent: toRooms(seed.tencent?.rooms),
+      agora: toRooms(seed.agora?.channels),
     };
   }
 

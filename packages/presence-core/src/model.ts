@@ -1,9 +1,9 @@
 // The one presence model, whichever vendor a room lives on.
 
-export type VendorId = 'volcengine' | 'aliyun' | 'tencent';
+export type VendorId = 'volcengine' | 'aliyun' | 'tencent' | 'agora';
 
 /** What a provider can answer. */
-export type Capability = 'status' | 'roster' | 'details';
+export type Capability = 'status' | 'roster' | 'details' | 'rooms';
 
 /** Whether one user is in a room. */
 export interface UserStatus {
@@ -15,6 +15,11 @@ export interface UserStatus {
   readonly joinedAt: Date | null;
   /** The vendor's own record, untouched. */
   readonly raw: unknown;
+  /**
+   * The operation that answered: the vendor's status lookup, or its room listing where one listing
+   * call is cheaper than a call per user (Agora: `QueryUserList`; no join time then).
+   */
+  readonly answeredBy: string;
 }
 
 /** A lookup that failed for this id (only with `failures: 'report'`). */
@@ -46,6 +51,8 @@ export interface RosterMember {
   readonly userId: string;
   /** Where the vendor tells visible and invisible users apart; otherwise 'unknown'. */
   readonly visibility: 'visible' | 'invisible' | 'unknown';
+  /** Where the vendor tells hosts and audience apart (Agora's live-broadcasting channels); otherwise null. */
+  readonly role: 'host' | 'audience' | null;
   readonly raw: unknown;
 }
 
@@ -61,6 +68,26 @@ export interface RosterPage {
   readonly truncated: boolean;
   /** Members the vendor listed again (on this page or an earlier one): dropped, not delivered. */
   readonly duplicates: number;
+  /** Cursor of the next page, or null on the last one. */
+  readonly next: string | null;
+}
+
+/** One of a project's live rooms (Agora channels), with its member count. */
+export interface RoomSummary {
+  readonly room: string;
+  readonly members: number;
+  readonly raw: unknown;
+}
+
+export interface RoomsPage {
+  /** Rooms first listed on this page. */
+  readonly rooms: readonly RoomSummary[];
+  /** The vendor's count of rooms, as this page gave it. */
+  readonly total: number;
+  /** Rooms the vendor listed again (its pages drift as rooms change): dropped, not delivered. */
+  readonly duplicates: number;
+  /** True when `maxItems` stopped the listing, or it ended with fewer rooms than the vendor counted. */
+  readonly truncated: boolean;
   /** Cursor of the next page, or null on the last one. */
   readonly next: string | null;
 }

@@ -4,7 +4,19 @@ import { DEFAULT_TIMEOUT_MS, retryDelayMs, RequestValidationError, ThrottledErro
 import { realClock, type Clock } from './clock.js';
 import { CapabilityError, IncompleteResponseError, PaginationLoopError, PaginationStalledError } from './errors.js';
 import { LimiterRegistry, processLimiters, type RateLimiter } from './limiter.js';
-import type { Capability, DetailsEntry, FailedLookup, MemberDetails, RosterMember, RosterPage, StatusEntry, UserStatus, VendorId } from './model.js';
+import type {
+  Capability,
+  DetailsEntry,
+  FailedLookup,
+  MemberDetails,
+  RoomSummary,
+  RoomsPage,
+  RosterMember,
+  RosterPage,
+  StatusEntry,
+  UserStatus,
+  VendorId,
+} from './model.js';
 import type { BatchLookup, OperationInfo, Provider, ProviderDriver, RosterSource } from './provider.js';
 import { resolveRetryOptions, type RetryOptions } from './retry.js';
 import { createWatch, type WatchMethods } from './watch.js';
@@ -94,6 +106,23 @@ export interface StatusMethods {
 export interface RosterMethods {
   roster(room: string, options?: RosterOptions): RosterQuery;
 }
+export interface RoomsOptions {
+  signal?: AbortSignal;
+  /** Stop after this many rooms; the last page then says `truncated: true`. */
+  maxItems?: number;
+}
+
+/** `await` it for the first page, `for await` it for every room, `.pages()` for whole pages. */
+export interface RoomsQuery extends PromiseLike<RoomsPage>, AsyncIterable<RoomSummary> {
+  pages(): AsyncIterableIterator<RoomsPage>;
+  /** Every room of every page, in one array. */
+  all(): Promise<RoomSummary[]>;
+}
+
+export interface RoomsMethods {
+  /** The project's live rooms with their member counts, every page, each room once. */
+  rooms(options?: RoomsOptions): RoomsQuery;
+}
 export interface DetailsMethods {
   details(room: string, userIds: readonly string[], options?: LookupOptions<DetailsEntry>): Promise<DetailsEntry[]>;
 }
@@ -108,7 +137,11 @@ export type Presence<C extends Capability> = PresenceBase<C> &
   ('status' extends C ? StatusMethods : unknown) &
   ('roster' extends C ? RosterMethods : unknown) &
   ('details' extends C ? DetailsMethods : unknown) &
+  ('rooms' extends C ? RoomsMethods : unknown) &
   ([C] extends [never] ? unknown : 'status' extends C ? WatchMethods : 'roster' extends C ? WatchMethods : unknown);
+
+/** What a provider finds for an id: the entry less what presence adds. */
+type Found<E> = Omit<E, 'userId' | 'ok' | 'answeredBy'>;
 
 /** The most batches one lookup has in flight (enough for a second of most vendors' quotas). */
 const MAX_BATCHES_IN_FLIGHT = 256;
@@ -189,12 +222,12 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
   }
 
   async function lookup<E extends { userId: string }>(
-    source: BatchLookup<Omit<E, 'userId' | 'ok'>>,
+    source: BatchLookup<Found<E>>,
     room: string,
     userIds: readonly string[],
     lookupOptions: LookupOptions<unknown>,
     /** The entry as the caller gets it: one object literal of a fixed shape (the smallest V8 makes). */
-    entryOf: (userId: string, found: Omit<E, 'userId' | 'ok'>) => E & { ok: true },
+    entryOf: (userId: string, found: Found<E>, answeredBy: string) => E & { ok: true },
   ): Promise<Array<(E & { ok: true }) | FailedLookup>> {
     if (!Array.isArray(userIds)) {
       throw new RequestValidationError({ operation: source.operation.operationId, issues: [{ path: 'userIds', message: 'expected an array of ids' }] });
@@ -218,6 +251,23 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     if (parent?.aborted) cancelAll(parent.reason);
     parent?.addEventListener('abort', onParentAbort, { once: true });
     type Entry = (E & { ok: true }) | FailedLookup;
+    // Where one listing of the room is cheaper than a call per id (Agora), the room is listed first;
+    // the ids it answers are done, the rest (left out of a capped listing) are looked up one by one.
+    let prefill: ((userId: string) => Entry | undefined) | undefined;
+    const listing = source.listing;
+    if (listing && !parent?.aborted && new Set(userIds).size >= listing.cheaperFrom) {
+      const listedBy = listing.operation.operationId;
+      try {
+        const answer = await invoke(listing.operation, parent, (o) => listing.fetch(room, o));
+        prefill = (userId) => {
+          const found = answer(userId);
+          return found === undefined ? undefined : entryOf(userId, found, listedBy);
+        };
+      } catch (error) {
+        if (!report || parent?.aborted) throw error;
+        prefill = (userId) => ({ ok: false, userId, error: error as Error });
+      }
+    }
     // Each entry goes to the position of the id's first occurrence; later occurrences (duplicates,
     // looked up once) are filled in at the end. Ids taken into a batch are remembered in a set.
     const out: Array<Entry | undefined> = new Array(userIds.length);
@@ -228,6 +278,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     const takeBatch = (): { ids: string[]; positions: number[] } => {
       const ids: string[] = [];
       const positions: number[] = [];
+      const prefilled: Entry[] = [];
       while (ids.length < batchMax && cursor < userIds.length) {
         const position = cursor++;
         const userId = userIds[position]!;
@@ -236,9 +287,16 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
           continue;
         }
         taken.add(userId);
+        const answered = prefill?.(userId);
+        if (answered !== undefined) {
+          out[position] = answered;
+          prefilled.push(answered);
+          continue;
+        }
         ids.push(userId);
         positions.push(position);
       }
+      if (prefilled.length) lookupOptions.onBatch?.(prefilled);
       return { ids, positions };
     };
     const runBatch = async ({ ids, positions }: { ids: string[]; positions: number[] }) => {
@@ -252,7 +310,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
           const record = found.get(userId);
           let entry: Entry;
           if (record !== undefined && !(record instanceof Error)) {
-            entry = entryOf(userId, record);
+            entry = entryOf(userId, record, operationId);
           } else {
             // Left out, or listed twice with different answers: never a silent hole or guess.
             const error = record ?? new IncompleteResponseError(driver.vendor, operationId, userId);
@@ -307,12 +365,13 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
   function status(room: string, userIds: readonly string[], lookupOptions: LookupOptions<StatusEntry> = {}) {
     // A literal, not a spread: V8 makes a spread copy a dictionary object (~310 bytes against ~75),
     // which is most of the memory of a million-id lookup.
-    return lookup<UserStatus>(require('status'), room, userIds, lookupOptions, (userId, e) => ({
+    return lookup<UserStatus>(require('status'), room, userIds, lookupOptions, (userId, e, answeredBy) => ({
       ok: true,
       userId,
       online: e.online,
       joinedAt: e.joinedAt,
       raw: e.raw,
+      answeredBy,
     })) as Promise<StatusEntry[]>;
   }
 
@@ -473,6 +532,45 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     };
   }
 
+  function rooms(roomsOptions: RoomsOptions = {}): RoomsQuery {
+    const source = require('rooms');
+    const { signal, maxItems = Infinity } = roomsOptions;
+    async function* pages(): AsyncIterableIterator<RoomsPage> {
+      let delivered = 0;
+      let seen = 0;
+      signal?.throwIfAborted();
+      for await (const page of source.pages((fetch) => invoke(source.operation, signal, fetch))) {
+        seen += page.rooms.length;
+        const roomLeft = maxItems - delivered;
+        const listed = page.rooms.length > roomLeft ? page.rooms.slice(0, roomLeft) : page.rooms;
+        delivered += listed.length;
+        const cut = listed.length < page.rooms.length || (delivered >= maxItems && page.next !== null);
+        const last = cut || page.next === null;
+        // Pages drift as rooms change: a listing that ends short of the vendor's count may have missed some.
+        const short = last && seen < page.total;
+        yield { ...page, rooms: listed, truncated: cut || short, next: cut ? null : page.next };
+        if (last) return;
+        signal?.throwIfAborted();
+      }
+    }
+    const firstPage = async () => {
+      for await (const page of pages()) return page;
+      throw new Error('unreachable: a room listing has at least one page');
+    };
+    return {
+      then: (onFulfilled, onRejected) => firstPage().then(onFulfilled, onRejected),
+      pages,
+      async *[Symbol.asyncIterator]() {
+        for await (const page of pages()) yield* page.rooms;
+      },
+      async all() {
+        const out: RoomSummary[] = [];
+        for await (const page of pages()) out.push(...page.rooms);
+        return out;
+      },
+    };
+  }
+
   function details(room: string, userIds: readonly string[], lookupOptions: LookupOptions<DetailsEntry> = {}) {
     return lookup<MemberDetails>(require('details'), room, userIds, lookupOptions, (userId, e) => ({
       ok: true,
@@ -501,6 +599,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     isOnline,
     roster,
     details,
+    rooms,
     watch,
   }) as unknown as Presence<C>;
 }

@@ -2,7 +2,7 @@
 // table) and the calls that map the vendor's records to the one model.
 import type { CallOptions } from '@rollcall/runtime';
 import { ContradictoryResponseError } from './errors.js';
-import type { Capability, MemberDetails, RosterMember, UserStatus, VendorId } from './model.js';
+import type { Capability, MemberDetails, RosterMember, RoomsPage, UserStatus, VendorId } from './model.js';
 
 export interface OperationInfo {
   readonly operationId: string;
@@ -16,8 +16,26 @@ export interface BatchOperationInfo extends OperationInfo {
   readonly batchMax: number;
 }
 
+/**
+ * A room listing that answers many users' status in one call, where that is cheaper than a call
+ * per user (the provider works out from its operation table from how many users it is).
+ */
+export interface StatusListing<Entry> {
+  readonly operation: OperationInfo;
+  /** The fewest distinct ids for which one listing call beats a lookup per id. */
+  readonly cheaperFrom: number;
+  /**
+   * One listing of the room, as a function answering each id: its entry when the listing settles it
+   * (listed, or left out of a complete listing), undefined when it cannot (left out of a capped
+   * audience): such ids are looked up one by one.
+   */
+  fetch(room: string, options: CallOptions): Promise<(userId: string) => Entry | undefined>;
+}
+
 export interface BatchLookup<Entry> {
   readonly operation: BatchOperationInfo;
+  /** Status only: a listing that can answer many ids at once. */
+  readonly listing?: StatusListing<Entry>;
   /** Throws RequestValidationError before any network call. */
   validate(room: string, userIds: readonly string[]): void;
   /**
@@ -64,15 +82,25 @@ export interface RosterSource {
   fetchPage(room: string, cursor: string | null, options: CallOptions): Promise<VendorRosterPage>;
 }
 
+export interface RoomsSource {
+  readonly operation: OperationInfo;
+  /**
+   * Every page of the project's rooms, de-duplicated; `call` makes each upstream call (presence
+   * paces it through the account's limiter and retries it).
+   */
+  pages(call: <T>(fetch: (options: CallOptions) => Promise<T>) => Promise<T>): AsyncIterable<Omit<RoomsPage, 'truncated'>>;
+}
+
 export interface ProviderDriver {
   readonly vendor: VendorId;
   /** What the vendor counts quotas against; limiters are shared per account. */
   readonly account: string;
   /** The client's own per-attempt timeout, when presence-core made the client. */
   readonly timeoutMs?: number | undefined;
-  readonly status?: BatchLookup<Omit<UserStatus, 'userId' | 'ok'>>;
+  readonly status?: BatchLookup<Omit<UserStatus, 'userId' | 'ok' | 'answeredBy'>>;
   readonly details?: BatchLookup<Omit<MemberDetails, 'userId' | 'ok'>>;
   readonly roster?: RosterSource;
+  readonly rooms?: RoomsSource;
   /** Why a capability is missing, for the runtime error. */
   readonly hints: Partial<Record<Capability, string>>;
 }
@@ -90,6 +118,6 @@ export interface Provider<C extends Capability = Capability> {
 }
 
 export function makeProvider<C extends Capability>(driver: ProviderDriver): Provider<C> {
-  const caps = (['status', 'roster', 'details'] as const).filter((c) => driver[c] !== undefined) as C[];
+  const caps = (['status', 'roster', 'details', 'rooms'] as const).filter((c) => driver[c] !== undefined) as C[];
   return Object.freeze({ vendor: driver.vendor, capabilities: Object.freeze(caps), driver });
 }

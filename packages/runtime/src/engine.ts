@@ -69,7 +69,10 @@ export function describeIssue(issue: SchemaIssue): string {
 export interface OperationSpec {
   readonly operationId: string;
   readonly method: string;
+  /** The path, with `{name}` for each of `pathParams`. */
   readonly path: string;
+  /** Input fields that go into the path (percent-encoded), not the query. */
+  readonly pathParams?: readonly string[];
   readonly action?: string;
   readonly version?: string;
   readonly qps: number;
@@ -88,9 +91,12 @@ export interface VendorSpec {
   readonly id: string;
   readonly resultPointer: string;
   readonly errorLocation: {
-    readonly code: string;
+    /** Where the body carries the vendor's code; without it, the code is `HTTP_<status>`. */
+    readonly code?: string;
     readonly message: string;
-    readonly requestId: string;
+    /** Where the request id is: a pointer into the body, or a response header. */
+    readonly requestId?: string;
+    readonly requestIdHeader?: string;
     readonly failureWhen?: readonly FailureRule[];
   };
   readonly errorKinds: { readonly [K in ErrorKind]: readonly string[] };
@@ -104,6 +110,8 @@ export interface OutgoingRequest {
   /** Base URL without a trailing slash. */
   readonly baseUrl: string;
   readonly method: string;
+  /** The operation's path with its parameters filled in, percent-encoded. */
+  readonly path: string;
   /** The operation's own query parameters, in order (Action/Version are the signer's business). */
   readonly query: ReadonlyArray<readonly [string, string]>;
   readonly body: string | undefined;
@@ -215,7 +223,8 @@ function issuesOf(error: { issues: readonly SchemaIssue[] }): ValidationIssue[] 
   return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: describeIssue(issue) }));
 }
 
-function stringAt(body: unknown, pointer: string): string | undefined {
+function stringAt(body: unknown, pointer: string | undefined): string | undefined {
+  if (pointer === undefined) return undefined;
   const value = pointerGet(body, pointer);
   return value === undefined || value === null ? undefined : String(value);
 }
@@ -259,11 +268,35 @@ export function vendorError(
     httpStatus: response.status,
     code,
     message,
-    requestId: stringAt(body, vendor.errorLocation.requestId),
+    requestId: requestIdOf(vendor, response, body),
     retryable: matchesCode(code, operation.retryableCodes) || vendor.retryableHttpStatuses.includes(response.status),
     retryAfterMs: parseRetryAfter(response.header('retry-after')),
     body: redactedText,
   });
+}
+
+/** The request id, from the body or a header (as the vendor's table says); redacted of nothing: ids are not secrets. */
+function requestIdOf(vendor: VendorSpec, response: Pick<HttpResponse, 'header'>, body: unknown): string | undefined {
+  const { requestIdHeader, requestId } = vendor.errorLocation;
+  return stringAt(body, requestId) ?? (requestIdHeader ? (response.header(requestIdHeader) ?? undefined) : undefined);
+}
+
+/**
+ * The operation's path with each `{name}` replaced by the input's value, percent-encoded (a
+ * channel name may hold a space, `#`, `%` or `?`), and the input without those fields.
+ */
+export function fillPath(
+  operation: Pick<OperationSpec, 'path' | 'pathParams'>,
+  data: Record<string, unknown>,
+): { path: string; rest: Record<string, unknown> } {
+  if (!operation.pathParams) return { path: operation.path, rest: data };
+  const rest = { ...data };
+  let path = operation.path;
+  for (const name of operation.pathParams) {
+    path = path.replace(`{${name}}`, encodeURIComponent(String(rest[name])));
+    delete rest[name];
+  }
+  return { path, rest };
 }
 
 /** Query or form pairs; arrays as one comma-separated value (the only array encoding the generator admits). */
@@ -324,8 +357,9 @@ export function createEngine(engine: EngineOptions) {
         let query: Array<[string, string]> = [];
         let body: string | undefined;
         let contentType: string | undefined;
+        const { path, rest } = fillPath(operation, data);
         if (operation.request.in === 'query') {
-          query = pairsOf(data);
+          query = pairsOf(rest);
         } else if (operation.request.encoding === 'form') {
           body = formEncode(pairsOf(data));
           contentType = 'application/x-www-form-urlencoded';
@@ -334,7 +368,7 @@ export function createEngine(engine: EngineOptions) {
           contentType = 'application/json';
         }
         // Signed on every call, so every attempt carries a fresh date, nonce or random.
-        signed = await signer.sign({ operation, baseUrl, method: operation.method, query, body, contentType });
+        signed = await signer.sign({ operation, baseUrl, method: operation.method, path, query, body, contentType });
         response = await transport({
           url: signed.url,
           method: operation.method,
@@ -370,7 +404,7 @@ export function createEngine(engine: EngineOptions) {
       } catch {
         parsedJson = false;
       }
-      const requestId = stringAt(body, vendor.errorLocation.requestId);
+      const requestId = requestIdOf(vendor, response, body);
       const fail = (issues: ValidationIssue[]) =>
         new ResponseValidationError({
           ...where,

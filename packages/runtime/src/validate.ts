@@ -12,10 +12,12 @@ export type Descriptor =
   | { readonly t: 'i' | 'i32' | 'n'; readonly gte?: number; readonly lte?: number }
   | { readonly t: 'b' }
   | { readonly t: 'e'; readonly v: readonly string[] }
+  | { readonly t: 'c'; readonly v: string | number | boolean | null }
+  | { readonly t: 'u'; readonly of: readonly Descriptor[] }
   | { readonly t: 'a'; readonly i: Descriptor; readonly min?: number; readonly max?: number }
   | { readonly t: 'o'; readonly p: Readonly<Record<string, Descriptor>>; readonly r?: readonly string[]; readonly x?: false | Descriptor };
 
-const EXPECTED = { s: 'string', i: 'int', i32: 'int', n: 'number', b: 'boolean', e: 'string', a: 'array', o: 'object' } as const;
+const EXPECTED = { s: 'string', i: 'int', i32: 'int', n: 'number', b: 'boolean', e: 'string', c: 'value', u: 'value', a: 'array', o: 'object' } as const;
 const INT32 = 2 ** 31;
 
 function fail(issues: SchemaIssue[], path: PropertyKey[], issue: Omit<SchemaIssue, 'path' | 'message'> & { message?: string }): void {
@@ -61,6 +63,25 @@ function compile(d: Descriptor): Check {
       return (value, path, issues) => {
         if (!d.v.includes(value as string)) fail(issues, path, { code: 'invalid_value', values: d.v, message: `must be one of ${d.v.join(', ')}` });
       };
+    case 'c':
+      return (value, path, issues) => {
+        if (value !== d.v) fail(issues, path, { code: 'invalid_value', values: [d.v], message: `must be ${JSON.stringify(d.v)}` });
+      };
+    case 'u': {
+      // The first branch that fits is the shape; when none does, the issues of the one that came
+      // closest (fewest issues) say why, as they would to someone reading that shape's docs.
+      const branches = d.of.map(compile);
+      return (value, path, issues) => {
+        let closest: SchemaIssue[] | undefined;
+        for (const branch of branches) {
+          const found: SchemaIssue[] = [];
+          branch(value, path, found);
+          if (found.length === 0) return;
+          if (!closest || found.length < closest.length) closest = found;
+        }
+        issues.push(...closest!);
+      };
+    }
     case 'a': {
       const item = compile(d.i);
       return (value, path, issues) => {

@@ -89,7 +89,7 @@ export function createTencentLiveClient(options: TencentLiveClientOptions): Tenc
   }
 
   const signer: RequestSigner = {
-    async sign({ operation, baseUrl: base, query, body, contentType }) {
+    async sign({ baseUrl: base, path, query, body, contentType }) {
       const value = random();
       if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
         throw new ConfigurationError(`${vendor.id}: random() must return a 32-bit unsigned integer`);
@@ -104,7 +104,7 @@ export function createTencentLiveClient(options: TencentLiveClientOptions): Tenc
       ];
       const headers: Record<string, string> = {};
       if (contentType) headers['content-type'] = contentType;
-      return { url: `${base}${operation.path}?${formEncode([...query, ...auth])}`, headers, body, secrets: [userSig] };
+      return { url: `${base}${path}?${formEncode([...query, ...auth])}`, headers, body, secrets: [userSig] };
     },
   };
   return createClientMethods<TencentLiveClient>({ vendor, operations, baseUrl, signer, options });

@@ -23,8 +23,8 @@ export function createVolcengineRtcClient(options: VolcengineRtcClientOptions): 
   const service = vendor.service;
 
   const signer: RequestSigner = {
-    async sign({ operation, baseUrl: base, method, query, body, contentType }) {
-      const url = new URL(base + operation.path);
+    async sign({ operation, baseUrl: base, method, path, query, body, contentType }) {
+      const url = new URL(base + path);
       const signed = await signVolcengineRequest(crypto, {
         method,
         pathname: url.pathname,

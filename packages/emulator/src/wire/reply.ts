@@ -13,4 +13,6 @@ export interface Reply {
   status: number;
   /** JSON, or text for a gateway's non-JSON answer. */
   body: unknown;
+  /** Response headers beyond the content type and length (Agora's `X-Request-ID`). */
+  headers?: Record<string, string>;
 }

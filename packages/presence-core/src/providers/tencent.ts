@@ -27,7 +27,7 @@ export function tencent(options: TencentProviderOptions): Provider<'roster'> {
       async fetchPage(room, cursor, callOptions) {
         const page = await client.getMemberList({ RoomId: room, Next: cursor ?? op.pagination.firstToken }, callOptions);
         return {
-          members: page.MemberList.map((m) => ({ userId: m.Member_Account, visibility: 'unknown' as const, raw: m })),
+          members: page.MemberList.map((m) => ({ userId: m.Member_Account, visibility: 'unknown' as const, role: null, raw: m })),
           total: page.MemberCount,
           // The service lists at most `cap` members: a room of exactly the cap may hold more.
           truncated: page.MemberCount >= cap,

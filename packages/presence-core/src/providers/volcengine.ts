@@ -156,8 +156,8 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
               const invisible = result.InvisibleUserList ?? [];
               return {
                 members: [
-                  ...visible.map((userId) => ({ userId, visibility: 'visible' as const, raw: userId })),
-                  ...invisible.map((userId) => ({ userId, visibility: 'invisible' as const, raw: userId })),
+                  ...visible.map((userId) => ({ userId, visibility: 'visible' as const, role: null, raw: userId })),
+                  ...invisible.map((userId) => ({ userId, visibility: 'invisible' as const, role: null, raw: userId })),
                 ],
                 total: result.TotalUser ?? null,
                 truncated: invisible.length >= rosterOp.listBound.max || invisible.length < (result.TotalInvisibleUser ?? 0),

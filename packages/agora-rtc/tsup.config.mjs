@@ -1,0 +1,3 @@
+import { packageBuild } from '../../tools/build/tsup-package.mjs';
+
+export default packageBuild();
