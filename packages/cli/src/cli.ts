@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, parseSeed, SeedError, startEmulator, type RunningEmulator, type Seed } from '@rollcall/emulator';
 import packageJson from '../package.json' with { type: 'json' };
-import { detailsCommand, rosterCommand, statusCommand, watchCommand, type Run } from './commands.js';
+import { detailsCommand, roomsCommand, rosterCommand, statusCommand, watchCommand, type Run } from './commands.js';
 import { runDemo } from './demo.js';
 import { describeError, EXIT, exitCodeFor, Interrupted, UsageError } from './errors.js';
 import { processOut, type Out } from './output.js';
@@ -37,17 +37,30 @@ const VENDOR_FLAGS: readonly VendorFlag[] = [
     vendors: ['volcengine'],
     description: () => `the IM app's user id type: int (default) or string (env ${ENVIRONMENT.volcengine.userIds})`,
   },
-  { flags: '--app-id <id>', vendors: ['aliyun'], description: () => `interactive messaging app (env ${ENVIRONMENT.aliyun.appId})` },
+  {
+    flags: '--app-id <id>',
+    vendors: ['aliyun', 'agora'],
+    description: (v) =>
+      v
+        .map((vendor) =>
+          vendor === 'aliyun'
+            ? `Alibaba: interactive messaging app (env ${ENVIRONMENT.aliyun.appId})`
+            : `Agora: the project's App ID (env ${ENVIRONMENT.agora.appId})`,
+        )
+        .join('; '),
+  },
   { flags: '--sdk-app-id <id>', vendors: ['tencent'], description: () => `SDKAppID (env ${ENVIRONMENT.tencent.sdkAppId})` },
   { flags: '--identifier <admin>', vendors: ['tencent'], description: () => `app administrator (env ${ENVIRONMENT.tencent.identifier})` },
   { flags: '--secret-key <key>', vendors: ['tencent'], description: () => `app secret key (env ${ENVIRONMENT.tencent.secretKey})` },
+  { flags: '--customer-id <id>', vendors: ['agora'], description: () => `RESTful API Customer ID (env ${ENVIRONMENT.agora.customerId})` },
+  { flags: '--customer-secret <secret>', vendors: ['agora'], description: () => `RESTful API Customer Secret (env ${ENVIRONMENT.agora.customerSecret})` },
 ];
 
 /** The flags of the vendors a command serves, grouped under each vendor's heading in the help. */
-function connectionOptions(command: Command, vendors: readonly Vendor[]): Command {
+function connectionOptions(command: Command, vendors: readonly Vendor[], { room = true } = {}): Command {
+  command.addOption(new Option('--vendor <vendor>', 'where the room lives').choices([...vendors]).makeOptionMandatory());
+  if (room) command.requiredOption('--room <room>', 'room, channel, live group or message group id');
   command
-    .addOption(new Option('--vendor <vendor>', 'where the room lives').choices([...vendors]).makeOptionMandatory())
-    .requiredOption('--room <room>', 'room, live group or message group id')
     .option('--endpoint <url>', 'base URL instead of the vendor region (e.g. the emulator)')
     .option('--region <region>', `vendor region (env ${env(vendors, 'region')})`)
     .option('--redis <url>', `share the vendor quota with other processes through this Redis (env ${REDIS_ENVIRONMENT})`)
@@ -124,6 +137,9 @@ function banner(emulator: RunningEmulator): string {
     `  rollcall status --vendor aliyun --endpoint ${url} --access-key-id ${c.aliyun.accessKeyId} --secret-access-key ${c.aliyun.accessKeySecret} --app-id ${world.aliyunAppId} --room ${group} --users ${groupIds}`,
     `Tencent Cloud: SDKAppID ${c.tencent.sdkAppId}, administrator ${c.tencent.identifier} (rooms: ${world.rooms.tencent.size})`,
     `  rollcall roster --vendor tencent --endpoint ${url} --sdk-app-id ${c.tencent.sdkAppId} --identifier ${c.tencent.identifier} --secret-key ${c.tencent.secretKey} --room ${first('tencent')}`,
+    `Agora: App ID ${world.agoraAppId}, Customer ID ${c.agora.customerId} (channels: ${world.rooms.agora.size})`,
+    `  rollcall rooms --vendor agora --endpoint ${url} --customer-id ${c.agora.customerId} --customer-secret ${c.agora.customerSecret} --app-id ${world.agoraAppId}`,
+    `  rollcall roster --vendor agora --endpoint ${url} --customer-id ${c.agora.customerId} --customer-secret ${c.agora.customerSecret} --app-id ${world.agoraAppId} --room ${first('agora')}`,
     '',
   ].join('\n');
 }
@@ -160,7 +176,7 @@ async function emulatorCommand(out: Out, flags: { host: string; port: string; se
 
 export function buildProgram(out: Out, runOf: (flags: { redis?: string }) => Promise<Run>, setExit: (code: number) => void): Command {
   const program = new Command('rollcall')
-    .description('Who is in this room? Ask Volcengine, Alibaba Cloud or Tencent Cloud, or the local emulator.')
+    .description('Who is in this room? Ask Volcengine, Alibaba Cloud, Tencent Cloud or Agora, or the local emulator.')
     .version(packageJson.version, '-V, --version', 'print the version')
     .addHelpText(
       'after',
@@ -172,15 +188,24 @@ export function buildProgram(out: Out, runOf: (flags: { redis?: string }) => Pro
     command.option('--users <ids>', 'comma-separated user ids').option('--users-file <file>', 'file of user ids, one per line (- for standard input)');
 
   users(
-    connectionOptions(program.command('status').description('whether users are in a room (Volcengine live groups, Alibaba message groups)'), [
+    connectionOptions(program.command('status').description('whether users are in a room (Volcengine live groups, Alibaba message groups, Agora channels)'), [
       'volcengine',
       'aliyun',
+      'agora',
     ]),
   ).action(async (flags) => setExit(await statusCommand(await runOf(flags), flags)));
 
-  connectionOptions(program.command('roster').description('everyone in a room (Tencent live rooms, Volcengine RTC rooms)'), ['tencent', 'volcengine'])
+  connectionOptions(program.command('roster').description('everyone in a room (Tencent live rooms, Volcengine RTC rooms, Agora channels)'), [
+    'tencent',
+    'volcengine',
+    'agora',
+  ])
     .option('--max <n>', 'stop after this many members')
     .action(async (flags) => setExit(await rosterCommand(await runOf(flags), flags)));
+
+  connectionOptions(program.command('rooms').description("a project's live rooms with their member counts (Agora channels)"), ['agora'], { room: false })
+    .option('--max <n>', 'stop after this many rooms')
+    .action(async (flags) => setExit(await roomsCommand(await runOf(flags), flags)));
 
   users(connectionOptions(program.command('details').description('member details (Volcengine conversations)'), ['volcengine'])).action(async (flags) =>
     setExit(await detailsCommand(await runOf(flags), flags)),
@@ -191,6 +216,7 @@ export function buildProgram(out: Out, runOf: (flags: { redis?: string }) => Pro
       'tencent',
       'volcengine',
       'aliyun',
+      'agora',
     ]),
   )
     .option('--interval <seconds>', 'time between polls (never faster than the vendor refreshes)')
@@ -209,7 +235,7 @@ export function buildProgram(out: Out, runOf: (flags: { redis?: string }) => Pro
 
   program
     .command('demo')
-    .description('start the emulator with demo data, ask all three vendors, stop it')
+    .description('start the emulator with demo data, ask all four vendors, stop it')
     .action(async () => setExit(await runDemo(out)));
 
   return program;

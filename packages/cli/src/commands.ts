@@ -131,14 +131,18 @@ export async function statusCommand(run: Run, flags: ConnectionFlags & OutputFla
   const hooks: PresenceHooks = { onRequest: () => bar.tick() };
   const presence = presenceFor(flags, run.env, hooks, run.limiters).status;
   if (!presence) throw new UsageError(`${flags.vendor} cannot look up statuses here: ${flags.vendor === 'volcengine' ? 'pass --im-app-id' : 'use roster'}`);
+  // Agora answers either way (a call per user, or one user list): each row says which.
+  const via = flags.vendor === 'agora';
   try {
     return await lookupCommand<StatusEntry>(
       run,
       flags,
       users,
-      ['user', 'online', 'joinedAt'],
+      via ? ['user', 'online', 'joinedAt', 'answeredBy'] : ['user', 'online', 'joinedAt'],
       (e) =>
-        e.ok ? { user: e.userId, online: e.online, joinedAt: isoOrNull(e.joinedAt) } : { user: e.userId, online: null, joinedAt: null, error: e.error.message },
+        e.ok
+          ? { user: e.userId, online: e.online, joinedAt: isoOrNull(e.joinedAt), ...(via && { answeredBy: e.answeredBy }) }
+          : { user: e.userId, online: null, joinedAt: null, ...(via && { answeredBy: null }), error: e.error.message },
       (options) => presence.status(flags.room, users, { ...options, failures: 'report' }),
       (entries) => {
         const online = entries.filter((e) => e.ok && e.online).length;
@@ -186,6 +190,7 @@ function truncationReason(vendor: string, members: number, invisible: number, to
   if (vendor === 'tencent' && members >= TABLES.roster.tencent.cap) return `Tencent lists at most ${TABLES.roster.tencent.cap} members of a room`;
   if (vendor === 'volcengine' && invisible >= TABLES.roster.volcengine.invisibleCap)
     return `Volcengine lists at most ${TABLES.roster.volcengine.invisibleCap} invisible users`;
+  if (vendor === 'agora') return `Agora lists the first ${TABLES.roster.agora.audienceCap} audience members of a channel`;
   return `the listing ended with ${members} of the ${total ?? 'unknown number of'} members the vendor counts`;
 }
 
@@ -197,13 +202,15 @@ export async function rosterCommand(run: Run, flags: ConnectionFlags & OutputFla
     throw new UsageError(`--max must be a positive integer (got ${JSON.stringify(flags.max)})`);
   const presence = presenceFor(flags, run.env, {}, run.limiters).roster;
   if (!presence) throw new UsageError(`${flags.vendor} cannot list rooms here: ${flags.vendor === 'volcengine' ? 'pass --rtc-app-id' : 'use status'}`);
+  // Agora tells hosts from audience; the others tell visible from invisible users, or nothing.
+  const roles = flags.vendor === 'agora';
   const rows: Row[] = [];
   let total: number | null = null;
   let vendorTruncated = false;
   let interrupted = false;
   try {
     for await (const page of presence.roster(flags.room, { maxItems, signal }).pages()) {
-      const pageRows = page.members.map((m): Row => ({ user: m.userId, visibility: m.visibility }));
+      const pageRows = page.members.map((m): Row => (roles ? { user: m.userId, role: m.role } : { user: m.userId, visibility: m.visibility }));
       rows.push(...pageRows);
       if (format === 'ndjson') for (const row of pageRows) out.write(ndjsonLine(row));
       total = page.total ?? total;
@@ -233,9 +240,62 @@ export async function rosterCommand(run: Run, flags: ConnectionFlags & OutputFla
         : `${rows.length} members in ${flags.room}.`;
   if (format === 'ndjson') out.write(ndjsonLine({ summary }));
   else if (format === 'json') out.write(`${JSON.stringify({ room: flags.room, members: rows, summary }, null, 2)}\n`);
-  else printTable(out, ['user', 'visibility'], rows, caption);
+  else printTable(out, roles ? ['user', 'role'] : ['user', 'visibility'], rows, caption);
   if (interrupted) {
     interruptedNote(out, `${rows.length} members listed`);
+    return EXIT.interrupted;
+  }
+  if (truncatedBy === 'vendor') {
+    if (format !== 'table') out.error(`rollcall: ${caption}\n`);
+    return EXIT.incomplete;
+  }
+  return EXIT.ok;
+}
+
+/** A project's rooms with their member counts, every page, each room once; NDJSON as pages arrive. */
+export async function roomsCommand(run: Run, flags: ConnectionFlags & OutputFlags & { max?: string }): Promise<number> {
+  const { out, signal } = run;
+  const format = formatOf(flags);
+  const maxItems = flags.max === undefined ? undefined : Number(flags.max);
+  if (maxItems !== undefined && !(Number.isInteger(maxItems) && maxItems > 0))
+    throw new UsageError(`--max must be a positive integer (got ${JSON.stringify(flags.max)})`);
+  const presence = presenceFor(flags, run.env, {}, run.limiters).rooms;
+  if (!presence) throw new UsageError(`${flags.vendor} cannot list a project's rooms`);
+  const rows: Row[] = [];
+  let total: number | null = null;
+  let duplicates = 0;
+  let truncated = false;
+  let interrupted = false;
+  try {
+    for await (const page of presence.rooms({ maxItems, signal }).pages()) {
+      const pageRows = page.rooms.map((r): Row => ({ room: r.room, members: r.members }));
+      rows.push(...pageRows);
+      if (format === 'ndjson') for (const row of pageRows) out.write(ndjsonLine(row));
+      total = page.total;
+      duplicates += page.duplicates;
+      truncated ||= page.truncated;
+    }
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    interrupted = true;
+  }
+  const stoppedAtMax = maxItems !== undefined && rows.length >= maxItems;
+  const truncatedBy = !truncated ? null : stoppedAtMax ? 'max' : 'vendor';
+  const members = rows.reduce((n, r) => n + (r.members as number), 0);
+  const summary = { rooms: rows.length, total, members, duplicates, truncated, truncatedBy, ...(interrupted && { interrupted: true }) };
+  // The vendor's pages drift as channels fill and empty: say what was dropped or may be missing.
+  const drift = duplicates > 0 ? ` ${duplicates} listed twice across pages (dropped).` : '';
+  const caption =
+    truncatedBy === 'max'
+      ? `Showing the first ${rows.length} of ${total ?? 'more'} rooms (stopped at --max ${maxItems}).${drift}`
+      : truncatedBy === 'vendor'
+        ? `Showing ${rows.length} of the ${total} rooms the vendor counts: channels moved between pages while they were read.${drift}`
+        : `${rows.length} rooms, ${members} members in all.${drift}`;
+  if (format === 'ndjson') out.write(ndjsonLine({ summary }));
+  else if (format === 'json') out.write(`${JSON.stringify({ rooms: rows, summary }, null, 2)}\n`);
+  else printTable(out, ['room', 'members'], rows, caption);
+  if (interrupted) {
+    interruptedNote(out, `${rows.length} rooms listed`);
     return EXIT.interrupted;
   }
   if (truncatedBy === 'vendor') {

@@ -1,22 +1,40 @@
 // `rollcall demo`: the whole product on a built-in local default, no cloud account needed.
 import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator } from '@rollcall/emulator';
-import { rosterCommand, statusCommand, type Run } from './commands.js';
+import { roomsCommand, rosterCommand, statusCommand, type Run } from './commands.js';
 import { EXIT } from './errors.js';
 import type { Out } from './output.js';
 import { TABLES } from './providers.js';
 
-export const DEMO = { statusUsers: 5000, roomMembers: 3000, tencentRoomMembers: 1500 } as const;
+export const DEMO = {
+  statusUsers: 5000,
+  roomMembers: 3000,
+  tencentRoomMembers: 1500,
+  agoraChannels: 2,
+  agoraChannelMembers: 1500,
+  agoraStatusUsers: 1000,
+} as const;
 
 export async function runDemo(out: Out): Promise<number> {
   const inRooms = generateSeed(1, DEMO.roomMembers);
   const tencentRoom = generateSeed(1, DEMO.tencentRoomMembers);
-  const emulator = await startEmulator({ seed: { ...inRooms, tencent: tencentRoom.tencent } });
+  // Agora: a COMMUNICATION channel (channel-1) and a LIVE_BROADCASTING one (channel-2).
+  const agoraChannels = generateSeed(DEMO.agoraChannels, DEMO.agoraChannelMembers);
+  const emulator = await startEmulator({ seed: { ...inRooms, tencent: tencentRoom.tencent, agora: agoraChannels.agora } });
   const users = Array.from({ length: DEMO.statusUsers }, (_, i) => String(i + 1)).join(',');
   const run: Run = { out, env: {} };
   const heading = (text: string) => out.write(`\n== ${text}\n`);
   const codes: number[] = [];
   const { volcengine: volc, aliyun: ali } = TABLES.status;
   const tencent = TABLES.roster.tencent;
+  const agoraStatus = TABLES.status.agora;
+  const agoraRooms = TABLES.rooms.agora;
+  const agoraFlags = {
+    vendor: 'agora',
+    endpoint: emulator.url,
+    appId: DEFAULT_APPS.agoraAppId,
+    customerId: DEMO_CREDENTIALS.agora.customerId,
+    customerSecret: DEMO_CREDENTIALS.agora.customerSecret,
+  };
   try {
     out.write(`rollcall demo: the emulator is running at ${emulator.url} with demo rooms\n`);
     heading(`Volcengine: status of ${DEMO.statusUsers} users in live group 1 (${volc.operationId}, ${volc.batch} ids per call at ${volc.qps} QPS)`);
@@ -54,6 +72,18 @@ export async function runDemo(out: Out): Promise<number> {
         sdkAppId: String(DEMO_CREDENTIALS.tencent.sdkAppId),
         identifier: DEMO_CREDENTIALS.tencent.identifier,
         secretKey: DEMO_CREDENTIALS.tencent.secretKey,
+      }),
+    );
+    heading(`Agora: the project's channels (${agoraRooms.operationId}, ${agoraRooms.pageSize} per page, each channel once)`);
+    codes.push(await roomsCommand(run, agoraFlags));
+    heading(
+      `Agora: status of ${DEMO.agoraStatusUsers} users in channel-2, a live-broadcasting channel (one ${agoraStatus.listOperationId} call instead of ${DEMO.agoraStatusUsers} ${agoraStatus.operationId} calls at ${agoraStatus.qps} QPS)`,
+    );
+    codes.push(
+      await statusCommand(run, {
+        ...agoraFlags,
+        room: 'channel-2',
+        users: Array.from({ length: DEMO.agoraStatusUsers }, (_, i) => String(i + 1)).join(','),
       }),
     );
   } finally {

@@ -1,24 +1,27 @@
 // Flags and environment variables → presence providers.
+import { operations as agoraOps } from '@rollcall/agora-rtc';
 import { operations as aliyunOps } from '@rollcall/aliyun-live';
 import {
   createPresence,
   type DetailsMethods,
   type LimiterRegistry,
   type PresenceHooks,
+  type RoomsMethods,
   type RosterMethods,
   type StatusMethods,
   type WatchMethods,
 } from '@rollcall/presence-core';
 import { operations as tencentOps } from '@rollcall/tencent-live';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
+import { agora } from '@rollcall/presence-core/agora';
 import { aliyun } from '@rollcall/presence-core/aliyun';
 import { tencent } from '@rollcall/presence-core/tencent';
 import { volcengine } from '@rollcall/presence-core/volcengine';
 import { UsageError } from './errors.js';
 
-export type Vendor = 'volcengine' | 'aliyun' | 'tencent';
-export const VENDORS: readonly Vendor[] = ['volcengine', 'aliyun', 'tencent'];
-export const VENDOR_NAMES: Record<Vendor, string> = { volcengine: 'Volcengine', aliyun: 'Alibaba Cloud', tencent: 'Tencent Cloud' };
+export type Vendor = 'volcengine' | 'aliyun' | 'tencent' | 'agora';
+export const VENDORS: readonly Vendor[] = ['volcengine', 'aliyun', 'tencent', 'agora'];
+export const VENDOR_NAMES: Record<Vendor, string> = { volcengine: 'Volcengine', aliyun: 'Alibaba Cloud', tencent: 'Tencent Cloud', agora: 'Agora' };
 
 /** The figures the commands quote, from the operation tables (never written here by hand). */
 export const TABLES = {
@@ -29,6 +32,13 @@ export const TABLES = {
       qps: volcOps.queryLiveParticipantStatus.qps,
     },
     aliyun: { operationId: aliyunOps.batchGetOnlineUsers.operationId, batch: aliyunOps.batchGetOnlineUsers.batch.max, qps: aliyunOps.batchGetOnlineUsers.qps },
+    // One uid per user-status call; many users of a channel are answered by one user-list call instead.
+    agora: {
+      operationId: agoraOps.queryUserStatus.operationId,
+      batch: 1,
+      qps: agoraOps.queryUserStatus.qps,
+      listOperationId: agoraOps.queryUserList.operationId,
+    },
   },
   roster: {
     tencent: {
@@ -37,6 +47,14 @@ export const TABLES = {
       refreshSeconds: tencentOps.getMemberList.refreshSeconds,
     },
     volcengine: { operationId: volcOps.getRoomOnlineUsers.operationId, invisibleCap: volcOps.getRoomOnlineUsers.listBound.max },
+    agora: { operationId: agoraOps.queryUserList.operationId, audienceCap: agoraOps.queryUserList.listBound.max },
+  },
+  rooms: {
+    agora: {
+      operationId: agoraOps.queryChannelList.operationId,
+      pageSize: agoraOps.queryChannelList.pagination.maxPageSize,
+      qps: agoraOps.queryChannelList.qps,
+    },
   },
 } as const;
 
@@ -45,7 +63,7 @@ export interface ConnectionFlags {
   vendor: string;
   endpoint?: string;
   region?: string;
-  /** Alibaba: the interactive messaging app. */
+  /** Alibaba: the interactive messaging app; Agora: the project. */
   appId?: string;
   /** Volcengine: the IM app (live groups, conversations) and the RTC app (rooms). */
   imAppId?: string;
@@ -58,6 +76,8 @@ export interface ConnectionFlags {
   sdkAppId?: string;
   identifier?: string;
   secretKey?: string;
+  customerId?: string;
+  customerSecret?: string;
   /** A Redis the quota is shared through (several CLI jobs, or a job beside an app). */
   redis?: string;
 }
@@ -92,6 +112,13 @@ export const ENVIRONMENT = {
     secretKey: 'TENCENT_IM_SECRET_KEY',
     region: 'TENCENT_IM_REGION',
   },
+  // Agora's own samples and CLI tools have no standard names either: rollcall's.
+  agora: {
+    customerId: 'AGORA_CUSTOMER_ID',
+    customerSecret: 'AGORA_CUSTOMER_SECRET',
+    appId: 'AGORA_APP_ID',
+    region: 'AGORA_REGION',
+  },
 } as const;
 
 export function parseVendor(value: string): Vendor {
@@ -109,6 +136,7 @@ export interface Presences {
   status?: StatusMethods;
   roster?: RosterMethods;
   details?: DetailsMethods;
+  rooms?: RoomsMethods;
   /** Present with a roster or a status capability. */
   watch?: WatchMethods;
 }
@@ -118,6 +146,7 @@ export const CREDENTIAL_HINTS: Record<Vendor, string> = {
   volcengine: `--access-key-id and --secret-access-key (${ENVIRONMENT.volcengine.accessKeyId}, ${ENVIRONMENT.volcengine.secretAccessKey}), and --security-token for temporary keys`,
   aliyun: `--access-key-id and --secret-access-key (${ENVIRONMENT.aliyun.accessKeyId}, ${ENVIRONMENT.aliyun.secretAccessKey}), and --security-token for STS keys`,
   tencent: `--sdk-app-id, --identifier (an app administrator) and --secret-key (${ENVIRONMENT.tencent.sdkAppId}, ${ENVIRONMENT.tencent.identifier}, ${ENVIRONMENT.tencent.secretKey})`,
+  agora: `--customer-id and --customer-secret (${ENVIRONMENT.agora.customerId}, ${ENVIRONMENT.agora.customerSecret}), and --app-id (${ENVIRONMENT.agora.appId}): Agora answers 401 for an unknown App ID too`,
 };
 
 /** The presence API for the chosen vendor, with what it can answer. */
@@ -171,6 +200,22 @@ export function presenceFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, hook
       { hooks, limiters },
     );
     return { status: p, watch: p };
+  }
+  if (vendor === 'agora') {
+    const e = ENVIRONMENT.agora;
+    const p = createPresence(
+      agora({
+        ...common,
+        region: flags.region ?? env[e.region],
+        credentials: {
+          customerId: required('--customer-id', e.customerId, flags.customerId, env[e.customerId]),
+          customerSecret: required('--customer-secret', e.customerSecret, flags.customerSecret, env[e.customerSecret]),
+        },
+        appId: required('--app-id', e.appId, flags.appId, env[e.appId]),
+      }),
+      { hooks, limiters },
+    );
+    return { status: p, roster: p, rooms: p, watch: p };
   }
   const e = ENVIRONMENT.tencent;
   const sdkAppId = Number(required('--sdk-app-id', e.sdkAppId, flags.sdkAppId, env[e.sdkAppId]));
