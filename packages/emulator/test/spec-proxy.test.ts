@@ -3,6 +3,7 @@
 // Clients make one attempt here (retry: false): each test is about one exchange; the engine's
 // retries are tested in the clients' unit tests and the fault suite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthError as AgoraAuthError, createAgoraRtcClient, ThrottledError as AgoraThrottledError } from '@rollcall/agora-rtc';
 import { createAliyunLiveClient } from '@rollcall/aliyun-live';
 import { createTencentLiveClient } from '@rollcall/tencent-live';
 import { createVolcengineRtcClient, InvalidParameterError, NotFoundError, ThrottledError } from '@rollcall/volcengine-rtc';
@@ -97,6 +98,35 @@ describe('Tencent through the spec proxy', () => {
     } while (next);
     expect(members).toBe(1000);
     await expect(im.getMemberList({ RoomId: 'missing', Next: '' })).rejects.toBeInstanceOf(NotFoundError);
+    clean();
+  });
+});
+
+describe('Agora through the spec proxy', () => {
+  const agora = () => createAgoraRtcClient({ retry: false, credentials: DEMO_CREDENTIALS.agora, endpoint: proxies.urls.agora, fetch: prism.fetch });
+  const appid = DEFAULT_APPS.agoraAppId;
+
+  it('user status, both channel profiles, hosts only, a missing channel, the channel list', async () => {
+    expect(await agora().queryUserStatus({ appid, uid: 3, channelName: 'channel-2' })).toMatchObject({ in_channel: true, uid: 3, role: 3 });
+    expect(await agora().queryUserStatus({ appid, uid: 3, channelName: 'channel-1' })).toMatchObject({ in_channel: true, role: 1 });
+    const absent = await agora().queryUserStatus({ appid, uid: 99999, channelName: 'channel-1' });
+    expect(absent.in_channel).toBe(false);
+    const communication = await agora().queryUserList({ appid, channelName: 'channel-1' });
+    expect(communication).toMatchObject({ channel_exist: true, mode: 1, total: 1200 });
+    const live = await agora().queryUserList({ appid, channelName: 'channel-2' });
+    expect(live).toMatchObject({ channel_exist: true, mode: 2, broadcasters: [1, 2], audience_total: 1198 });
+    expect(await agora().queryHostList({ appid, channelName: 'channel-2' })).toMatchObject({ mode: 2, broadcasters: [1, 2] });
+    expect(await agora().queryUserList({ appid, channelName: 'channel-2', hosts_only: '1' })).not.toHaveProperty('audience');
+    expect((await agora().queryUserList({ appid, channelName: 'missing' })).channel_exist).toBe(false);
+    const channels = await agora().queryChannelList({ appid, page_no: 0, page_size: 1 });
+    expect(channels).toMatchObject({ total_size: 2, channels: [{ user_count: 1200 }] });
+    clean();
+  });
+
+  it('its errors match the spec too', async () => {
+    await expect(agora().queryUserList({ appid: 'another-app', channelName: 'channel-1' })).rejects.toBeInstanceOf(AgoraAuthError);
+    emulator.setFaults([{ operation: 'QueryUserList', kind: 'throttle', times: 1 }]);
+    await expect(agora().queryUserList({ appid, channelName: 'channel-1' })).rejects.toBeInstanceOf(AgoraThrottledError);
     clean();
   });
 });

@@ -68,16 +68,23 @@ function compile(d: Descriptor): Check {
         if (value !== d.v) fail(issues, path, { code: 'invalid_value', values: [d.v], message: `must be ${JSON.stringify(d.v)}` });
       };
     case 'u': {
-      // The first branch that fits is the shape; when none does, the issues of the one that came
-      // closest (fewest issues) say why, as they would to someone reading that shape's docs.
+      // The first branch that fits is the shape. When none does, the one the value most looks like
+      // (most of its fixed fields match, then fewest issues) says why, as that shape's docs would.
       const branches = d.of.map(compile);
+      const fixed = d.of.map((b) => (b.t === 'o' ? Object.entries(b.p).filter(([, p]) => p.t === 'c') : []) as Array<[string, { v: unknown }]>);
       return (value, path, issues) => {
         let closest: SchemaIssue[] | undefined;
-        for (const branch of branches) {
+        let closestMatches = -1;
+        for (let i = 0; i < branches.length; i++) {
           const found: SchemaIssue[] = [];
-          branch(value, path, found);
+          branches[i]!(value, path, found);
           if (found.length === 0) return;
-          if (!closest || found.length < closest.length) closest = found;
+          const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+          const matches = fixed[i]!.filter(([key, p]) => record[key] === p.v).length;
+          if (matches > closestMatches || (matches === closestMatches && found.length < closest!.length)) {
+            closest = found;
+            closestMatches = matches;
+          }
         }
         issues.push(...closest!);
       };

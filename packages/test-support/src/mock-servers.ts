@@ -21,7 +21,7 @@ interface RpcOperation {
 }
 
 export interface MockVendor {
-  id: 'volcengine' | 'aliyun' | 'tencent';
+  id: 'volcengine' | 'aliyun' | 'tencent' | 'agora';
   spec: string;
   /** RPC operations to route by Action/Version; none for REST vendors (Prism is used directly). */
   rpc: readonly RpcOperation[];
@@ -41,7 +41,12 @@ function rpcOperations(specFile: string): RpcOperation[] {
   return found;
 }
 
-const vendorSpecs = { volcengine: 'specs/volcengine-rtc.yaml', aliyun: 'specs/aliyun-live.yaml', tencent: 'specs/tencent-live.yaml' } as const;
+const vendorSpecs = {
+  volcengine: 'specs/volcengine-rtc.yaml',
+  aliyun: 'specs/aliyun-live.yaml',
+  tencent: 'specs/tencent-live.yaml',
+  agora: 'specs/agora-rtc.yaml',
+} as const;
 
 export const mockVendors: readonly MockVendor[] = Object.entries(vendorSpecs).map(([id, spec]) => ({
   id: id as MockVendor['id'],

@@ -4,7 +4,7 @@ import 'vitest';
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of each vendor's Prism mock. */
-    mockUrls: Record<'volcengine' | 'aliyun' | 'tencent', string>;
+    mockUrls: Record<'volcengine' | 'aliyun' | 'tencent' | 'agora', string>;
     /** The packed tarball of each publishable package, by package name. */
     tarballs: Record<string, string>;
   }
