@@ -39,6 +39,12 @@ const tencentEnv = () => ({
   TENCENT_IM_SECRET_KEY: DEMO_CREDENTIALS.tencent.secretKey,
 });
 
+const agoraEnv = () => ({
+  AGORA_CUSTOMER_ID: DEMO_CREDENTIALS.agora.customerId,
+  AGORA_CUSTOMER_SECRET: DEMO_CREDENTIALS.agora.customerSecret,
+  AGORA_APP_ID: DEFAULT_APPS.agoraAppId,
+});
+
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'rollcall-cli-'));
   emulator = spawn(process.execPath, ['--import', 'tsx', cli, 'emulator', '--port', '0', '--rooms', '2', '--members', '1500'], {
@@ -174,9 +180,71 @@ describe('rollcall roster and details', () => {
   });
 });
 
+describe('rollcall --vendor agora', () => {
+  it('status: many users from one user list, one user from its own user status, each row saying which', async () => {
+    const many = await rollcall(['status', '--vendor', 'agora', '--room', 'channel-1', '--users', '1,2,1500,99999', '--endpoint', url, '--json'], agoraEnv());
+    expect(many.code).toBe(0);
+    expect(JSON.parse(many.stdout)).toEqual({
+      room: 'channel-1',
+      users: [
+        { user: '1', online: true, joinedAt: null, answeredBy: 'QueryUserList' },
+        { user: '2', online: true, joinedAt: null, answeredBy: 'QueryUserList' },
+        { user: '1500', online: true, joinedAt: null, answeredBy: 'QueryUserList' },
+        { user: '99999', online: false, joinedAt: null, answeredBy: 'QueryUserList' },
+      ],
+      summary: { users: 4, online: 3, failed: 0 },
+    });
+    const one = await rollcall(['status', '--vendor', 'agora', '--room', 'channel-1', '--users', '7', '--endpoint', url, '--ndjson'], agoraEnv());
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.stdout.split('\n')[0]!)).toEqual({
+      user: '7',
+      online: true,
+      joinedAt: expect.stringMatching(/^2025-01-15T08:00:06/),
+      answeredBy: 'QueryUserStatus',
+    });
+  });
+
+  it('roster: hosts and audience of a live-broadcasting channel', async () => {
+    const r = await rollcall(['roster', '--vendor', 'agora', '--room', 'channel-2', '--endpoint', url, '--json'], agoraEnv());
+    expect(r.code).toBe(0);
+    const document = JSON.parse(r.stdout);
+    expect(document.members.slice(0, 3)).toEqual([
+      { user: '1', role: 'host' },
+      { user: '2', role: 'host' },
+      { user: '3', role: 'audience' },
+    ]);
+    expect(document.members).toHaveLength(1500);
+    expect(document.summary).toEqual({ members: 1500, total: 1500, truncated: false, truncatedBy: null });
+  });
+
+  it("rooms: the project's channels with their member counts", async () => {
+    const table = await rollcall(['rooms', '--vendor', 'agora', '--endpoint', url], agoraEnv());
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('2 rooms, 3000 members in all.');
+    const json = await rollcall(['rooms', '--vendor', 'agora', '--endpoint', url, '--json'], agoraEnv());
+    expect(JSON.parse(json.stdout)).toEqual({
+      rooms: [
+        { room: 'channel-1', members: 1500 },
+        { room: 'channel-2', members: 1500 },
+      ],
+      summary: { rooms: 2, total: 2, members: 3000, duplicates: 0, truncated: false, truncatedBy: null },
+    });
+  });
+
+  it('a refused Customer Secret exits 3, names the flags to check, never prints the secret', async () => {
+    const r = await rollcall(['rooms', '--vendor', 'agora', '--endpoint', url, '--customer-secret', 'wrong-agora-secret'], agoraEnv());
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('--customer-secret');
+    expect(r.stderr + r.stdout).not.toContain('wrong-agora-secret');
+    const noApp = await rollcall(['rooms', '--vendor', 'agora', '--endpoint', url], { ...agoraEnv(), AGORA_APP_ID: '' });
+    expect(noApp.code).toBe(2);
+    expect(noApp.stderr).toContain('AGORA_APP_ID');
+  });
+});
+
 describe('usage', () => {
   it('--help on every command', async () => {
-    for (const command of [[], ['status'], ['roster'], ['details'], ['emulator'], ['demo']]) {
+    for (const command of [[], ['status'], ['roster'], ['rooms'], ['details'], ['emulator'], ['demo']]) {
       const r = await rollcall([...command, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Usage: rollcall/);

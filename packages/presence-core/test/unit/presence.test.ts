@@ -23,6 +23,7 @@ import { volcengine } from '../../src/providers/volcengine.js';
 import { WINDOW_MARGIN_MS } from '../../src/limiter.js';
 import { aliyun } from '../../src/providers/aliyun.js';
 import { tencent } from '../../src/providers/tencent.js';
+import { agora } from '../../src/providers/agora.js';
 import { tencentMemberPage, tencentOk, volcengineStatus } from '@rollcall/emulator/wire';
 import { FakeClock, fakeAliyun, fakeTencent, fakeVolcengine, maxInWindow, volcengineAnswer, volcengineError, type Upstream } from '../support/fakes.js';
 
@@ -341,9 +342,9 @@ describe('roster', () => {
     const { clock, presence } = volcPresence();
     const page = await clock.run(Promise.resolve(presence.roster('Room1')));
     expect(page.members).toEqual([
-      { userId: 'a', visibility: 'visible', raw: 'a' },
-      { userId: 'b', visibility: 'visible', raw: 'b' },
-      { userId: 'c', visibility: 'invisible', raw: 'c' },
+      { userId: 'a', visibility: 'visible', role: null, raw: 'a' },
+      { userId: 'b', visibility: 'visible', role: null, raw: 'b' },
+      { userId: 'c', visibility: 'invisible', role: null, raw: 'c' },
     ]);
     expect(page).toMatchObject({ total: 3, truncated: false, next: null });
     const missing = volcPresence(() => volcengineAnswer({ RoomExists: false }, 'GetRoomOnlineUsers'));
@@ -391,6 +392,12 @@ describe('capabilities', () => {
     // @ts-expect-error roster needs rtcAppId
     expect(() => statusOnly.roster('r')).toThrow(/rtcAppId/);
     expect(statusOnly.capabilities).toEqual(['status', 'details']);
+    // @ts-expect-error only Agora lists a project's rooms
+    expect(() => im.rooms()).toThrow(/no "rooms" capability/);
+    const channels = createPresence(agora({ credentials: { customerId: 'c', customerSecret: SECRET }, appId: 'app' }), presenceOptions);
+    expect(channels.capabilities).toEqual(['status', 'roster', 'rooms']);
+    // @ts-expect-error Agora has no member details
+    expect(() => channels.details('c', ['1'])).toThrow(CapabilityError);
   });
 });
 
