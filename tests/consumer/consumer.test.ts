@@ -24,12 +24,20 @@ const usageFiles: Record<string, string> = {
   '@rollcall/volcengine-rtc': 'volcengine-rtc.ts',
   '@rollcall/aliyun-live': 'aliyun-live.ts',
   '@rollcall/tencent-live': 'tencent-live.ts',
+  '@rollcall/agora-rtc': 'agora-rtc.ts',
   '@rollcall/presence-core': 'presence-core.ts',
   '@rollcall/emulator': 'emulator.ts',
   '@rollcall/limiter-redis': 'limiter-redis.ts',
 };
 /** Packages whose errors a user catches from the package itself. */
-const errorSources = new Set(['@rollcall/runtime', '@rollcall/volcengine-rtc', '@rollcall/aliyun-live', '@rollcall/tencent-live', '@rollcall/presence-core']);
+const errorSources = new Set([
+  '@rollcall/runtime',
+  '@rollcall/volcengine-rtc',
+  '@rollcall/aliyun-live',
+  '@rollcall/tencent-live',
+  '@rollcall/agora-rtc',
+  '@rollcall/presence-core',
+]);
 
 /** Packages that run on Node only; the others must type-check for a browser or edge app too. */
 const nodeOnly = new Set(['@rollcall/emulator', '@rollcall/cli', '@rollcall/limiter-redis']);

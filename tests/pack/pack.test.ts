@@ -46,6 +46,15 @@ const packages = [
       out = result.MemberList.map((m) => m.Member_Account);`,
     expected: ['brennan1', 'tandy'],
   },
+  {
+    dir: 'agora-rtc',
+    name: '@rollcall/agora-rtc',
+    call: `
+      const client = m.createAgoraRtcClient({ credentials: { customerId: 'customer', customerSecret: 'secret' }, endpoint: ${JSON.stringify(urls.agora)} });
+      const result = await client.queryUserList({ appid: 'app', channelName: 'room #1' });
+      out = result.users;`,
+    expected: [906218805],
+  },
 ];
 
 let workDir: string;
@@ -128,9 +137,9 @@ describe('@rollcall/presence-core from its packed tarball', () => {
   });
 });
 
-describe('an app using presence-core with all three vendors', () => {
+describe('an app using presence-core with all four vendors', () => {
   it('carries exactly one copy of the shared runtime', async () => {
-    const names = ['@rollcall/presence-core', '@rollcall/volcengine-rtc', '@rollcall/aliyun-live', '@rollcall/tencent-live'];
+    const names = ['@rollcall/presence-core', '@rollcall/volcengine-rtc', '@rollcall/aliyun-live', '@rollcall/tencent-live', '@rollcall/agora-rtc'];
     const appDir = await install('one-runtime', names);
     const { stdout } = await run('find', ['node_modules', '-path', '*/@rollcall/runtime/package.json'], { cwd: appDir });
     expect(stdout.trim().split('\n')).toEqual(['node_modules/@rollcall/runtime/package.json']);

@@ -1,4 +1,4 @@
-// @rollcall/presence-core with all three providers: capabilities are types, errors are the same
+// @rollcall/presence-core with all four providers: capabilities are types, errors are the same
 // classes whichever vendor threw them.
 import {
   CapabilityError,
@@ -8,10 +8,13 @@ import {
   PaginationLoopError,
   type Presence,
   type PresenceOptions,
+  type RoomSummary,
+  type RoomsPage,
   type RosterPage,
   type StatusEntry,
   type WatchEvent,
 } from '@rollcall/presence-core';
+import { agora, type AgoraProviderOptions } from '@rollcall/presence-core/agora';
 import { aliyun, type AliyunProviderOptions } from '@rollcall/presence-core/aliyun';
 import { tencent, type TencentProviderOptions } from '@rollcall/presence-core/tencent';
 import { volcengine } from '@rollcall/presence-core/volcengine';
@@ -37,6 +40,13 @@ const aliyunOptions: AliyunProviderOptions = { credentials: { accessKeyId: 'AK',
 const tencentOptions: TencentProviderOptions = { credentials: { sdkAppId: 1400000000, identifier: 'admin', secretKey: 'key' } };
 const onAliyun: Presence<'status'> = createPresence(aliyun(aliyunOptions));
 const onTencent = createPresence(tencent(tencentOptions));
+const agoraOptions: AgoraProviderOptions = {
+  credentials: { customerId: 'customer', customerSecret: 'secret' },
+  appId: 'app',
+  statusVia: 'cheaper',
+  roomsPageSize: 100,
+};
+const onAgora: Presence<'status' | 'roster' | 'rooms'> = createPresence(agora(agoraOptions));
 
 export async function run(): Promise<string> {
   try {
@@ -61,6 +71,14 @@ export async function run(): Promise<string> {
     // @ts-expect-error: with string user ids there is no details (no string form in the vendor model).
     await stringIds.details('7', ['alice']);
     void byString;
+    const rooms: RoomsPage = await onAgora.rooms({ maxItems: 5 });
+    for await (const room of onAgora.rooms()) void (room satisfies RoomSummary).members;
+    const [entry] = await onAgora.status('channel', ['2845863044']);
+    const answeredBy: string | undefined = entry?.ok ? entry.answeredBy : undefined;
+    const roles = (await onAgora.roster('channel')).members.map((m) => m.role);
+    void [rooms, answeredBy, roles];
+    // @ts-expect-error: only Agora lists a project's rooms.
+    onTencent.rooms();
     // @ts-expect-error: Alibaba has no details.
     await onAliyun.details('group', ['u1']);
     return `${entries.length} ${online} ${details.length} ${page.truncated} ${imOnly.capabilities.join()}`;
