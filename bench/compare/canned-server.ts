@@ -2,7 +2,17 @@
 // the same bytes for every client, so the clients' own cost is what differs. Runs in its own
 // process so that its CPU is not counted against the clients.
 import { createServer } from 'node:http';
-import { aliyunOk, aliyunOnlineUser, tencentMemberPage, tencentOk, vendorOf, volcengineOk, volcengineStatus } from '@rollcall/emulator/wire';
+import {
+  agoraOk,
+  agoraUserList,
+  aliyunOk,
+  aliyunOnlineUser,
+  tencentMemberPage,
+  tencentOk,
+  vendorOf,
+  volcengineOk,
+  volcengineStatus,
+} from '@rollcall/emulator/wire';
 
 const volcengine = JSON.stringify(
   volcengineOk({ action: 'QueryLiveParticipantStatus', version: '2020-12-01' }, 'bench', {
@@ -22,7 +32,11 @@ const tencent = JSON.stringify(
     ),
   ).body,
 );
-const answers = { volcengine, aliyun, tencent } as const;
+// Agora has no official SDK for these REST calls to compare with; its answer keeps the routing total.
+const agora = JSON.stringify(
+  agoraOk('bench', agoraUserList({ users: Array.from({ length: 100 }, (_, i) => ({ uid: i + 1 })) }, { hostsOnly: false, audienceCap: 10_000 })).body,
+);
+const answers = { volcengine, aliyun, tencent, agora } as const;
 
 const server = createServer((req, res) => {
   req.resume();

@@ -25,7 +25,8 @@ describe('generator', () => {
 
   it('refuses schema keywords it does not translate, instead of dropping them', () => {
     expect(() => zodExpr({ type: 'string', format: 'date-time', uniqueItems: true }, 'X')).toThrow(/unsupported schema keyword "uniqueItems"/);
-    expect(() => zodExpr({ oneOf: [] }, 'X')).toThrow(/oneOf/);
+    expect(() => zodExpr({ anyOf: [] }, 'X')).toThrow(/anyOf/);
+    expect(zodExpr({ oneOf: [{ const: true }, { type: 'string' }] }, 'X')).toBe('z.union([z.literal(true), z.string()])');
   });
 
   it('maps int64 to safe integers and closed objects to strict ones', () => {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { zodSchemaModule } from './zod.mjs';
-import { examplesModule, operationTableModule, wireModule } from './operations.mjs';
+import { examplesModule, inputSchemasModule, operationTableModule, wireModule } from './operations.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -39,7 +39,7 @@ export async function generateAll() {
     const outDir = `${pkg}/src/generated`;
     const types = astToString(await openapiTS(pathToFileURL(specPath), { alphabetize: true }));
     files[`${outDir}/types.ts`] = header(spec) + types;
-    files[`${outDir}/schemas.ts`] = header(spec) + zodSchemaModule(doc);
+    files[`${outDir}/schemas.ts`] = header(spec) + zodSchemaModule(doc) + inputSchemasModule(doc);
     files[`${outDir}/operations.ts`] = header(spec) + operationTableModule(doc);
     files[`${outDir}/examples.ts`] = header(spec) + examplesModule(doc);
   }

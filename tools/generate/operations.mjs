@@ -183,6 +183,23 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
   return { out, examples, requestSchemaExpr, requestDescriptor, responseDescriptor, responseName, summary: op.summary };
 }
 
+/** Whether an operation's input schema is built by the generator (not one of the spec's named schemas). */
+function builtInput({ requestSchemaExpr }) {
+  return requestSchemaExpr.includes('(');
+}
+
+/** The input schemas the generator builds (from parameters), for schemas.ts: `{name}InputSchema`. */
+export function inputSchemasModule(doc) {
+  const vendor = doc['x-rollcall-vendor'];
+  const lines = [];
+  for (const d of operationsOf(doc).map((o) => describeOperation(doc, vendor, o))) {
+    if (!builtInput(d)) continue;
+    lines.push(`/** Input of ${d.out.operationId}: its path and query parameters. */`);
+    lines.push(`export const ${d.out.operationId}InputSchema = /* @__PURE__ */ ${d.requestSchemaExpr};`, '');
+  }
+  return lines.join('\n');
+}
+
 /** The spec's named examples per operation, for the contract tests (kept out of the runtime table). */
 export function examplesModule(doc) {
   const vendor = doc['x-rollcall-vendor'];
@@ -213,7 +230,12 @@ export function operationTableModule(doc) {
   const described = operationsOf(doc).map((o) => describeOperation(doc, vendor, o));
   const schemaImports = new Set();
   const typeImports = new Set(described.map((d) => d.responseName));
-  for (const d of described) for (const m of d.requestSchemaExpr.matchAll(/\b([A-Z]\w*)Schema\b/g)) schemaImports.add(m[0]);
+  for (const d of described) {
+    // An input built here (query and path parameters) lives in schemas.ts with the other zod
+    // schemas: its zod calls would otherwise keep zod in every bundle that uses the table.
+    if (builtInput(d)) schemaImports.add(`${d.out.operationId}InputSchema`);
+    else for (const m of d.requestSchemaExpr.matchAll(/\b([A-Z]\w*)Schema\b/g)) schemaImports.add(m[0]);
+  }
 
   const lines = [
     "import * as z from 'zod/mini';",
@@ -231,7 +253,8 @@ export function operationTableModule(doc) {
   ];
   for (const { out, requestSchemaExpr, responseName } of described) {
     const name = out.operationId;
-    lines.push(`export const ${name}InputSchema = ${requestSchemaExpr.includes('(') ? '/* @__PURE__ */ ' : ''}${requestSchemaExpr};`);
+    if (builtInput({ requestSchemaExpr })) lines.push(`export { ${name}InputSchema };`);
+    else lines.push(`export const ${name}InputSchema = ${requestSchemaExpr};`);
     lines.push(`/** Input of ${name}, as the caller passes it. */`);
     lines.push(`export type ${name}Input = z.input<typeof ${name}InputSchema>;`);
     lines.push(`/** What ${name} returns on success: the response's ${vendorInfo.resultPointer}. */`);

@@ -276,14 +276,14 @@ describe('pnpm spec:diff --check in a repository with a release', () => {
   };
 
   it('passes on a release, fails on a spec change without a changeset, passes once --write proposes one', () => {
-    for (const dir of ['specs', 'packages/volcengine-rtc', 'packages/aliyun-live', 'packages/tencent-live']) {
+    for (const dir of ['specs', 'packages/volcengine-rtc', 'packages/aliyun-live', 'packages/tencent-live', 'packages/agora-rtc']) {
       cpSync(path.join(root, dir, dir === 'specs' ? '' : 'package.json'), path.join(repo, dir, dir === 'specs' ? '' : 'package.json'), { recursive: true });
     }
     cpSync(path.join(root, '.changeset/config.json'), path.join(repo, '.changeset/config.json'));
     git('init', '-q', '-b', 'main');
     git('add', '-A');
     git('commit', '-qm', 'release');
-    for (const name of ['@rollcall/volcengine-rtc', '@rollcall/aliyun-live', '@rollcall/tencent-live']) git('tag', `${name}@0.1.0`);
+    for (const name of ['@rollcall/volcengine-rtc', '@rollcall/aliyun-live', '@rollcall/tencent-live', '@rollcall/agora-rtc']) git('tag', `${name}@0.1.0`);
     expect(specDiff('--check')).toEqual({
       code: 0,
       out: expect.stringContaining('@rollcall/volcengine-rtc (specs/volcengine-rtc.yaml, since @rollcall/volcengine-rtc@0.1.0): none'),

@@ -2,7 +2,7 @@
 /* eslint-disable */
 import * as z from 'zod/mini';
 import { schemaOf, type CallOptions, type WithMetadata } from '@rollcall/runtime';
-import { AppIdSchema, ChannelNameSchema, UidSchema } from './schemas.js';
+import { QueryChannelListInputSchema, QueryHostListInputSchema, QueryUserListInputSchema, QueryUserStatusInputSchema } from './schemas.js';
 import type { QueryChannelListResponse, QueryUserListResponse, QueryUserStatusResponse } from './schemas.js';
 
 /** The vendor: signing scheme, where errors and results sit in a response body. */
@@ -11,40 +11,25 @@ export const vendor = {"id":"agora","service":null,"resultPointer":"/data","erro
 /** Endpoints by region, from the spec's `servers`. */
 export const servers = [{"url":"https://api.agora.io","region":"global","aliases":[],"fallbackUrl":"https://api.sd-rtn.com"},{"url":"https://api.sd-rtn.com","region":"china","aliases":[],"fallbackUrl":"https://api.agora.io"},{"url":"https://api-us-west-1.agora.io","region":"us-west-1","aliases":[]},{"url":"https://api-us-east-1.agora.io","region":"us-east-1","aliases":[]},{"url":"https://api-ap-southeast-1.agora.io","region":"ap-southeast-1","aliases":[]},{"url":"https://api-ap-northeast-1.agora.io","region":"ap-northeast-1","aliases":[]},{"url":"https://api-eu-west-1.agora.io","region":"eu-west-1","aliases":[]},{"url":"https://api-eu-central-1.agora.io","region":"eu-central-1","aliases":[]},{"url":"https://api-cn-east-1.sd-rtn.com","region":"cn-east-1","aliases":[]},{"url":"https://api-cn-north-1.sd-rtn.com","region":"cn-north-1","aliases":[]}] as const;
 
-export const QueryChannelListInputSchema = /* @__PURE__ */ z.strictObject({
-  "appid": AppIdSchema,
-  "page_no": z.optional(z.int().check(z.gte(0))),
-  "page_size": z.optional(z.int().check(z.gte(1), z.lte(500))),
-});
+export { QueryChannelListInputSchema };
 /** Input of QueryChannelList, as the caller passes it. */
 export type QueryChannelListInput = z.input<typeof QueryChannelListInputSchema>;
 /** What QueryChannelList returns on success: the response's /data. */
 export type QueryChannelListOutput = NonNullable<QueryChannelListResponse["data"]>;
 
-export const QueryHostListInputSchema = /* @__PURE__ */ z.strictObject({
-  "appid": AppIdSchema,
-  "channelName": ChannelNameSchema,
-});
+export { QueryHostListInputSchema };
 /** Input of QueryHostList, as the caller passes it. */
 export type QueryHostListInput = z.input<typeof QueryHostListInputSchema>;
 /** What QueryHostList returns on success: the response's /data. */
 export type QueryHostListOutput = NonNullable<QueryUserListResponse["data"]>;
 
-export const QueryUserListInputSchema = /* @__PURE__ */ z.strictObject({
-  "appid": AppIdSchema,
-  "channelName": ChannelNameSchema,
-  "hosts_only": z.optional(z.string()),
-});
+export { QueryUserListInputSchema };
 /** Input of QueryUserList, as the caller passes it. */
 export type QueryUserListInput = z.input<typeof QueryUserListInputSchema>;
 /** What QueryUserList returns on success: the response's /data. */
 export type QueryUserListOutput = NonNullable<QueryUserListResponse["data"]>;
 
-export const QueryUserStatusInputSchema = /* @__PURE__ */ z.strictObject({
-  "appid": AppIdSchema,
-  "uid": UidSchema,
-  "channelName": ChannelNameSchema,
-});
+export { QueryUserStatusInputSchema };
 /** Input of QueryUserStatus, as the caller passes it. */
 export type QueryUserStatusInput = z.input<typeof QueryUserStatusInputSchema>;
 /** What QueryUserStatus returns on success: the response's /data. */

@@ -95,3 +95,29 @@ export type QueryUserStatusResponse = z.output<typeof QueryUserStatusResponseSch
 /** An RTC uid, an unsigned 32-bit integer (1 to 2³² − 1; the docs' examples exceed 2³¹ − 1). */
 export const UidSchema = /* @__PURE__ */ z.int().check(z.gte(1), z.lte(4294967295));
 export type Uid = z.output<typeof UidSchema>;
+/** Input of QueryChannelList: its path and query parameters. */
+export const QueryChannelListInputSchema = /* @__PURE__ */ z.strictObject({
+  "appid": AppIdSchema,
+  "page_no": z.optional(z.int().check(z.gte(0))),
+  "page_size": z.optional(z.int().check(z.gte(1), z.lte(500))),
+});
+
+/** Input of QueryHostList: its path and query parameters. */
+export const QueryHostListInputSchema = /* @__PURE__ */ z.strictObject({
+  "appid": AppIdSchema,
+  "channelName": ChannelNameSchema,
+});
+
+/** Input of QueryUserList: its path and query parameters. */
+export const QueryUserListInputSchema = /* @__PURE__ */ z.strictObject({
+  "appid": AppIdSchema,
+  "channelName": ChannelNameSchema,
+  "hosts_only": z.optional(z.string()),
+});
+
+/** Input of QueryUserStatus: its path and query parameters. */
+export const QueryUserStatusInputSchema = /* @__PURE__ */ z.strictObject({
+  "appid": AppIdSchema,
+  "uid": UidSchema,
+  "channelName": ChannelNameSchema,
+});

@@ -171,16 +171,19 @@ export interface components {
             mode: 2;
         };
         QueryChannelListResponse: {
+            /** @description One page of channels. */
             data: components["schemas"]["ChannelPage"];
             /** @description true on success; false is reserved. */
             success: boolean;
         };
         QueryUserListResponse: {
+            /** @description The channel's users; the shape depends on `channel_exist` and `mode`. */
             data: components["schemas"]["ChannelAbsent"] | components["schemas"]["CommunicationChannel"] | components["schemas"]["LiveBroadcastingChannel"];
             /** @description true on success; false is reserved. */
             success: boolean;
         };
         QueryUserStatusResponse: {
+            /** @description The user's state; the shape depends on `in_channel`. */
             data: components["schemas"]["UserPresent"] | components["schemas"]["UserAbsent"];
             /** @description true on success; false is reserved. */
             success: boolean;

@@ -2,7 +2,7 @@
 /* eslint-disable */
 import * as z from 'zod/mini';
 import { schemaOf, type CallOptions, type WithMetadata } from '@rollcall/runtime';
-import { BatchGetConversationParticipantRequestSchema, QueryLiveParticipantStatusRequestSchema, RoomIdSchema, RtcAppIdSchema } from './schemas.js';
+import { BatchGetConversationParticipantRequestSchema, GetRoomOnlineUsersInputSchema, QueryLiveParticipantStatusRequestSchema } from './schemas.js';
 import type { BatchGetConversationParticipantResponse, GetRoomOnlineUsersResponse, QueryLiveParticipantStatusResponse } from './schemas.js';
 
 /** The vendor: signing scheme, where errors and results sit in a response body. */
@@ -17,10 +17,7 @@ export type BatchGetConversationParticipantInput = z.input<typeof BatchGetConver
 /** What BatchGetConversationParticipant returns on success: the response's /Result. */
 export type BatchGetConversationParticipantOutput = NonNullable<BatchGetConversationParticipantResponse["Result"]>;
 
-export const GetRoomOnlineUsersInputSchema = /* @__PURE__ */ z.strictObject({
-  "AppId": RtcAppIdSchema,
-  "RoomId": RoomIdSchema,
-});
+export { GetRoomOnlineUsersInputSchema };
 /** Input of GetRoomOnlineUsers, as the caller passes it. */
 export type GetRoomOnlineUsersInput = z.input<typeof GetRoomOnlineUsersInputSchema>;
 /** What GetRoomOnlineUsers returns on success: the response's /Result. */

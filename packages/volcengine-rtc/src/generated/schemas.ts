@@ -157,3 +157,8 @@ export type RoomId = z.output<typeof RoomIdSchema>;
 /** The RTC application's unique id. */
 export const RtcAppIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(128));
 export type RtcAppId = z.output<typeof RtcAppIdSchema>;
+/** Input of GetRoomOnlineUsers: its path and query parameters. */
+export const GetRoomOnlineUsersInputSchema = /* @__PURE__ */ z.strictObject({
+  "AppId": RtcAppIdSchema,
+  "RoomId": RoomIdSchema,
+});
