@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, createVolcengineRtcClient, NotFoundError, ThrottledError } from '@rollcall/volcengine-rtc';
 import { createAliyunLiveClient } from '@rollcall/aliyun-live';
 import { createTencentLiveClient } from '@rollcall/tencent-live';
+import { AuthError as AgoraAuthError, createAgoraRtcClient, operations as agoraOps } from '@rollcall/agora-rtc';
 import { signVolcengineRequest } from '@rollcall/volcengine-rtc';
 import { crypto as nodeCrypto } from '@rollcall/runtime/crypto/node';
 import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, type RunningEmulator } from '../src/index.js';
@@ -246,6 +247,49 @@ describe('emulator: the five operations with state', () => {
       await expect(
         rtc.queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1] }),
       ).resolves.toBeDefined();
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('Agora: Basic auth checked (wrong secret, unknown App ID: 401), Content-Type must be JSON when sent, X-Request-ID on every answer', async () => {
+    const appid = DEFAULT_APPS.agoraAppId;
+    const wrong = createAgoraRtcClient({ retry: false, credentials: { ...DEMO_CREDENTIALS.agora, customerSecret: 'nope' }, endpoint: emulator.url });
+    await expect(wrong.queryChannelList({ appid })).rejects.toMatchObject({ httpStatus: 401, code: 'HTTP_401', requestId: expect.stringMatching(/^emu-/) });
+    const agora = createAgoraRtcClient({ retry: false, credentials: DEMO_CREDENTIALS.agora, endpoint: emulator.url });
+    await expect(agora.queryChannelList({ appid: 'not-this-project' })).rejects.toBeInstanceOf(AgoraAuthError);
+    const authorization = `Basic ${Buffer.from(`${DEMO_CREDENTIALS.agora.customerId}:${DEMO_CREDENTIALS.agora.customerSecret}`).toString('base64')}`;
+    const asText = await fetch(`${emulator.url}/dev/v1/channel/${appid}`, { headers: { authorization, 'content-type': 'text/plain' } });
+    expect(asText.status).toBe(415);
+    // The official samples send no Content-Type on GETs: accepted.
+    const bare = await fetch(`${emulator.url}/dev/v1/channel/${appid}?page_size=1`, { headers: { authorization } });
+    expect(bare.status).toBe(200);
+    expect(bare.headers.get('x-request-id')).toMatch(/^emu-/);
+    expect(((await bare.json()) as { data: { total_size: number } }).data.total_size).toBe(2);
+    const badPage = await fetch(`${emulator.url}/dev/v1/channel/${appid}?page_size=501`, { headers: { authorization } });
+    expect(badPage.status).toBe(400);
+    await expect(agora.queryUserStatus({ appid, uid: 1, channelName: 'channel-1' })).resolves.toMatchObject({ in_channel: true, role: 1 });
+    const statusRequest = await fetch(`${emulator.url}/dev/v1/channel/user/property/${appid}/abc/channel-1`, { headers: { authorization } });
+    expect(statusRequest.status).toBe(400);
+  });
+
+  it("Agora: 20 queries per second per account and operation, 429 beyond (the operation table's figure)", async () => {
+    const limited = await startEmulator({ seed: generateSeed(1, 10) });
+    try {
+      const agora = createAgoraRtcClient({ retry: false, credentials: DEMO_CREDENTIALS.agora, endpoint: limited.url });
+      const qps = agoraOps.queryUserList.qps;
+      const results = await Promise.all(
+        Array.from({ length: qps + 7 }, () =>
+          agora.queryUserList({ appid: DEFAULT_APPS.agoraAppId, channelName: 'channel-1' }).then(
+            () => 'ok',
+            (e: unknown) => (e as { httpStatus?: number }).httpStatus,
+          ),
+        ),
+      );
+      expect(results.filter((r) => r === 'ok')).toHaveLength(qps);
+      expect(results.filter((r) => r === 429)).toHaveLength(7);
+      expect(limited.stats().QueryUserList).toMatchObject({ served: qps, throttled: 7 });
+      await expect(agora.queryChannelList({ appid: DEFAULT_APPS.agoraAppId })).resolves.toMatchObject({ total_size: 1 });
     } finally {
       await limited.close();
     }
