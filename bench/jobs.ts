@@ -9,12 +9,20 @@ import { operations as tencentOps } from '@rollcall/tencent-live';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
 
 /** What the benchmark's vendor server holds. */
-export const BENCH_ROOMS = { volcengineMembers: 1000, aliyunMembers: 1000, tencentRooms: 40, tencentMembers: 1000, tencentPageSize: 100 } as const;
+export const BENCH_ROOMS = {
+  volcengineMembers: 1000,
+  aliyunMembers: 1000,
+  tencentRooms: 40,
+  tencentMembers: 1000,
+  tencentPageSize: 100,
+  agoraMembers: 1000,
+} as const;
 
 export const CREDENTIALS = {
   volcengine: { accessKeyId: 'AKLTemulator', secretAccessKey: 'emulator-volcengine-secret' },
   aliyun: { accessKeyId: 'LTAIemulator', accessKeySecret: 'emulator-aliyun-secret' },
   tencent: { sdkAppId: 1400000000, identifier: 'administrator', secretKey: 'emulator-tencent-secret-key' },
+  agora: { customerId: 'emulator-customer-id', customerSecret: 'emulator-agora-customer-secret' },
 } as const;
 
 export interface Job {

@@ -2,7 +2,8 @@
 // its own process, as a vendor would be. Three tables, written to bench/results/presence.md:
 //   1. each quota-bound job at three network distances, on an idle machine and beside a CPU hog;
 //   2. a fleet of four processes sharing one quota through Redis (@rollcall/limiter-redis);
-//   3. peak RSS of status() over 1,000,000 ids.
+//   3. peak RSS of status() over 1,000,000 ids;
+//   4. Agora: status of 1,000 users of one channel, a user-status call each or one user list.
 // Figures, not assertions: the targets are in the issue and the README.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,7 +11,9 @@ import { availableParallelism } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startRedis } from '@rollcall/test-support/redis';
-import { floorMs, JOBS, volcengineStatusJob, type Job } from './jobs.js';
+import { createPresence, LimiterRegistry } from '@rollcall/presence-core';
+import { agora } from '@rollcall/presence-core/agora';
+import { BENCH_ROOMS, CREDENTIALS, floorMs, JOBS, volcengineStatusJob, type Job } from './jobs.js';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const NETWORKS = [
@@ -173,6 +176,39 @@ if (!only || only.includes('memory')) {
   await vendor.stop();
 }
 
+// --- 4. Agora: status of 1,000 users, both ways ------------------------------------------------------
+const agoraRows: string[][] = [];
+if (!only || only.includes('agora')) {
+  for (const { rttMs, jitterMs } of [NETWORKS[1], NETWORKS[2]]) {
+    const vendor = await startVendor(rttMs, jitterMs);
+    for (const statusVia of ['user-status', 'cheaper'] as const) {
+      await vendor.reset();
+      const presence = createPresence(agora({ credentials: CREDENTIALS.agora, endpoint: vendor.url, appId: 'emulator-agora-app', statusVia }), {
+        limiters: new LimiterRegistry(),
+      });
+      const userIds = Array.from({ length: BENCH_ROOMS.agoraMembers }, (_, i) => String(i + 1));
+      const started = performance.now();
+      const entries = await presence.status('channel-1', userIds);
+      const elapsed = performance.now() - started;
+      const byStatus = await vendor.stats('QueryUserStatus');
+      const byList = await vendor.stats('QueryUserList');
+      const online = entries.filter((e) => e.ok && e.online).length;
+      const answeredBy = [...new Set(entries.map((e) => (e.ok ? e.answeredBy : 'failed')))].join(', ');
+      agoraRows.push([
+        statusVia === 'user-status' ? 'a `QueryUserStatus` call per user' : 'the cheaper way (default)',
+        `${rttMs} ± ${jitterMs} ms`,
+        `${byStatus.served + byStatus.throttled} + ${byList.served + byList.throttled}`,
+        `**${seconds(elapsed)}**`,
+        String(byStatus.throttled + byList.throttled),
+        `${online} / ${entries.length}`,
+        answeredBy,
+      ]);
+      console.error(agoraRows.at(-1)!.join(' | '));
+    }
+    await vendor.stop();
+  }
+}
+
 const report = [
   '# presence-core benchmark',
   '',
@@ -209,6 +245,12 @@ const report = [
   'Peak RSS of the process running the job, 1,000,000 ids against the emulator with its QPS raised to 1,000.',
   '',
   table(['form', 'ids', 'answered', 'peak RSS', 'elapsed'], memoryRows),
+  '',
+  '## 4. Agora: status of 1,000 users of one channel, both ways',
+  '',
+  `Every member of a ${BENCH_ROOMS.agoraMembers.toLocaleString('en')}-user COMMUNICATION channel, at Agora's 20 queries per second per API. Calls = QueryUserStatus + QueryUserList.`,
+  '',
+  table(['way', 'RTT', 'calls', 'elapsed', 'throttled', 'online', 'answered by'], agoraRows),
   '',
 ].join('\n');
 console.log(report);

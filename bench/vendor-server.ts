@@ -14,6 +14,7 @@ const seed: Seed = {
   tencent: {
     rooms: Object.fromEntries(Array.from({ length: BENCH_ROOMS.tencentRooms }, (_, r) => [`room-${r + 1}`, members(BENCH_ROOMS.tencentMembers, `m${r}-`)])),
   },
+  agora: { channels: { 'channel-1': members(BENCH_ROOMS.agoraMembers) } },
 };
 const emulator = await startEmulator({ seed, network: { rttMs, jitterMs }, qps, tencentPageSize: BENCH_ROOMS.tencentPageSize });
 console.log(emulator.url);
