@@ -75,6 +75,7 @@ describe('releasing through a registry', () => {
     expect(await versions()).toEqual(Object.fromEntries(packages.map((p) => [p.name, '0.1.0'])));
     const core = JSON.parse(await readFile(path.join(scratch, 'packages/presence-core/package.json'), 'utf8'));
     expect(core.peerDependencies).toEqual({
+      '@rollcall/agora-rtc': 'workspace:0.x',
       '@rollcall/aliyun-live': 'workspace:0.x',
       '@rollcall/tencent-live': 'workspace:0.x',
       '@rollcall/volcengine-rtc': 'workspace:0.x',
@@ -97,7 +98,12 @@ describe('releasing through a registry', () => {
     const manifest = (await (await fetch(`${registry.url}@rollcall%2fpresence-core`)).json()) as any;
     const core = manifest.versions['0.1.0'];
     expect(core.dependencies).toEqual({ '@rollcall/runtime': '^0.1.0' });
-    expect(core.peerDependencies).toEqual({ '@rollcall/aliyun-live': '0.x', '@rollcall/tencent-live': '0.x', '@rollcall/volcengine-rtc': '0.x' });
+    expect(core.peerDependencies).toEqual({
+      '@rollcall/agora-rtc': '0.x',
+      '@rollcall/aliyun-live': '0.x',
+      '@rollcall/tencent-live': '0.x',
+      '@rollcall/volcengine-rtc': '0.x',
+    });
     // Tags for the next release's spec comparison.
     const { stdout: tags } = await run('git', ['tag', '--list'], { cwd: scratch });
     expect(tags.split('\n').filter(Boolean).sort()).toEqual(packages.map((p) => `${p.name}@0.1.0`).sort());

@@ -185,7 +185,11 @@ describe('in pipes', () => {
     expect(details.stdout).not.toMatch(/--app-id|--sdk-app-id|Tencent|Alibaba/);
     const roster = await shell(command(['roster', '--help']));
     expect(roster.stdout).toContain('Tencent Cloud:');
-    expect(roster.stdout).not.toContain('--app-id');
+    expect(roster.stdout).toContain('Agora:');
+    expect(roster.stdout).not.toMatch(/Alibaba|--access-key-id.*ALIBABA/);
+    const rooms = await shell(command(['rooms', '--help']));
+    expect(rooms.stdout).toMatch(/Agora:[\s\S]*--customer-id/);
+    expect(rooms.stdout).not.toMatch(/--room <|Tencent|Volcengine|Alibaba/);
   });
 });
 

@@ -3,6 +3,7 @@
 import { DEFAULT_TIMEOUT_MS, retryDelayMs, RequestValidationError, ThrottledError, type CallOptions, type RetryStrategy } from '@rollcall/runtime';
 import { realClock, type Clock } from './clock.js';
 import { CapabilityError, IncompleteResponseError, PaginationLoopError, PaginationStalledError } from './errors.js';
+import { FirstOccurrence } from './first-occurrence.js';
 import { LimiterRegistry, processLimiters, type RateLimiter } from './limiter.js';
 import type {
   Capability,
@@ -146,6 +147,13 @@ type Found<E> = Omit<E, 'userId' | 'ok' | 'answeredBy'>;
 /** The most batches one lookup has in flight (enough for a second of most vendors' quotas). */
 const MAX_BATCHES_IN_FLIGHT = 256;
 
+/** In flight beyond what the answer time calls for, and the factor of room on it (jitter, bursts). */
+const MIN_IN_FLIGHT = 8;
+const IN_FLIGHT_HEADROOM = 2;
+
+/** Weight of the newest answer time in the running average. */
+const LATENCY_WEIGHT = 0.2;
+
 /** Throttles this close together count as one episode (and the longest proportionate pause). */
 const THROTTLE_MEMORY_MS = 1000;
 
@@ -180,6 +188,25 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     return Math.min(THROTTLE_MEMORY_MS, 2 * (1000 / qps) * 2 ** (count - 1));
   }
 
+  /** Each operation's recent answer time (an exponential average), from send to answer. */
+  const latencies = new Map<string, number>();
+  function noteLatency(operationId: string, ms: number) {
+    const before = latencies.get(operationId);
+    latencies.set(operationId, before === undefined ? ms : before + LATENCY_WEIGHT * (ms - before));
+  }
+
+  /**
+   * How many batches a lookup keeps in flight: what keeps the quota busy at the answer time seen so
+   * far (Little's law, with room to spare), never more than `slots`. Answers that sit in memory
+   * waiting for their turn are most of a large lookup's peak memory, so no more are sent than
+   * the quota can use.
+   */
+  function inFlightFor(operationId: string, qps: number, slots: number): number {
+    const latencyMs = latencies.get(operationId);
+    if (latencyMs === undefined) return slots;
+    return Math.max(MIN_IN_FLIGHT, Math.min(slots, Math.ceil((qps * latencyMs * IN_FLIGHT_HEADROOM) / 1000) + MIN_IN_FLIGHT));
+  }
+
   /**
    * One upstream call through the account's limiter. The client's engine runs the retry loop; this
    * strategy paces each attempt through the limiter, pauses the account on a throttle, and decides
@@ -196,11 +223,13 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
         const answered = await limiter.acquire(signal);
         hooks.onRequest?.(event(n));
         if (n === 1) deadline = clock.now() + retry.deadlineMs;
+        const sentAt = clock.now();
         try {
           // This attempt gets what is left of the deadline, or the timeout if that is shorter.
           return await send(Math.max(1, Math.min(attemptTimeoutMs, deadline - clock.now())));
         } finally {
           answered();
+          noteLatency(operation.operationId, clock.now() - sentAt);
         }
       },
       async next(error, n) {
@@ -237,7 +266,23 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     // Batches are made and sent as slots free up (at most enough to keep the quota busy), so a
     // million ids cost a million results, not a million results and every batch's call up front.
     const { batchMax } = source.operation;
-    const slots = Math.max(1, Math.min(MAX_BATCHES_IN_FLIGHT, Math.ceil(options.qps?.[source.operation.operationId] ?? source.operation.qps)));
+    const qps = options.qps?.[source.operation.operationId] ?? source.operation.qps;
+    const slots = Math.max(1, Math.min(MAX_BATCHES_IN_FLIGHT, Math.ceil(qps)));
+    // Workers wait here while the lookup has as many batches in flight as the quota can use.
+    let active = 0;
+    let finished: { promise: Promise<void>; resolve(): void } | undefined;
+    const batchFinished = () => {
+      finished?.resolve();
+      finished = undefined;
+    };
+    const nextFinish = () => {
+      if (!finished) {
+        let resolve!: () => void;
+        const promise = new Promise<void>((r) => (resolve = r));
+        finished = { promise, resolve };
+      }
+      return finished.promise;
+    };
     // One controller per batch in flight, all aborted by the caller's signal or, in 'throw' mode, by
     // the first failure. (One shared signal would carry a listener per request in flight.)
     const inFlight = new Set<AbortController>();
@@ -269,9 +314,9 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
       }
     }
     // Each entry goes to the position of the id's first occurrence; later occurrences (duplicates,
-    // looked up once) are filled in at the end. Ids taken into a batch are remembered in a set.
+    // looked up once) are filled in at the end, from pairs of (position, first position).
     const out: Array<Entry | undefined> = new Array(userIds.length);
-    const taken = new Set<string>();
+    const firstOccurrence = new FirstOccurrence(userIds);
     const duplicates: number[] = [];
     const operationId = source.operation.operationId;
     let cursor = 0;
@@ -282,11 +327,11 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
       while (ids.length < batchMax && cursor < userIds.length) {
         const position = cursor++;
         const userId = userIds[position]!;
-        if (taken.has(userId)) {
-          duplicates.push(position);
+        const first = firstOccurrence.claim(position);
+        if (first !== position) {
+          duplicates.push(position, first);
           continue;
         }
-        taken.add(userId);
         const answered = prefill?.(userId);
         if (answered !== undefined) {
           out[position] = answered;
@@ -300,6 +345,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
       return { ids, positions };
     };
     const runBatch = async ({ ids, positions }: { ids: string[]; positions: number[] }) => {
+      active++;
       const controller = new AbortController();
       inFlight.add(controller);
       try {
@@ -338,10 +384,18 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
         lookupOptions.onBatch?.(failed);
       } finally {
         inFlight.delete(controller);
+        active--;
+        batchFinished();
       }
     };
     const worker = async () => {
-      for (let batch = takeBatch(); !stopped && batch.ids.length > 0; batch = takeBatch()) await runBatch(batch);
+      for (;;) {
+        while (!stopped && active >= inFlightFor(operationId, qps, slots)) await nextFinish();
+        if (stopped) break;
+        const batch = takeBatch();
+        if (batch.ids.length === 0) break;
+        await runBatch(batch);
+      }
       if (stopped && !report) throw stopped.reason;
     };
     await Promise.all(Array.from({ length: Math.min(slots, Math.ceil(userIds.length / batchMax)) }, worker))
@@ -353,12 +407,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
       .finally(() => parent?.removeEventListener('abort', onParentAbort));
     // Aborted in 'report' mode: the caller's reason, not a list with holes.
     if (parent?.aborted) throw parent.reason;
-    if (duplicates.length > 0) {
-      const wanted = new Set(duplicates.map((position) => userIds[position]!));
-      const byId = new Map<string, Entry>();
-      for (let i = 0; i < out.length; i++) if (out[i] !== undefined && wanted.has(userIds[i]!)) byId.set(userIds[i]!, out[i]!);
-      for (const position of duplicates) out[position] = byId.get(userIds[position]!);
-    }
+    for (let i = 0; i < duplicates.length; i += 2) out[duplicates[i]!] = out[duplicates[i + 1]!];
     return out as Entry[];
   }
 

@@ -20,7 +20,7 @@ import {
   type StatusEntry,
 } from '../../src/index.js';
 import { volcengine } from '../../src/providers/volcengine.js';
-import { WINDOW_MARGIN_MS } from '../../src/limiter.js';
+import { QpsLimiter, WINDOW_MARGIN_MS } from '../../src/limiter.js';
 import { aliyun } from '../../src/providers/aliyun.js';
 import { tencent } from '../../src/providers/tencent.js';
 import { agora } from '../../src/providers/agora.js';
@@ -376,6 +376,64 @@ describe('details', () => {
       mutedUntil: null,
     });
     expect(stranger).toMatchObject({ ok: true, userId: '3', found: false, role: null });
+  });
+});
+
+describe('batches in flight', () => {
+  it('takes no more batches than the quota can use at the answer time seen (Little’s law), not a second of quota', async () => {
+    const clock = new FakeClock();
+    const up = fakeVolcengine(clock);
+    const answerMs = 100;
+    const slowFetch = async (request: Request) => {
+      await clock.sleep(answerMs);
+      return up.fetch(request);
+    };
+    // Batches taken and not yet answered: waiting for the limiter, or out.
+    let outstanding = 0;
+    const seen: number[] = [];
+    const limiters = new LimiterRegistry((key) => {
+      const limiter = new QpsLimiter({ qps: key.qps, clock, windowMs: 1000 + WINDOW_MARGIN_MS });
+      return {
+        pause: (ms: number) => limiter.pause(ms),
+        async acquire(signal?: AbortSignal) {
+          seen.push(++outstanding);
+          try {
+            const answered = await limiter.acquire(signal);
+            return () => {
+              outstanding--;
+              answered();
+            };
+          } catch (error) {
+            outstanding--;
+            throw error;
+          }
+        },
+      };
+    }, clock);
+    const presence = createPresence(volcengine({ credentials: { accessKeyId: 'AK-demo', secretAccessKey: SECRET }, fetch: slowFetch, imAppId: 1 }), {
+      clock,
+      limiters,
+      random: () => 0.5,
+    });
+    const input = ids(volcBatch * 300);
+    const result = await clock.run(presence.status('7', input));
+    expect(result.map((e) => e.userId)).toEqual(input);
+    // Until answers come back, a second of quota may be taken; then QPS × answer time × 2 + 8 (the
+    // answer time as seen, which includes up to one pacing interval of waiting to be read).
+    expect(Math.max(...seen.slice(0, volcQps))).toBe(volcQps);
+    const seenAnswerMs = answerMs + 1000 / volcQps;
+    expect(Math.max(...seen.slice(2 * volcQps))).toBeLessThanOrEqual(Math.ceil((volcQps * seenAnswerMs * 2) / 1000) + 8);
+    expect(Math.max(...seen.slice(2 * volcQps))).toBeLessThan(volcQps / 3);
+  });
+
+  it('duplicates among a million ids are looked up once and answered at every position', async () => {
+    const { clock, up, presence } = volcPresence();
+    const input = [...ids(1000), ...ids(1000), '4', '4'];
+    const result = await clock.run(presence.status('7', input));
+    expect(up.calls).toHaveLength(Math.ceil(1000 / volcBatch));
+    expect(result.map((e) => e.userId)).toEqual(input);
+    for (let i = 0; i < 1000; i++) expect(result[i + 1000]).toBe(result[i]);
+    expect(result.at(-1)).toBe(result[3]);
   });
 });
 
