@@ -157,6 +157,9 @@ const LATENCY_WEIGHT = 0.2;
 /** Throttles this close together count as one episode (and the longest proportionate pause). */
 const THROTTLE_MEMORY_MS = 1000;
 
+/** Ids per status() call of a stream over a vendor whose room listing answers many ids at once. */
+const STREAM_CHUNK_WITH_LISTING = 1000;
+
 /** The most batches a status stream keeps in flight (a few seconds of quota at most vendors' QPS). */
 const STREAM_MAX_IN_FLIGHT = 32;
 
@@ -435,7 +438,9 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     streamOptions: StreamOptions = {},
   ): AsyncIterableIterator<StatusEntry> {
     const source = require('status');
-    const { batchMax } = source.operation;
+    // Ids go to status() a chunk at a time: a vendor's batch, or where one listing of the room
+    // answers many ids (Agora), enough ids for that listing to be the cheaper way.
+    const chunk = source.listing ? Math.max(source.operation.batchMax, STREAM_CHUNK_WITH_LISTING) : source.operation.batchMax;
     // Enough calls in flight to keep the quota busy for a moment, never the whole job.
     const maxInFlight = Math.max(1, Math.min(STREAM_MAX_IN_FLIGHT, Math.ceil(options.qps?.[source.operation.operationId] ?? source.operation.qps)));
     // One controller per batch in flight (one shared signal would carry a listener per batch).
@@ -458,7 +463,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
       let batch: string[] = [];
       for await (const userId of userIds) {
         batch.push(userId);
-        if (batch.length < batchMax) continue;
+        if (batch.length < chunk) continue;
         launch(batch);
         batch = [];
         while (inFlight.length >= maxInFlight) yield* await inFlight.shift()!.answered;

@@ -104,6 +104,16 @@ describe('Agora status', () => {
     ]);
   });
 
+  it('statusStream lists the channel once per chunk of ids, not a call per user', async () => {
+    const before = { list: served('QueryUserList'), status: served('QueryUserStatus') };
+    const ids = Array.from({ length: 2500 }, (_, i) => String(i + 1));
+    const answered: string[] = [];
+    for await (const entry of presenceOf().statusStream('talk', ids)) if (entry.ok) answered.push(`${entry.userId}:${entry.online}`);
+    expect(answered).toEqual(ids.map((id) => `${id}:${Number(id) <= 300}`));
+    expect(served('QueryUserList') - before.list).toBe(3);
+    expect(served('QueryUserStatus') - before.status).toBe(0);
+  });
+
   it('a channel that does not exist: everyone offline, from one call', async () => {
     const entries = await presenceOf().status('nobody-here', ['1', '2', '3']);
     expect(entries.map((e) => e.ok && e.online)).toEqual([false, false, false]);
