@@ -185,6 +185,14 @@ export async function detailsCommand(run: Run, flags: ConnectionFlags & OutputFl
   );
 }
 
+/** `--max`: a positive integer, or undefined when not given. */
+function maxFlag(value: string | undefined): number | undefined {
+  const maxItems = value === undefined ? undefined : Number(value);
+  if (maxItems !== undefined && !(Number.isInteger(maxItems) && maxItems > 0))
+    throw new UsageError(`--max must be a positive integer (got ${JSON.stringify(value)})`);
+  return maxItems;
+}
+
 /** Why a listing stopped short, in the vendor's figures from the operation tables. */
 function truncationReason(vendor: string, members: number, invisible: number, total: number | null): string {
   if (vendor === 'tencent' && members >= TABLES.roster.tencent.cap) return `Tencent lists at most ${TABLES.roster.tencent.cap} members of a room`;
@@ -197,9 +205,7 @@ function truncationReason(vendor: string, members: number, invisible: number, to
 export async function rosterCommand(run: Run, flags: ConnectionFlags & OutputFlags & { room: string; max?: string }): Promise<number> {
   const { out, signal } = run;
   const format = formatOf(flags);
-  const maxItems = flags.max === undefined ? undefined : Number(flags.max);
-  if (maxItems !== undefined && !(Number.isInteger(maxItems) && maxItems > 0))
-    throw new UsageError(`--max must be a positive integer (got ${JSON.stringify(flags.max)})`);
+  const maxItems = maxFlag(flags.max);
   const presence = presenceFor(flags, run.env, {}, run.limiters).roster;
   if (!presence) throw new UsageError(`${flags.vendor} cannot list rooms here: ${flags.vendor === 'volcengine' ? 'pass --rtc-app-id' : 'use status'}`);
   // Agora tells hosts from audience; the others tell visible from invisible users, or nothing.
@@ -256,9 +262,7 @@ export async function rosterCommand(run: Run, flags: ConnectionFlags & OutputFla
 export async function roomsCommand(run: Run, flags: ConnectionFlags & OutputFlags & { max?: string }): Promise<number> {
   const { out, signal } = run;
   const format = formatOf(flags);
-  const maxItems = flags.max === undefined ? undefined : Number(flags.max);
-  if (maxItems !== undefined && !(Number.isInteger(maxItems) && maxItems > 0))
-    throw new UsageError(`--max must be a positive integer (got ${JSON.stringify(flags.max)})`);
+  const maxItems = maxFlag(flags.max);
   const presence = presenceFor(flags, run.env, {}, run.limiters).rooms;
   if (!presence) throw new UsageError(`${flags.vendor} cannot list a project's rooms`);
   const rows: Row[] = [];

@@ -166,6 +166,27 @@ const STREAM_MAX_IN_FLIGHT = 32;
 /** Pages in a row without a new member after which paging stops (an empty page can happen once). */
 const MAX_IDLE_PAGES = 2;
 
+/** A listing as callers use it: `await` for the first page, `for await` for every item, `.pages()`, `.all()`. */
+function pagedQuery<Page, Item>(pages: () => AsyncIterableIterator<Page>, itemsOf: (page: Page) => readonly Item[]) {
+  const firstPage = async () => {
+    for await (const page of pages()) return page;
+    throw new Error('unreachable: a listing has at least one page');
+  };
+  return {
+    then: <A = Page, B = never>(onFulfilled?: ((page: Page) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null) =>
+      firstPage().then(onFulfilled, onRejected),
+    pages,
+    async *[Symbol.asyncIterator](): AsyncIterableIterator<Item> {
+      for await (const page of pages()) yield* itemsOf(page);
+    },
+    async all(): Promise<Item[]> {
+      const out: Item[] = [];
+      for await (const page of pages()) out.push(...itemsOf(page));
+      return out;
+    },
+  };
+}
+
 export function createPresence<C extends Capability>(provider: Provider<C>, options: PresenceOptions = {}): Presence<C> {
   const driver: ProviderDriver = provider.driver;
   const retry = resolveRetryOptions(options.retry);
@@ -568,22 +589,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
         cursor = next;
       }
     }
-    const firstPage = async () => {
-      for await (const page of pages()) return page;
-      throw new Error('unreachable: a roster has at least one page');
-    };
-    return {
-      then: (onFulfilled, onRejected) => firstPage().then(onFulfilled, onRejected),
-      pages,
-      async *[Symbol.asyncIterator]() {
-        for await (const page of pages()) yield* page.members;
-      },
-      async all() {
-        const out: RosterMember[] = [];
-        for await (const page of pages()) out.push(...page.members);
-        return out;
-      },
-    };
+    return pagedQuery(pages, (page) => page.members);
   }
 
   function rooms(roomsOptions: RoomsOptions = {}): RoomsQuery {
@@ -607,22 +613,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
         signal?.throwIfAborted();
       }
     }
-    const firstPage = async () => {
-      for await (const page of pages()) return page;
-      throw new Error('unreachable: a room listing has at least one page');
-    };
-    return {
-      then: (onFulfilled, onRejected) => firstPage().then(onFulfilled, onRejected),
-      pages,
-      async *[Symbol.asyncIterator]() {
-        for await (const page of pages()) yield* page.rooms;
-      },
-      async all() {
-        const out: RoomSummary[] = [];
-        for await (const page of pages()) out.push(...page.rooms);
-        return out;
-      },
-    };
+    return pagedQuery(pages, (page) => page.rooms);
   }
 
   function details(room: string, userIds: readonly string[], lookupOptions: LookupOptions<DetailsEntry> = {}) {
