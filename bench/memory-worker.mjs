@@ -19,7 +19,10 @@ if (form === 'status') {
   // The ids as an app would hold them. (Spreading a generator instead, `[...ids()]`, leaves the
   // input's own garbage in the heap — an iterator result per id — and the peak then varies with
   // where V8's collections fall: 312–497 MB against 324–336 MB this way.)
-  const result = await presence.status('1', Array.from({ length: n }, (_, i) => String(i + 1)));
+  const result = await presence.status(
+    '1',
+    Array.from({ length: n }, (_, i) => String(i + 1)),
+  );
   answered = result.length;
 } else {
   for await (const entry of presence.statusStream('1', ids())) if (entry.userId) answered++;

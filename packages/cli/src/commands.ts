@@ -185,6 +185,22 @@ export async function detailsCommand(run: Run, flags: ConnectionFlags & OutputFl
   );
 }
 
+/**
+ * How a listing ends: interrupted (what was listed, exit 130), cut short by the vendor (exit 6, said
+ * on stderr too when stdout is JSON), or complete.
+ */
+function listingExit(out: Out, format: Format, interrupted: string | null, cutByVendor: boolean, caption: string): number {
+  if (interrupted !== null) {
+    interruptedNote(out, interrupted);
+    return EXIT.interrupted;
+  }
+  if (cutByVendor) {
+    if (format !== 'table') out.error(`rollcall: ${caption}\n`);
+    return EXIT.incomplete;
+  }
+  return EXIT.ok;
+}
+
 /** `--max`: a positive integer, or undefined when not given. */
 function maxFlag(value: string | undefined): number | undefined {
   const maxItems = value === undefined ? undefined : Number(value);
@@ -247,15 +263,7 @@ export async function rosterCommand(run: Run, flags: ConnectionFlags & OutputFla
   if (format === 'ndjson') out.write(ndjsonLine({ summary }));
   else if (format === 'json') out.write(`${JSON.stringify({ room: flags.room, members: rows, summary }, null, 2)}\n`);
   else printTable(out, roles ? ['user', 'role'] : ['user', 'visibility'], rows, caption);
-  if (interrupted) {
-    interruptedNote(out, `${rows.length} members listed`);
-    return EXIT.interrupted;
-  }
-  if (truncatedBy === 'vendor') {
-    if (format !== 'table') out.error(`rollcall: ${caption}\n`);
-    return EXIT.incomplete;
-  }
-  return EXIT.ok;
+  return listingExit(out, format, interrupted ? `${rows.length} members listed` : null, truncatedBy === 'vendor', caption);
 }
 
 /** A project's rooms with their member counts, every page, each room once; NDJSON as pages arrive. */
@@ -298,15 +306,7 @@ export async function roomsCommand(run: Run, flags: ConnectionFlags & OutputFlag
   if (format === 'ndjson') out.write(ndjsonLine({ summary }));
   else if (format === 'json') out.write(`${JSON.stringify({ rooms: rows, summary }, null, 2)}\n`);
   else printTable(out, ['room', 'members'], rows, caption);
-  if (interrupted) {
-    interruptedNote(out, `${rows.length} rooms listed`);
-    return EXIT.interrupted;
-  }
-  if (truncatedBy === 'vendor') {
-    if (format !== 'table') out.error(`rollcall: ${caption}\n`);
-    return EXIT.incomplete;
-  }
-  return EXIT.ok;
+  return listingExit(out, format, interrupted ? `${rows.length} rooms listed` : null, truncatedBy === 'vendor', caption);
 }
 
 function eventJson(event: WatchEvent) {
