@@ -137,9 +137,10 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     // Numbered pages: the largest page the size parameter allows, read from its schema.
     if (out.pagination?.sizeParam) {
       const size = params.find((p) => p.name === out.pagination.sizeParam);
-      const maxPageSize = size && resolveSchema(doc, size.schema).maximum;
+      const sizeSchema = size && resolveSchema(doc, size.schema);
+      const maxPageSize = sizeSchema?.maximum;
       if (typeof maxPageSize !== 'number') throw new Error(`${where}: pagination sizeParam needs a parameter with a maximum`);
-      out.pagination = { ...out.pagination, maxPageSize };
+      out.pagination = { ...out.pagination, maxPageSize, ...(typeof sizeSchema.default === 'number' && { defaultPageSize: sizeSchema.default }) };
     }
     requestSchemaExpr = zodExpr(requestObject, `${where}.parameters`);
     requestDescriptor = descriptor(doc, requestObject, `${where}.parameters`);

@@ -32,6 +32,8 @@ const SUPPORTED = new Set([
   'title',
   'const',
   'oneOf',
+  // What the service assumes when a parameter is left out: documentation, read by the table.
+  'default',
 ]);
 
 export function refName(ref) {

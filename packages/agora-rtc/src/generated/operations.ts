@@ -44,7 +44,7 @@ export const operations = {
     pathParams: ["appid"],
     qps: 20,
     request: {"in":"query","encoding":null},
-    pagination: {"pageParam":"page_no","sizeParam":"page_size","firstPage":0,"items":"/data/channels","total":"/data/total_size","key":"channel_name","maxPageSize":500},
+    pagination: {"pageParam":"page_no","sizeParam":"page_size","firstPage":0,"items":"/data/channels","total":"/data/total_size","key":"channel_name","maxPageSize":500,"defaultPageSize":100},
     retryableCodes: [],
     requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"appid":{"t":"s","min":1},"page_no":{"t":"i","gte":0},"page_size":{"t":"i","gte":1,"lte":500}},"r":["appid"],"x":false}),
     responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"success":{"t":"b"},"data":{"t":"o","p":{"channels":{"t":"a","i":{"t":"o","p":{"channel_name":{"t":"s"},"user_count":{"t":"i","gte":0}},"r":["channel_name","user_count"]}},"total_size":{"t":"i","gte":0}},"r":["channels","total_size"]}},"r":["success","data"]}),

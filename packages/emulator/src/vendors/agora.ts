@@ -68,13 +68,16 @@ export const agora: VendorHandler = async (ctx, req, arrivedAt, requestId) => {
     return [operationId, agoraOk(requestId, data)];
   }
   // QueryChannelList
-  const { maxPageSize } = agoraOps.queryChannelList.pagination;
-  const pageNo = intParam(req.url, 'page_no', 0, 0, Number.MAX_SAFE_INTEGER);
-  const pageSize = intParam(req.url, 'page_size', 100, 1, maxPageSize);
+  const { maxPageSize, defaultPageSize, firstPage } = agoraOps.queryChannelList.pagination;
+  const pageNo = intParam(req.url, 'page_no', firstPage, firstPage, Number.MAX_SAFE_INTEGER);
+  const pageSize = intParam(req.url, 'page_size', defaultPageSize, 1, maxPageSize);
   if (pageNo === null || pageSize === null) return [operationId, agoraFail(requestId, 400, `invalid page_no or page_size (1 to ${maxPageSize})`)];
   const listed = [...channels]
     .filter(([, members]) => members.size > 0)
     .map(([name, members]) => ({ channel_name: name, user_count: members.size }))
     .sort((a, b) => b.user_count - a.user_count || (a.channel_name < b.channel_name ? -1 : a.channel_name > b.channel_name ? 1 : 0));
-  return [operationId, agoraOk(requestId, { channels: listed.slice(pageNo * pageSize, (pageNo + 1) * pageSize), total_size: listed.length })];
+  return [
+    operationId,
+    agoraOk(requestId, { channels: listed.slice((pageNo - firstPage) * pageSize, (pageNo - firstPage + 1) * pageSize), total_size: listed.length }),
+  ];
 };
