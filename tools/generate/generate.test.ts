@@ -7,10 +7,59 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateAll, targets } from './index.mjs';
+import { inputSchemasModule, operationTableModule } from './operations.mjs';
 import { zodExpr } from './zod.mjs';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A minimal spec of one GET operation, for the generator's own rules. */
+function getSpec(operation: Record<string, unknown>, path = '/v1/{appid}/items') {
+  return {
+    openapi: '3.1.0',
+    info: { title: 't', version: '1' },
+    servers: [{ url: 'https://example.invalid', 'x-rollcall-region': 'r' }],
+    'x-rollcall-vendor': { id: 't', resultPointer: '/data', errorLocation: { message: '/message' }, errorKinds: {} },
+    paths: {
+      [path]: {
+        get: {
+          operationId: 'ListItems',
+          summary: 'Items',
+          'x-rollcall-qps': 10,
+          responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Answer' } } } } },
+          ...operation,
+        },
+      },
+    },
+    components: { schemas: { Answer: { type: 'object', properties: { data: { type: 'object' } } } } },
+  };
+}
+
+describe('generator: REST operations', () => {
+  const appid = { name: 'appid', in: 'path', required: true, schema: { type: 'string', minLength: 1 } };
+  const pageSize = { name: 'size', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50, default: 20 } };
+
+  it('puts path and query parameters in one input, names the path ones, and reads numbered pages from the size parameter', () => {
+    const table = operationTableModule(
+      getSpec({ parameters: [appid, pageSize], 'x-rollcall-pagination': { pageParam: 'page', sizeParam: 'size', firstPage: 0, items: '/data' } }),
+    );
+    expect(table).toContain('pathParams: ["appid"]');
+    expect(table).toContain('"maxPageSize":50,"defaultPageSize":20');
+    expect(table).toContain('export { ListItemsInputSchema };');
+    expect(inputSchemasModule(getSpec({ parameters: [appid, pageSize] }))).toMatch(
+      /ListItemsInputSchema = \/\* @__PURE__ \*\/ z\.strictObject\(\{\n {2}"appid": z\.string\(\)/,
+    );
+  });
+
+  it('refuses a path parameter that is optional or missing from the path, and pages without a bounded size', () => {
+    expect(() => operationTableModule(getSpec({ parameters: [{ ...appid, required: false }] }))).toThrow(/path parameter appid must be required/);
+    expect(() => operationTableModule(getSpec({ parameters: [appid] }, '/v1/items'))).toThrow(/path parameter appid must be required and in the path/);
+    const unbounded = { ...pageSize, schema: { type: 'integer', minimum: 1 } };
+    expect(() => operationTableModule(getSpec({ parameters: [appid, unbounded], 'x-rollcall-pagination': { sizeParam: 'size' } }))).toThrow(
+      /sizeParam needs a parameter with a maximum/,
+    );
+  });
+});
 
 describe('generator', () => {
   it('is deterministic and matches the committed files', async () => {
