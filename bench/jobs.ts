@@ -1,6 +1,7 @@
 // The quota-bound jobs of the benchmark, each as presence-core runs it, with the figures its floor
 // needs (calls, the longest chain of calls that must run one after another, the QPS).
 import { operations as aliyunOps } from '@rollcall/aliyun-live';
+import { DEFAULT_APPS, DEMO_CREDENTIALS as CREDENTIALS } from '@rollcall/emulator';
 import { createPresence, LimiterRegistry } from '@rollcall/presence-core';
 import { aliyun } from '@rollcall/presence-core/aliyun';
 import { tencent } from '@rollcall/presence-core/tencent';
@@ -18,12 +19,8 @@ export const BENCH_ROOMS = {
   agoraMembers: 1000,
 } as const;
 
-export const CREDENTIALS = {
-  volcengine: { accessKeyId: 'AKLTemulator', secretAccessKey: 'emulator-volcengine-secret' },
-  aliyun: { accessKeyId: 'LTAIemulator', accessKeySecret: 'emulator-aliyun-secret' },
-  tencent: { sdkAppId: 1400000000, identifier: 'administrator', secretKey: 'emulator-tencent-secret-key' },
-  agora: { customerId: 'emulator-customer-id', customerSecret: 'emulator-agora-customer-secret' },
-} as const;
+/** The emulator's demo credentials and apps: the vendor server is the emulator. */
+export { DEFAULT_APPS, DEMO_CREDENTIALS as CREDENTIALS } from '@rollcall/emulator';
 
 export interface Job {
   name: string;
@@ -47,7 +44,9 @@ export function volcengineStatusJob(count: number): Job {
     calls: Math.ceil(count / op.batch.max),
     sequential: 1,
     async run(url, limiters = new LimiterRegistry()) {
-      const presence = createPresence(volcengine({ credentials: CREDENTIALS.volcengine, endpoint: url, imAppId: 10001 }), { limiters });
+      const presence = createPresence(volcengine({ credentials: CREDENTIALS.volcengine, endpoint: url, imAppId: DEFAULT_APPS.volcengineImAppId }), {
+        limiters,
+      });
       const result = await presence.status('1', ids(count));
       if (result.length !== count) throw new Error('lost answers');
     },
@@ -66,7 +65,7 @@ export const JOBS: readonly Job[] = [
       calls: Math.ceil(count / op.batch.max),
       sequential: 1,
       async run(url: string, limiters = new LimiterRegistry()) {
-        const presence = createPresence(aliyun({ credentials: CREDENTIALS.aliyun, endpoint: url, appId: 'emulator-app' }), { limiters });
+        const presence = createPresence(aliyun({ credentials: CREDENTIALS.aliyun, endpoint: url, appId: DEFAULT_APPS.aliyunAppId }), { limiters });
         const result = await presence.status('group-1', ids(count, 'user'));
         if (result.length !== count) throw new Error('lost answers');
       },

@@ -14,7 +14,7 @@ import { startRedis } from '@rollcall/test-support/redis';
 import { createPresence, LimiterRegistry } from '@rollcall/presence-core';
 import { agora } from '@rollcall/presence-core/agora';
 import { ceilingTable } from './jitter-ceiling.js';
-import { BENCH_ROOMS, CREDENTIALS, floorMs, JOBS, volcengineStatusJob, type Job } from './jobs.js';
+import { BENCH_ROOMS, CREDENTIALS, DEFAULT_APPS, floorMs, JOBS, volcengineStatusJob, type Job } from './jobs.js';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const NETWORKS = [
@@ -192,7 +192,7 @@ if (!only || only.includes('agora')) {
     const vendor = await startVendor(rttMs, jitterMs);
     for (const statusVia of ['user-status', 'cheaper'] as const) {
       await vendor.reset();
-      const presence = createPresence(agora({ credentials: CREDENTIALS.agora, endpoint: vendor.url, appId: 'emulator-agora-app', statusVia }), {
+      const presence = createPresence(agora({ credentials: CREDENTIALS.agora, endpoint: vendor.url, appId: DEFAULT_APPS.agoraAppId, statusVia }), {
         limiters: new LimiterRegistry(),
       });
       const userIds = Array.from({ length: BENCH_ROOMS.agoraMembers }, (_, i) => String(i + 1));
