@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import {
-  CATCH_UP_INTERVALS,
+  burstFor,
   LimiterRegistry,
   MAX_SEND_DELAY_MS,
   QpsLimiter,
@@ -180,7 +180,7 @@ class RedisQpsLimiter implements RateLimiter {
           this.#windowMs,
           this.#intervalMs,
           MAX_SEND_DELAY_MS,
-          CATCH_UP_INTERVALS * this.#intervalMs,
+          (burstFor(this.#key.qps) - 1) * this.#intervalMs,
           this.#ttlMs,
           callId,
           this.#member,

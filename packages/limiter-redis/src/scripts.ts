@@ -11,7 +11,7 @@
  * full window after the qps-th latest arrival bound — the same rule as presence-core's QpsLimiter,
  * so at most `qps` calls can arrive within any window. Returns { start, now, fleet }.
  *
- * ARGV: qps, windowMs, intervalMs, maxSendDelayMs, catchUpMs, ttlMs, callId, processId, fleetTtlMs
+ * ARGV: qps, windowMs, intervalMs, maxSendDelayMs, catchUpMs (the idle burst, in time), ttlMs, callId, processId, fleetTtlMs
  */
 export const ACQUIRE = `
 local t = redis.call('TIME')
@@ -24,8 +24,9 @@ local catchUp = tonumber(ARGV[5])
 local ttl = tonumber(ARGV[6])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local state = redis.call('HMGET', KEYS[2], 'next', 'paused')
-local start = now
-if state[1] then start = math.max(start, tonumber(state[1]), now - catchUp) end
+local paced = now - catchUp
+if state[1] then paced = math.max(paced, tonumber(state[1])) end
+local start = math.max(now, paced)
 if state[2] then start = math.max(start, tonumber(state[2])) end
 local n = redis.call('ZCARD', KEYS[1])
 if n >= qps then
@@ -33,7 +34,10 @@ if n >= qps then
   start = math.max(start, tonumber(kth[2]) + window)
 end
 redis.call('ZADD', KEYS[1], start + delay, ARGV[7])
-redis.call('HSET', KEYS[2], 'next', start + interval)
+-- Slack of up to catchUp builds while the quota is idle, so a first wave starts together; none
+-- while the window or a pause holds calls back (the quota is busy then, not idle).
+local held = start > math.max(now, paced)
+redis.call('HSET', KEYS[2], 'next', (held and start or paced) + interval)
 redis.call('ZADD', KEYS[3], now, ARGV[8])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[9]))
 local fleet = redis.call('ZCARD', KEYS[3])

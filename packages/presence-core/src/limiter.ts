@@ -32,14 +32,16 @@ export type LimiterFactory = (key: LimiterKey) => RateLimiter;
  * remembered by the latest moment it can have arrived — when its answer came back, or
  * `maxSendDelayMs` after it started if it is still out — and a new call starts only when one of
  * the last `qps` calls is a full window behind that moment. Calls are also paced evenly (one every
- * `windowMs / qps`) rather than sent in bursts at the top of each second. Waiters are served first
- * come, first served.
+ * `windowMs / qps`) rather than sent in bursts at the top of each second, except that a limiter
+ * which has been idle lets `burstFor(qps)` calls start at once: a job's first wave does not queue
+ * behind a pace set for a queue that is not there yet. Waiters are served first come, first served.
  */
 export class QpsLimiter implements RateLimiter {
   readonly #qps: number;
   readonly #windowMs: number;
   readonly #intervalMs: number;
   readonly #maxSendDelayMs: number;
+  readonly #burst: number;
   readonly #clock: Clock;
   /** The last `qps` calls: the latest time each can have reached the vendor. */
   readonly #arrivedBy: Array<{ at: number }> = [];
@@ -53,6 +55,7 @@ export class QpsLimiter implements RateLimiter {
     this.#windowMs = options.windowMs ?? 1000;
     this.#intervalMs = this.#windowMs / this.#qps;
     this.#maxSendDelayMs = options.maxSendDelayMs ?? MAX_SEND_DELAY_MS;
+    this.#burst = burstFor(this.#qps);
     this.#clock = options.clock ?? realClock;
   }
 
@@ -68,6 +71,8 @@ export class QpsLimiter implements RateLimiter {
   }
 
   async #waitForSlot(signal?: AbortSignal): Promise<() => void> {
+    // Held back by the window or a pause: the quota is busy, not idle, so no slack builds up.
+    let held = false;
     for (;;) {
       signal?.throwIfAborted();
       const now = this.#clock.now();
@@ -81,9 +86,9 @@ export class QpsLimiter implements RateLimiter {
       const windowFreeAt = earliest >= 0 ? this.#arrivedBy[earliest]!.at + this.#windowMs : -Infinity;
       const wait = Math.max(this.#pausedUntil, this.#nextStart, windowFreeAt) - now;
       if (wait <= 0) {
-        // The first call sets the pace; after that, lateness of up to CATCH_UP_INTERVALS is absorbed
-        // so that timer drift does not add up over thousands of calls.
-        const scheduled = this.#nextStart === -Infinity ? now : Math.max(this.#nextStart, now - CATCH_UP_INTERVALS * this.#intervalMs);
+        // Up to `burst - 1` intervals of slack build up while idle (or while a timer fired late), so a
+        // first wave starts together and timer drift does not add up over thousands of calls.
+        const scheduled = held ? Math.max(this.#nextStart, now) : Math.max(this.#nextStart, now - (this.#burst - 1) * this.#intervalMs);
         this.#nextStart = scheduled + this.#intervalMs;
         const entry = { at: now + this.#maxSendDelayMs };
         if (earliest >= 0) this.#arrivedBy[earliest] = entry;
@@ -92,13 +97,23 @@ export class QpsLimiter implements RateLimiter {
           entry.at = Math.min(entry.at, this.#clock.now());
         };
       }
+      held ||= Math.max(this.#pausedUntil, windowFreeAt) > now;
       await this.#clock.sleep(wait, signal);
     }
   }
 }
 
-/** How many intervals of lateness the pacing schedule absorbs. */
-export const CATCH_UP_INTERVALS = 4;
+/** The share of a second's quota that may start at once after a quiet spell. */
+export const IDLE_BURST_SHARE = 0.2;
+
+/**
+ * Calls that may start together after a quiet spell (or a late timer): a fifth of a second's quota,
+ * at least one. The window rule still holds them to `qps` a window; a fifth keeps the rest of the
+ * second's quota paced, so a burst cannot crowd into one second what jitter could bunch further.
+ */
+export function burstFor(qps: number): number {
+  return Math.max(1, Math.floor(qps * IDLE_BURST_SHARE));
+}
 /** A call still out is assumed to have reached the vendor this long after it started. */
 export const MAX_SEND_DELAY_MS = 100;
 

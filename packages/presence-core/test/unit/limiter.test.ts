@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SEND_DELAY_MS, QpsLimiter } from '../../src/limiter.js';
-import { FakeClock } from '../support/fakes.js';
+import { burstFor, MAX_SEND_DELAY_MS, QpsLimiter } from '../../src/limiter.js';
+import { FakeClock, maxInWindow } from '../support/fakes.js';
 
 describe('QpsLimiter', () => {
   it('paces calls evenly: one every window / qps', async () => {
@@ -13,6 +13,36 @@ describe('QpsLimiter', () => {
       answered();
     }
     expect(starts).toEqual([0, 250, 500, 750, 1000, 1250]);
+  });
+
+  it('after a quiet spell lets a fifth of the quota start at once, then paces, never over qps in a window', async () => {
+    const clock = new FakeClock();
+    const qps = 100;
+    const limiter = new QpsLimiter({ qps, clock, windowMs: 1000 });
+    expect(burstFor(qps)).toBe(20);
+    expect(burstFor(4)).toBe(1);
+    const starts: number[] = [];
+    const take = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const answered = await clock.run(limiter.acquire());
+        starts.push(clock.now());
+        answered();
+      }
+    };
+    await take(150);
+    // 20 together, then one every 10 ms; the 101st waits for the first to be a window behind.
+    expect(starts.slice(0, 21)).toEqual([...Array(20).fill(0), 10]);
+    expect(starts[99]).toBe(800);
+    // Held back by the window, the quota is busy, not idle: paced from there, not another burst.
+    expect(starts.slice(100, 103)).toEqual([1000, 1010, 1020]);
+    expect(maxInWindow(starts)).toBe(qps);
+    // Busy since: no burst. Quiet for two windows: the burst is back, and the window still holds.
+    await clock.advance(2000);
+    const quietFrom = starts.length;
+    await take(30);
+    expect(starts.slice(quietFrom, quietFrom + 20).every((t) => t === starts[quietFrom])).toBe(true);
+    expect(starts[quietFrom + 20]).toBe(starts[quietFrom]! + 10);
+    expect(maxInWindow(starts)).toBe(qps);
   });
 
   it('counts an answered call by when its answer came, an unanswered one as arrived a bounded delay after it started', async () => {

@@ -70,7 +70,11 @@ describe('status', () => {
     const result = await clock.run(presence.status('7', ids(450), { onBatch: (entries) => batches.push(entries.map((e) => e.userId)) }));
     expect(batches.map((b) => b.length)).toEqual([volcBatch, volcBatch, 450 - 2 * volcBatch]);
     expect(batches.flat().sort()).toEqual(result.map((e) => e.userId).sort());
+  });
 
+  it('an abort in onBatch stops the calls: the reason rejects, and only answered batches were handed over', async () => {
+    // A quota too small for an idle burst: the first batch is answered before the second leaves.
+    const { clock, up, presence } = volcPresence(undefined, { qps: { [volcOps.queryLiveParticipantStatus.operationId]: 4 } });
     const controller = new AbortController();
     const seen: string[] = [];
     const reason = new Error('interrupted');
@@ -84,10 +88,12 @@ describe('status', () => {
     });
     await expect(clock.run(pending)).rejects.toBe(reason);
     expect(seen).toEqual(ids(volcBatch));
+    expect(up.calls).toHaveLength(1);
   });
 
   it('statusStream: any iterable of ids, entries in input order as answered, a bounded number of calls in flight', async () => {
-    const { clock, up, presence } = volcPresence();
+    // Paced one call at a time (no idle burst), so an early stop shows in the count of calls.
+    const { clock, up, presence } = volcPresence(undefined, { qps: { [volcOps.queryLiveParticipantStatus.operationId]: 4 } });
     function* input() {
       for (let i = 1; i <= 1000; i++) yield String(i);
     }
