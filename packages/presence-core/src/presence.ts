@@ -147,12 +147,12 @@ type Found<E> = Omit<E, 'userId' | 'ok' | 'answeredBy'>;
 /** The most batches one lookup has in flight (enough for a second of most vendors' quotas). */
 const MAX_BATCHES_IN_FLIGHT = 256;
 
-/** In flight beyond what the answer time calls for, and the factor of room on it (jitter, bursts). */
+/** In flight beyond what the answer time calls for (and before any answer), and the factor of room on it (jitter, bursts). */
 const MIN_IN_FLIGHT = 8;
 const IN_FLIGHT_HEADROOM = 2;
 
-/** Weight of the newest answer time in the running average. */
-const LATENCY_WEIGHT = 0.2;
+/** How long an answer time counts towards the least recent one (BBR keeps its least round trip as long). */
+const LEAST_LATENCY_WINDOW_MS = 10_000;
 
 /** Throttles this close together count as one episode (and the longest proportionate pause). */
 const THROTTLE_MEMORY_MS = 1000;
@@ -212,23 +212,29 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     return Math.min(THROTTLE_MEMORY_MS, 2 * (1000 / qps) * 2 ** (count - 1));
   }
 
-  /** Each operation's recent answer time (an exponential average), from send to answer. */
-  const latencies = new Map<string, number>();
+  /** Each operation's least answer time of the last ten seconds or so, from send to answer. */
+  const latencies = new Map<string, RecentLeast>();
   function noteLatency(operationId: string, ms: number) {
-    const before = latencies.get(operationId);
-    latencies.set(operationId, before === undefined ? ms : before + LATENCY_WEIGHT * (ms - before));
+    let least = latencies.get(operationId);
+    if (!least) latencies.set(operationId, (least = new RecentLeast(LEAST_LATENCY_WINDOW_MS)));
+    least.note(ms, clock.now());
   }
 
   /**
-   * How many batches a lookup keeps in flight: what keeps the quota busy at the answer time seen so
-   * far (Little's law, with room to spare), never more than `slots`. Answers that sit in memory
-   * waiting for their turn are most of a large lookup's peak memory, so no more are sent than
-   * the quota can use.
+   * How many batches a lookup keeps in flight: what keeps the quota busy at the answer time seen
+   * (Little's law, with room to spare), never more than `slots`. Answers that sit in memory waiting
+   * for their turn are most of a large lookup's peak memory, so no more are sent than the quota can
+   * use. The answer time is the least one seen lately, not an average: when answers queue (a busy
+   * event loop, a vendor slowing down) an average grows with what is in flight, and a cap built on
+   * it would feed itself up to `slots` without answering any faster.
    */
   function inFlightFor(operationId: string, qps: number, slots: number): number {
-    const latencyMs = latencies.get(operationId);
-    if (latencyMs === undefined) return slots;
-    return Math.max(MIN_IN_FLIGHT, Math.min(slots, Math.ceil((qps * latencyMs * IN_FLIGHT_HEADROOM) / 1000) + MIN_IN_FLIGHT));
+    const latencyMs = latencies.get(operationId)?.value(clock.now());
+    // Nothing answered yet: a few, not a second of quota. A first wave sent all at once answers
+    // late (its own sending and parsing queue up), and the answer time it shows would hold the cap
+    // high for the rest of the lookup.
+    if (latencyMs === undefined) return Math.min(slots, MIN_IN_FLIGHT);
+    return Math.min(slots, Math.ceil((qps * latencyMs * IN_FLIGHT_HEADROOM) / 1000) + MIN_IN_FLIGHT);
   }
 
   /**
@@ -462,8 +468,11 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     // Ids go to status() a chunk at a time: a vendor's batch, or where one listing of the room
     // answers many ids (Agora), enough ids for that listing to be the cheaper way.
     const chunk = source.listing ? Math.max(source.operation.batchMax, STREAM_CHUNK_WITH_LISTING) : source.operation.batchMax;
-    // Enough calls in flight to keep the quota busy for a moment, never the whole job.
-    const maxInFlight = Math.max(1, Math.min(STREAM_MAX_IN_FLIGHT, Math.ceil(options.qps?.[source.operation.operationId] ?? source.operation.qps)));
+    // Enough calls in flight to keep the quota busy at the answer time seen (as a lookup's batches),
+    // never the whole job.
+    const qps = options.qps?.[source.operation.operationId] ?? source.operation.qps;
+    const mostInFlight = Math.max(1, Math.min(STREAM_MAX_IN_FLIGHT, Math.ceil(qps)));
+    const full = () => inFlight.length >= inFlightFor(source.operation.operationId, qps, mostInFlight);
     // One controller per batch in flight (one shared signal would carry a listener per batch).
     const inFlight: Array<{ answered: Promise<StatusEntry[]>; controller: AbortController }> = [];
     const stopAll = (reason: unknown) => {
@@ -487,7 +496,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
         if (batch.length < chunk) continue;
         launch(batch);
         batch = [];
-        while (inFlight.length >= maxInFlight) yield* await inFlight.shift()!.answered;
+        while (full()) yield* await inFlight.shift()!.answered;
       }
       if (batch.length) launch(batch);
       while (inFlight.length) yield* await inFlight.shift()!.answered;
@@ -647,4 +656,38 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     rooms,
     watch,
   }) as unknown as Presence<C>;
+}
+
+/**
+ * The least of the values noted within about `windowMs`: two buckets, each covering half the window,
+ * so an old least value is forgotten between one and two half-windows after it was noted.
+ */
+class RecentLeast {
+  readonly #halfMs: number;
+  #current = Infinity;
+  #previous = Infinity;
+  #bucketStart = -Infinity;
+
+  constructor(windowMs: number) {
+    this.#halfMs = windowMs / 2;
+  }
+
+  note(value: number, now: number): void {
+    this.#roll(now);
+    this.#current = Math.min(this.#current, value);
+  }
+
+  /** `undefined` before anything is noted (or after a window of nothing). */
+  value(now: number): number | undefined {
+    this.#roll(now);
+    const least = Math.min(this.#current, this.#previous);
+    return least === Infinity ? undefined : least;
+  }
+
+  #roll(now: number) {
+    if (now - this.#bucketStart < this.#halfMs) return;
+    this.#previous = now - this.#bucketStart < 2 * this.#halfMs ? this.#current : Infinity;
+    this.#current = Infinity;
+    this.#bucketStart = now;
+  }
 }
