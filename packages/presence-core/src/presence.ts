@@ -228,13 +228,18 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
    * event loop, a vendor slowing down) an average grows with what is in flight, and a cap built on
    * it would feed itself up to `slots` without answering any faster.
    */
-  function inFlightFor(operationId: string, qps: number, slots: number): number {
-    const latencyMs = latencies.get(operationId)?.value(clock.now());
-    // Nothing answered yet: a few, not a second of quota. A first wave sent all at once answers
-    // late (its own sending and parsing queue up), and the answer time it shows would hold the cap
-    // high for the rest of the lookup.
-    if (latencyMs === undefined) return Math.min(slots, MIN_IN_FLIGHT);
+  function inFlightFor(operationId: string, qps: number, slots: number, outForMs: number): number {
+    // Nothing answered yet: the answer time is at least as long as the first calls have been out.
+    // Not a second of quota at once: a first wave sent all together answers late (its own sending
+    // and parsing queue up), and would hold the cap high for the rest of the lookup.
+    const latencyMs = answerTime(operationId);
+    // (No room to spare on a bound: growing faster than the quota only lets a burst through.)
+    if (latencyMs === undefined) return Math.min(slots, Math.ceil((qps * outForMs) / 1000) + MIN_IN_FLIGHT);
     return Math.min(slots, Math.ceil((qps * latencyMs * IN_FLIGHT_HEADROOM) / 1000) + MIN_IN_FLIGHT);
+  }
+
+  function answerTime(operationId: string): number | undefined {
+    return latencies.get(operationId)?.value(clock.now());
   }
 
   /**
@@ -418,9 +423,19 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
         batchFinished();
       }
     };
+    const startedAt = clock.now();
+    const full = () => active >= inFlightFor(operationId, qps, slots, clock.now() - startedAt);
+    const roomMayBeMade = async () => {
+      if (answerTime(operationId) !== undefined) return nextFinish();
+      // Until something is answered the cap grows with time: look again a pacing interval on.
+      const tick = new AbortController();
+      await Promise.race([nextFinish(), clock.sleep(1000 / qps, tick.signal).catch(() => undefined)]);
+      tick.abort();
+    };
     const worker = async () => {
       for (;;) {
-        while (!stopped && active >= inFlightFor(operationId, qps, slots)) await nextFinish();
+        // (Checked without awaiting when there is room: the batch is counted before another looks.)
+        while (!stopped && full()) await roomMayBeMade();
         if (stopped) break;
         const batch = takeBatch();
         if (batch.ids.length === 0) break;
@@ -472,7 +487,8 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     // never the whole job.
     const qps = options.qps?.[source.operation.operationId] ?? source.operation.qps;
     const mostInFlight = Math.max(1, Math.min(STREAM_MAX_IN_FLIGHT, Math.ceil(qps)));
-    const full = () => inFlight.length >= inFlightFor(source.operation.operationId, qps, mostInFlight);
+    const startedAt = clock.now();
+    const full = () => inFlight.length >= inFlightFor(source.operation.operationId, qps, mostInFlight, clock.now() - startedAt);
     // One controller per batch in flight (one shared signal would carry a listener per batch).
     const inFlight: Array<{ answered: Promise<StatusEntry[]>; controller: AbortController }> = [];
     const stopAll = (reason: unknown) => {
