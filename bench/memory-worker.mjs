@@ -1,15 +1,16 @@
 // One memory run, on the built packages and plain Node (what an app runs): status of N ids against
 // the vendor server, kept (status) or streamed out (statusStream); prints the peak RSS.
-//   node bench/memory-worker.mjs <vendor url> <status|stream> <N>
+//   node bench/memory-worker.mjs <vendor url> <status|stream> <N> <{"credentials", "imAppId", "qps"} as JSON>
 import { createPresence, LimiterRegistry } from '@rollcall/presence-core';
 import { volcengine } from '@rollcall/presence-core/volcengine';
 
-const [url, form, count] = process.argv.slice(2);
+const [url, form, count, accountJson] = process.argv.slice(2);
 const n = Number(count);
-const presence = createPresence(
-  volcengine({ credentials: { accessKeyId: 'AKLTemulator', secretAccessKey: 'emulator-volcengine-secret' }, endpoint: url, imAppId: 10001 }),
-  { limiters: new LimiterRegistry(), qps: { QueryLiveParticipantStatus: 1000 } },
-);
+const account = JSON.parse(accountJson);
+const presence = createPresence(volcengine({ credentials: account.credentials, endpoint: url, imAppId: account.imAppId }), {
+  limiters: new LimiterRegistry(),
+  qps: account.qps,
+});
 function* ids() {
   for (let i = 1; i <= n; i++) yield String(i);
 }
