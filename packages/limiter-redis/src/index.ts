@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import {
-  burstFor,
   LimiterRegistry,
   MAX_SEND_DELAY_MS,
   QpsLimiter,
@@ -63,7 +62,7 @@ export interface RedisLimiterStats {
 
 interface ScriptedRedis extends Redis {
   rollcallAcquire(calls: string, state: string, members: string, ...args: Array<string | number>): Promise<[number, number, number]>;
-  rollcallRelease(calls: string, callId: string): Promise<number>;
+  rollcallRelease(calls: string, callId: string, lateMs: number): Promise<number>;
   rollcallPause(state: string, ms: number, ttlMs: number): Promise<number>;
 }
 
@@ -170,6 +169,7 @@ class RedisQpsLimiter implements RateLimiter {
       const callId = `${this.#member}:${++callCounter}`;
       let reply: [number, number, number];
       const askedAt = performance.now();
+      const askedOn = this.#clock.now();
       try {
         this.#stats().roundTrips++;
         reply = await this.#redis.rollcallAcquire(
@@ -180,7 +180,6 @@ class RedisQpsLimiter implements RateLimiter {
           this.#windowMs,
           this.#intervalMs,
           MAX_SEND_DELAY_MS,
-          (burstFor(this.#key.qps) - 1) * this.#intervalMs,
           this.#ttlMs,
           callId,
           this.#member,
@@ -197,9 +196,12 @@ class RedisQpsLimiter implements RateLimiter {
       this.#stats().shared++;
       // Redis's clock decided the start; wait out the difference on ours.
       if (start > now) await this.#clock.sleep(start - now, signal);
+      // Redis's `now` came no sooner than we asked, so the call leaves at most this long after the
+      // start it was given; the arrival bound Redis keeps for it moves by as much when it is answered.
+      const lateMs = Math.max(0, Math.ceil(this.#clock.now() - askedOn - (start - now)));
       return () => {
         this.#stats().roundTrips++;
-        this.#redis.rollcallRelease(this.#keys.calls, callId).catch(() => undefined);
+        this.#redis.rollcallRelease(this.#keys.calls, callId, lateMs).catch(() => undefined);
       };
     }
     this.#stats().local++;

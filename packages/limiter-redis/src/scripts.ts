@@ -9,9 +9,12 @@
 /**
  * Reserves the next start for one call: no sooner than the paced slot, the end of a pause, and a
  * full window after the qps-th latest arrival bound — the same rule as presence-core's QpsLimiter,
- * so at most `qps` calls can arrive within any window. Returns { start, now, fleet }.
+ * so at most `qps` calls can arrive within any window. Unlike it, no burst after a quiet spell: a
+ * fleet job gains at most a fifth of a second from one, and a burst from several processes at once,
+ * each opening connections, is what a busy machine sends later than the arrival bound assumes.
+ * Returns { start, now, fleet }.
  *
- * ARGV: qps, windowMs, intervalMs, maxSendDelayMs, catchUpMs (the idle burst, in time), ttlMs, callId, processId, fleetTtlMs
+ * ARGV: qps, windowMs, intervalMs, maxSendDelayMs, ttlMs, callId, processId, fleetTtlMs
  */
 export const ACQUIRE = `
 local t = redis.call('TIME')
@@ -20,26 +23,21 @@ local qps = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local interval = tonumber(ARGV[3])
 local delay = tonumber(ARGV[4])
-local catchUp = tonumber(ARGV[5])
-local ttl = tonumber(ARGV[6])
+local ttl = tonumber(ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local state = redis.call('HMGET', KEYS[2], 'next', 'paused')
-local paced = now - catchUp
-if state[1] then paced = math.max(paced, tonumber(state[1])) end
-local start = math.max(now, paced)
+local start = now
+if state[1] then start = math.max(start, tonumber(state[1])) end
 if state[2] then start = math.max(start, tonumber(state[2])) end
 local n = redis.call('ZCARD', KEYS[1])
 if n >= qps then
   local kth = redis.call('ZRANGE', KEYS[1], n - qps, n - qps, 'WITHSCORES')
   start = math.max(start, tonumber(kth[2]) + window)
 end
-redis.call('ZADD', KEYS[1], start + delay, ARGV[7])
--- Slack of up to catchUp builds while the quota is idle, so a first wave starts together; none
--- while the window or a pause holds calls back (the quota is busy then, not idle).
-local held = start > math.max(now, paced)
-redis.call('HSET', KEYS[2], 'next', (held and start or paced) + interval)
-redis.call('ZADD', KEYS[3], now, ARGV[8])
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[9]))
+redis.call('ZADD', KEYS[1], start + delay, ARGV[6])
+redis.call('HSET', KEYS[2], 'next', start + interval)
+redis.call('ZADD', KEYS[3], now, ARGV[7])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[8]))
 local fleet = redis.call('ZCARD', KEYS[3])
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PEXPIRE', KEYS[2], ttl)
@@ -47,12 +45,19 @@ redis.call('PEXPIRE', KEYS[3], ttl)
 return { start, now, fleet }
 `;
 
-/** The call's answer is back: it reached the vendor by now at the latest. ARGV: callId */
+/**
+ * The call's answer is back: it reached the vendor by now at the latest, and no sooner than its
+ * bound allowed once moved by how late the process let it leave (a busy process can start a call
+ * well after the start Redis gave it). ARGV: callId, lateMs
+ */
 export const RELEASE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local bound = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if bound and tonumber(bound) > now then redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1]) end
+if bound then
+  local latest = math.min(now, tonumber(bound) + tonumber(ARGV[2]))
+  if latest ~= tonumber(bound) then redis.call('ZADD', KEYS[1], 'XX', latest, ARGV[1]) end
+end
 return 1
 `;
 
