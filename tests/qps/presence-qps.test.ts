@@ -42,7 +42,9 @@ async function stats(operationId: string): Promise<{ served: number; throttled: 
 describe('presence-core against a QPS-enforcing vendor server', () => {
   it('Volcengine: 40,000 ids in 200 paced calls, none throttled, every id answered', async () => {
     const op = volcOps.queryLiveParticipantStatus;
-    const presence = createPresence(volcengine({ credentials: CREDENTIALS.volcengine, endpoint: url, imAppId: DEFAULT_APPS.volcengineImAppId }), { limiters: new LimiterRegistry() });
+    const presence = createPresence(volcengine({ credentials: CREDENTIALS.volcengine, endpoint: url, imAppId: DEFAULT_APPS.volcengineImAppId }), {
+      limiters: new LimiterRegistry(),
+    });
     const ids = Array.from({ length: 40_000 }, (_, i) => String(i + 1));
     const entries = await presence.status('1', ids);
     expect(entries.every((e, i) => e.ok && e.userId === ids[i] && e.online === i < BENCH_ROOMS.volcengineMembers)).toBe(true);
@@ -52,7 +54,9 @@ describe('presence-core against a QPS-enforcing vendor server', () => {
 
   it('Alibaba: 4,000 ids in 200 paced calls, none throttled, every id answered', async () => {
     const op = aliyunOps.batchGetOnlineUsers;
-    const presence = createPresence(aliyun({ credentials: CREDENTIALS.aliyun, endpoint: url, appId: DEFAULT_APPS.aliyunAppId }), { limiters: new LimiterRegistry() });
+    const presence = createPresence(aliyun({ credentials: CREDENTIALS.aliyun, endpoint: url, appId: DEFAULT_APPS.aliyunAppId }), {
+      limiters: new LimiterRegistry(),
+    });
     const ids = Array.from({ length: 4_000 }, (_, i) => `user${i + 1}`);
     const entries = await presence.status('group-1', ids);
     expect(entries.every((e, i) => e.ok && e.userId === ids[i] && e.online === i < BENCH_ROOMS.aliyunMembers)).toBe(true);
