@@ -114,6 +114,7 @@ export const IDLE_BURST_SHARE = 0.2;
 export function burstFor(qps: number): number {
   return Math.max(1, Math.floor(qps * IDLE_BURST_SHARE));
 }
+
 /** A call still out is assumed to have reached the vendor this long after it started. */
 export const MAX_SEND_DELAY_MS = 100;
 

@@ -229,11 +229,10 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
    * it would feed itself up to `slots` without answering any faster.
    */
   function inFlightFor(operationId: string, qps: number, slots: number, outForMs: number): number {
-    // Nothing answered yet: the answer time is at least as long as the first calls have been out.
-    // Not a second of quota at once: a first wave sent all together answers late (its own sending
-    // and parsing queue up), and would hold the cap high for the rest of the lookup.
     const latencyMs = answerTime(operationId);
-    // (No room to spare on a bound: growing faster than the quota only lets a burst through.)
+    // Nothing answered yet: the answer time is at least as long as the first calls have been out
+    // (no room to spare on a bound). Not a second of quota at once: a first wave sent together
+    // answers late (its own sending and parsing queue up) and would hold the cap high.
     if (latencyMs === undefined) return Math.min(slots, Math.ceil((qps * outForMs) / 1000) + MIN_IN_FLIGHT);
     return Math.min(slots, Math.ceil((qps * latencyMs * IN_FLIGHT_HEADROOM) / 1000) + MIN_IN_FLIGHT);
   }
