@@ -27,14 +27,19 @@ export type LimiterFactory = (key: LimiterKey) => RateLimiter;
 
 /**
  * Keeps the vendor's count of any one-second window at or under `qps`, as the vendor counts it:
- * by when requests *arrive*, which is later than when they leave and by a varying amount (the
- * first request of a process alone can take tens of milliseconds to go out). So each call is
- * remembered by the latest moment it can have arrived — when its answer came back, or
- * `maxSendDelayMs` after it started if it is still out — and a new call starts only when one of
- * the last `qps` calls is a full window behind that moment. Calls are also paced evenly (one every
- * `windowMs / qps`) rather than sent in bursts at the top of each second, except that a limiter
- * which has been idle lets `burstFor(qps)` calls start at once: a job's first wave does not queue
- * behind a pace set for a queue that is not there yet. Waiters are served first come, first served.
+ * by when requests *arrive*, which is later than when they leave and by a varying amount. So each
+ * call is remembered by the latest moment it can have arrived, and a new call starts only when one
+ * of the last `qps` calls is a full window behind that moment:
+ * - answered: when its answer came back, or `maxSendDelayMs` after it started if that is sooner —
+ *   unless its round trip exceeded the least one seen by more than that. A call's way there can be
+ *   late (a busy event loop, a first connection, a starved vendor) by at most what its round trip
+ *   took over the quickest, so the bound moves out by as much.
+ * - still out: `maxSendDelayMs` after it started; once it has been out longer than the least round
+ *   trip plus that, it may be arriving now, and it holds its place in the window until answered.
+ * Calls are also paced evenly (one every `windowMs / qps`) rather than sent in bursts at the top of
+ * each second, except that a limiter which has been idle lets `burstFor(qps)` calls start at once: a
+ * job's first wave does not queue behind a pace set for a queue that is not there yet. Waiters are
+ * served first come, first served.
  */
 export class QpsLimiter implements RateLimiter {
   readonly #qps: number;
@@ -43,11 +48,15 @@ export class QpsLimiter implements RateLimiter {
   readonly #maxSendDelayMs: number;
   readonly #burst: number;
   readonly #clock: Clock;
-  /** The last `qps` calls: the latest time each can have reached the vendor. */
-  readonly #arrivedBy: Array<{ at: number }> = [];
+  /** The last `qps` calls: when each started and, once answered, its round trip. */
+  readonly #calls: Array<{ start: number; trip: number | undefined }> = [];
+  /** The least round trip seen: what a call takes when nothing on its way is late. */
+  #leastTrip = Infinity;
   #nextStart = -Infinity;
   #pausedUntil = -Infinity;
   #tail: Promise<unknown> = Promise.resolve();
+  /** Wakes the waiter (one at a time: waiters queue) when an answer may have freed a place. */
+  #wake: (() => void) | undefined;
 
   constructor(options: { qps: number; clock?: Clock; windowMs?: number; maxSendDelayMs?: number }) {
     if (!(options.qps >= 1) || !Number.isFinite(options.qps)) throw new RangeError(`qps must be a number ≥ 1, got ${options.qps}`);
@@ -70,6 +79,17 @@ export class QpsLimiter implements RateLimiter {
     this.#pausedUntil = Math.max(this.#pausedUntil, this.#clock.now() + ms);
   }
 
+  /** When a call is a full window behind the latest moment it can have arrived (see the class). */
+  #windowFreeAt(call: { start: number; trip: number | undefined }): number {
+    const least = Number.isFinite(this.#leastTrip) ? this.#leastTrip : 0;
+    if (call.trip === undefined) {
+      // Out longer than the least trip plus the send delay: it may be arriving now, so it frees
+      // its place only if no call can arrive later than a window before its answer.
+      return least >= this.#windowMs ? call.start + this.#maxSendDelayMs + this.#windowMs : Infinity;
+    }
+    return call.start + Math.max(Math.min(this.#maxSendDelayMs, call.trip), call.trip - least) + this.#windowMs;
+  }
+
   async #waitForSlot(signal?: AbortSignal): Promise<() => void> {
     // Held back by the window or a pause: the quota is busy, not idle, so no slack builds up.
     let held = false;
@@ -77,28 +97,50 @@ export class QpsLimiter implements RateLimiter {
       signal?.throwIfAborted();
       const now = this.#clock.now();
       let earliest = -1;
-      if (this.#arrivedBy.length >= this.#qps) {
-        earliest = 0;
-        for (let i = 1; i < this.#arrivedBy.length; i++) {
-          if (this.#arrivedBy[i]!.at < this.#arrivedBy[earliest]!.at) earliest = i;
+      let windowFreeAt = -Infinity;
+      if (this.#calls.length >= this.#qps) {
+        windowFreeAt = Infinity;
+        for (let i = 0; i < this.#calls.length; i++) {
+          const freeAt = this.#windowFreeAt(this.#calls[i]!);
+          if (freeAt < windowFreeAt || earliest < 0) {
+            earliest = i;
+            windowFreeAt = freeAt;
+          }
         }
       }
-      const windowFreeAt = earliest >= 0 ? this.#arrivedBy[earliest]!.at + this.#windowMs : -Infinity;
       const wait = Math.max(this.#pausedUntil, this.#nextStart, windowFreeAt) - now;
       if (wait <= 0) {
         // Up to `burst - 1` intervals of slack build up while idle (or while a timer fired late), so a
         // first wave starts together and timer drift does not add up over thousands of calls.
         const scheduled = held ? Math.max(this.#nextStart, now) : Math.max(this.#nextStart, now - (this.#burst - 1) * this.#intervalMs);
         this.#nextStart = scheduled + this.#intervalMs;
-        const entry = { at: now + this.#maxSendDelayMs };
-        if (earliest >= 0) this.#arrivedBy[earliest] = entry;
-        else this.#arrivedBy.push(entry);
+        const call = { start: now, trip: undefined as number | undefined };
+        if (earliest >= 0) this.#calls[earliest] = call;
+        else this.#calls.push(call);
         return () => {
-          entry.at = Math.min(entry.at, this.#clock.now());
+          if (call.trip !== undefined) return;
+          call.trip = this.#clock.now() - call.start;
+          this.#leastTrip = Math.min(this.#leastTrip, call.trip);
+          this.#wake?.();
         };
       }
       held ||= Math.max(this.#pausedUntil, windowFreeAt) > now;
-      await this.#clock.sleep(wait, signal);
+      // An answer can free a place sooner than the wait (or at all, when calls still out hold
+      // the window): look again when one comes. An abort is thrown at the top of the loop.
+      const woken = new AbortController();
+      const wake = () => woken.abort();
+      if (windowFreeAt > Math.max(this.#pausedUntil, this.#nextStart)) this.#wake = wake;
+      signal?.addEventListener('abort', wake, { once: true });
+      try {
+        await (Number.isFinite(wait)
+          ? this.#clock.sleep(wait, woken.signal)
+          : new Promise((_, reject) => woken.signal.addEventListener('abort', reject, { once: true })));
+      } catch {
+        // Woken early: look again.
+      } finally {
+        if (this.#wake === wake) this.#wake = undefined;
+        signal?.removeEventListener('abort', wake);
+      }
     }
   }
 }
@@ -115,7 +157,10 @@ export function burstFor(qps: number): number {
   return Math.max(1, Math.floor(qps * IDLE_BURST_SHARE));
 }
 
-/** A call still out is assumed to have reached the vendor this long after it started. */
+/**
+ * A call is assumed to reach the vendor within this long of its start, unless its round trip shows
+ * it may have taken longer (see QpsLimiter).
+ */
 export const MAX_SEND_DELAY_MS = 100;
 
 /** Limiters by key. Created lazily: nothing runs at import time. */

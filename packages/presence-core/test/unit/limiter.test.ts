@@ -45,23 +45,61 @@ describe('QpsLimiter', () => {
     expect(maxInWindow(starts)).toBe(qps);
   });
 
-  it('counts an answered call by when its answer came, an unanswered one as arrived a bounded delay after it started', async () => {
+  it('counts an answered call by when its answer came, at most the send delay after its start — more when its trip shows a late way there', async () => {
+    const clock = new FakeClock();
+    const limiter = new QpsLimiter({ qps: 1, clock, windowMs: 1000 });
+    const quick = await clock.run(limiter.acquire()); // t=0
+    await clock.advance(40);
+    quick(); // answered 40 ms after it left: the least trip so far
+    const slowWayThere = await clock.run(limiter.acquire());
+    expect(clock.now()).toBe(1040);
+    await clock.advance(400);
+    slowWayThere(); // 400 ms, 360 over the quickest: it may have arrived that late
+    await clock.run(limiter.acquire());
+    expect(clock.now()).toBe(1040 + 360 + 1000);
+
+    // Answered after the send delay, but no slower than the quickest: counted from start + that delay.
+    const steady = new QpsLimiter({ qps: 1, clock, windowMs: 1000 });
+    const t0 = clock.now();
+    for (const trip of [300, 300]) {
+      const answered = await clock.run(steady.acquire());
+      await clock.advance(trip);
+      answered();
+    }
+    await clock.run(steady.acquire());
+    // Second call at t0 + 100 + 1000; the third a send delay and a window after that.
+    expect(clock.now() - t0).toBe(2 * (MAX_SEND_DELAY_MS + 1000));
+  });
+
+  it('a call still out holds its place in the window until answered, unless the quickest answer takes a window', async () => {
     const clock = new FakeClock();
     const limiter = new QpsLimiter({ qps: 2, clock, windowMs: 1000 });
-    await clock.run(limiter.acquire()); // t=0, still out
-    const second = await clock.run(limiter.acquire()); // t=500
-    second(); // answered at once
-    await clock.run(limiter.acquire());
-    // The first call may have reached the vendor as late as 0 + MAX_SEND_DELAY_MS.
-    expect(clock.now()).toBe(MAX_SEND_DELAY_MS + 1000);
+    (await clock.run(limiter.acquire()))(); // t=0, answered at once
+    const stillOut = await clock.run(limiter.acquire()); // t=500
+    expect(clock.now()).toBe(500);
+    (await clock.run(limiter.acquire()))(); // the first call's place: t=1000
+    expect(clock.now()).toBe(1000);
+    const fourth = limiter.acquire();
+    await clock.advance(700);
+    stillOut(); // t=1700: out 1200 ms, so counted as arriving then
+    await clock.run(fourth); // the third call's place frees first: 1000 + 1000
+    expect(clock.now()).toBe(2000);
+    const fifth = limiter.acquire();
+    await clock.run(fifth);
+    expect(clock.now()).toBe(2700);
 
-    const answeredLate = new QpsLimiter({ qps: 1, clock, windowMs: 1000 });
-    const start = clock.now();
-    const first = await clock.run(answeredLate.acquire());
-    await clock.advance(40);
-    first(); // its answer came back 40 ms after it left
-    await clock.run(answeredLate.acquire());
-    expect(clock.now() - start).toBe(1040);
+    // A vendor that never answers in under a window: a call out still frees its place a send
+    // delay and a window after it started.
+    const slowVendor = new QpsLimiter({ qps: 1, clock, windowMs: 1000 });
+    const t0 = clock.now();
+    const first = await clock.run(slowVendor.acquire());
+    const second = slowVendor.acquire();
+    await clock.advance(1500);
+    first(); // the least trip is 1500 ms
+    await clock.run(second);
+    expect(clock.now() - t0).toBe(1500);
+    await clock.run(slowVendor.acquire()); // the second is still out
+    expect(clock.now() - t0).toBe(1500 + MAX_SEND_DELAY_MS + 1000);
   });
 
   it('a pause holds every waiter', async () => {
