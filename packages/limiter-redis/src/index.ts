@@ -120,6 +120,8 @@ class RedisQpsLimiter implements RateLimiter {
   #lastFailureAt = -Infinity;
   /** How many processes were drawing from the quota when Redis last answered. */
   #fleet = 0;
+  /** The least round trip this process has seen on the quota (see QpsLimiter). */
+  #leastTrip = Infinity;
   #tail: Promise<unknown> = Promise.resolve();
 
   // Private (#) fields: nothing here — the client, the URL in the options — shows in a log or JSON.
@@ -198,8 +200,14 @@ class RedisQpsLimiter implements RateLimiter {
       if (start > now) await this.#clock.sleep(start - now, signal);
       // Redis's `now` came no sooner than we asked, so the call leaves at most this long after the
       // start it was given; the arrival bound Redis keeps for it moves by as much when it is answered.
-      const lateMs = Math.max(0, Math.ceil(this.#clock.now() - askedOn - (start - now)));
+      const leftAt = this.#clock.now();
+      const leftLateMs = Math.max(0, leftAt - askedOn - (start - now));
       return () => {
+        // As in QpsLimiter: a round trip over the least one by more than the send delay shows the
+        // way there may have been that late too.
+        const trip = this.#clock.now() - leftAt;
+        this.#leastTrip = Math.min(this.#leastTrip, trip);
+        const lateMs = Math.ceil(leftLateMs + Math.max(0, trip - this.#leastTrip - MAX_SEND_DELAY_MS));
         this.#stats().roundTrips++;
         this.#redis.rollcallRelease(this.#keys.calls, callId, lateMs).catch(() => undefined);
       };

@@ -47,8 +47,9 @@ return { start, now, fleet }
 
 /**
  * The call's answer is back: it reached the vendor by now at the latest, and no sooner than its
- * bound allowed once moved by how late the process let it leave (a busy process can start a call
- * well after the start Redis gave it). ARGV: callId, lateMs
+ * bound allowed once moved by how late it may have been: the process can let it leave well after
+ * the start Redis gave it (a busy event loop), and its way there can take longer than the send
+ * delay (the process sees that in a round trip over its least one). ARGV: callId, lateMs
  */
 export const RELEASE = `
 local t = redis.call('TIME')

@@ -59,6 +59,46 @@ describe('one quota for a fleet', () => {
     expect(fleet[0]!.stats().roundTrips).toBe(60);
   });
 
+  /** Each call's arrival bound as Redis keeps it, in start order, and the last start Redis gave. */
+  async function recorded(k: LimiterKey): Promise<{ bounds: number[]; lastStart: number }> {
+    const client = new Redis(redis.url);
+    const slot = `rollcall:limiter:{${k.vendor}:${k.account}:${k.operation}}`;
+    const scores = await client.zrange(`${slot}:calls`, 0, -1, 'WITHSCORES');
+    const next = Number(await client.hget(`${slot}:state`, 'next'));
+    client.disconnect();
+    return { bounds: scores.filter((_, i) => i % 2 === 1).map(Number), lastStart: next - (WINDOW_MS + 5) / k.qps };
+  }
+
+  it('a call the process let leave late is counted from when it left, not from the start Redis gave it', async () => {
+    const k = key(2);
+    // A process whose timers fire 300 ms late (a busy event loop): the paced second call leaves late.
+    const lateTimers = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms + 300)) };
+    const limiter = registry({ url: redis.url, clock: lateTimers }).get(k);
+    (await limiter.acquire())();
+    const second = await limiter.acquire(); // Redis gave it a start half a window on, 300 ms before it left
+    const { lastStart } = await recorded(k);
+    second();
+    // A third reservation: on the same connection, Redis has applied the release before it.
+    await limiter.acquire();
+    const { bounds } = await recorded(k);
+    // Without the lateness it would be start + MAX_SEND_DELAY_MS, and the window would reopen 200 ms early.
+    expect(bounds[1]! - lastStart).toBeGreaterThanOrEqual(300 - 1);
+  });
+
+  it('a call whose round trip exceeds the least one by more than the send delay is counted that much later', async () => {
+    const k = key(2);
+    const limiter = registry({ url: redis.url }).get(k);
+    (await limiter.acquire())(); // answered at once: the least round trip is ~0
+    const slow = await limiter.acquire();
+    const { lastStart } = await recorded(k);
+    await new Promise((resolve) => setTimeout(resolve, 400)); // answered 400 ms after it left
+    slow();
+    await limiter.acquire();
+    const { bounds } = await recorded(k);
+    // Its way there may have taken up to 400 ms, not the 100 assumed for a call answered sooner.
+    expect(bounds[1]! - lastStart).toBeGreaterThanOrEqual(400 - 2);
+  });
+
   it('keeps its keys per vendor, account and operation, each with an expiry', async () => {
     const k = key(10);
     await drive(registry({ url: redis.url }).get(k), 3);
