@@ -63,7 +63,7 @@ describe('one quota for a fleet', () => {
   async function recorded(k: LimiterKey): Promise<{ bounds: number[]; lastStart: number }> {
     const client = new Redis(redis.url);
     const slot = `rollcall:limiter:{${k.vendor}:${k.account}:${k.operation}}`;
-    const scores = await client.zrange(`${slot}:calls`, 0, -1, 'WITHSCORES');
+    const scores = await client.zrange(`${slot}:calls`, '0', '-1', 'WITHSCORES');
     const next = Number(await client.hget(`${slot}:state`, 'next'));
     client.disconnect();
     return { bounds: scores.filter((_, i) => i % 2 === 1).map(Number), lastStart: next - (WINDOW_MS + 5) / k.qps };
