@@ -1,6 +1,7 @@
 // One memory run, on the built packages and plain Node (what an app runs): status of N ids against
-// the vendor server, kept (status) or streamed out (statusStream); prints the peak RSS.
-//   node bench/memory-worker.mjs <vendor url> <status|stream> <N> <{"credentials", "imAppId", "qps"} as JSON>
+// the vendor server, kept (status) or streamed out (statusStream); prints the peak RSS and the heap
+// the results keep.
+//   node --expose-gc bench/memory-worker.mjs <vendor url> <status|stream> <N> <{"credentials", "imAppId", "qps"} as JSON>
 import { createPresence, LimiterRegistry } from '@rollcall/presence-core';
 import { volcengine } from '@rollcall/presence-core/volcengine';
 
@@ -14,18 +15,28 @@ const presence = createPresence(volcengine({ credentials: account.credentials, e
 function* ids() {
   for (let i = 1; i <= n; i++) yield String(i);
 }
+// The heap before the job (no collection forced here: it would move where V8's own fall).
+const heapBefore = process.memoryUsage().heapUsed;
 const started = performance.now();
 let answered = 0;
+/** status()'s results, held until what they keep is measured. */
+let results;
 if (form === 'status') {
   // The ids as an app would hold them. (Spreading a generator instead, `[...ids()]`, leaves the
   // input's own garbage in the heap — an iterator result per id — and the peak then varies with
   // where V8's collections fall: 312–497 MB against 324–336 MB this way.)
-  const result = await presence.status(
+  results = await presence.status(
     '1',
     Array.from({ length: n }, (_, i) => String(i + 1)),
   );
-  answered = result.length;
+  answered = results.length;
 } else {
   for await (const entry of presence.statusStream('1', ids())) if (entry.userId) answered++;
 }
-console.log(JSON.stringify({ peakRssMb: process.resourceUsage().maxRSS / 1024, elapsedMs: performance.now() - started, answered }));
+const elapsedMs = performance.now() - started;
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+// What the results keep (the ids they hold included), once the job's garbage is collected.
+globalThis.gc();
+const keptHeapMb = results ? (process.memoryUsage().heapUsed - heapBefore) / 1e6 : 0;
+console.log(JSON.stringify({ peakRssMb, elapsedMs, answered, keptHeapMb }));
+results = undefined;
