@@ -383,11 +383,11 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
       const controller = new AbortController();
       inFlight.add(controller);
       try {
-        const found = await invoke(source.operation, controller.signal, (o) => source.fetch(room, ids, o));
+        const answer = await invoke(source.operation, controller.signal, (o) => source.fetch(room, ids, o));
         const answered: Entry[] = [];
         for (let i = 0; i < ids.length; i++) {
           const userId = ids[i]!;
-          const record = found.get(userId);
+          const record = answer(userId);
           let entry: Entry;
           if (record !== undefined && !(record instanceof Error)) {
             entry = entryOf(userId, record, operationId);

@@ -39,31 +39,51 @@ export interface BatchLookup<Entry> {
   /** Throws RequestValidationError before any network call. */
   validate(room: string, userIds: readonly string[]): void;
   /**
-   * One upstream call for at most `batchMax` distinct ids; entries keyed by the requested id. An
-   * Error in place of an entry means the answer for that id cannot be used (see `recordsById`).
+   * One upstream call for at most `batchMax` distinct ids, as a function answering each requested
+   * id: its entry; an Error when the answer for it cannot be used (see `recordsById`); undefined
+   * when the vendor left it out. Entries are made as they are asked for, not all up front: a
+   * million-id lookup then keeps no batch's worth of them alive at once.
    */
-  fetch(room: string, userIds: readonly string[], options: CallOptions): Promise<Map<string, Entry | Error>>;
+  fetch(room: string, userIds: readonly string[], options: CallOptions): Promise<(userId: string) => Entry | Error | undefined>;
 }
 
 /**
  * A vendor's records by user id. A record listed twice the same way counts once; listed twice with
  * different contents, that id's answer is a ContradictoryResponseError (never the last one silently).
  */
-export function recordsById<R>(vendor: VendorId, operation: string, records: readonly R[], idOf: (record: R) => string): Map<string, R | Error> {
-  const out = new Map<string, R | Error>();
+export function recordsById<R, K extends string | number = string>(
+  vendor: VendorId,
+  operation: string,
+  records: readonly R[],
+  idOf: (record: R) => K,
+): Map<K, R | Error> {
+  const out = new Map<K, R | Error>();
   for (const record of records) {
     const id = idOf(record);
     const earlier = out.get(id);
     if (earlier === undefined) out.set(id, record);
     else if (!(earlier instanceof Error) && JSON.stringify(earlier) !== JSON.stringify(record))
-      out.set(id, new ContradictoryResponseError(vendor, operation, id));
+      out.set(id, new ContradictoryResponseError(vendor, operation, String(id)));
   }
   return out;
 }
 
-/** Maps each usable record of `records`, keeping the errors in place. */
-export function mapRecords<R, E>(records: Map<string, R | Error>, map: (record: R) => E): Map<string, E | Error> {
-  return new Map([...records].map(([id, record]) => [id, record instanceof Error ? record : map(record)]));
+/**
+ * Answers each requested id from `records`: the record mapped to an entry when asked for, its
+ * Error, or undefined when left out. `keyOf` turns the requested id into the records' key (a
+ * number where the vendor answers with numbers: no string is made per record, and V8 keeps the
+ * strings it makes from numbers in its old generation).
+ */
+export function answersFrom<R, E, K extends string | number = string>(
+  records: Map<K, R | Error>,
+  map: (record: R) => E,
+  keyOf: (userId: string) => K = (userId) => userId as K,
+): (userId: string) => E | Error | undefined {
+  return (userId) => {
+    const record = records.get(keyOf(userId));
+    if (record === undefined) return undefined;
+    return record instanceof Error ? record : map(record as R);
+  };
 }
 
 export interface VendorRosterPage {

@@ -128,7 +128,7 @@ export function agora(options: AgoraProviderOptions): Provider<'status' | 'roste
         const [uid] = uidsOf(statusOp.operationId, userIds);
         const data = await client.queryUserStatus({ appid, uid: uid!, channelName: room }, callOptions);
         const found: Found = data.in_channel ? { online: true, joinedAt: new Date(data.join * 1000), raw: data } : { online: false, joinedAt: null, raw: data };
-        return new Map([[userIds[0]!, found]]);
+        return (userId) => (userId === userIds[0] ? found : undefined);
       },
     },
     roster: {

@@ -1,6 +1,6 @@
 import { createAliyunLiveClient, operations, schemas, type AliyunLiveClient, type AliyunLiveClientOptions } from '@rollcall/aliyun-live';
 import { validateAll } from '../ids.js';
-import { makeProvider, mapRecords, recordsById, type Provider } from '../provider.js';
+import { answersFrom, makeProvider, recordsById, type Provider } from '../provider.js';
 
 export type AliyunProviderOptions = (
   | AliyunLiveClientOptions
@@ -31,7 +31,7 @@ export function aliyun(options: AliyunProviderOptions): Provider<'status'> {
       async fetch(room, userIds, callOptions) {
         const result = await client.batchGetOnlineUsers({ AppId: options.appId, GroupId: room, UserIds: [...userIds] }, callOptions);
         const records = recordsById('aliyun', op.operationId, result.OnlineUsers, (u) => u.UserId);
-        return mapRecords(records, (u) => ({ online: u.Online, joinedAt: u.Online && u.JoinTime ? new Date(u.JoinTime) : null, raw: u }));
+        return answersFrom(records, (u) => ({ online: u.Online, joinedAt: u.Online && u.JoinTime ? new Date(u.JoinTime) : null, raw: u }));
       },
     },
   });

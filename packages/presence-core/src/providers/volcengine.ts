@@ -7,7 +7,7 @@ import {
   type VolcengineRtcClientOptions,
 } from '@rollcall/volcengine-rtc';
 import { integerId, integerIds, validateAll } from '../ids.js';
-import { makeProvider, mapRecords, recordsById, type Provider } from '../provider.js';
+import { answersFrom, makeProvider, recordsById, type Provider } from '../provider.js';
 import type { MemberDetails } from '../model.js';
 
 type ProvidedClient = { client: VolcengineRtcClient /** The access key id the quota counts against. */; account: string };
@@ -91,11 +91,24 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
               const result = await client.queryLiveParticipantStatus(statusRequest(statusOp.operationId, room, userIds), callOptions);
               // Each answer carries the id it was asked under: string ids in ParticipantUserIdStr
               // (an answer without it is not one for a string id, and counts as unanswered).
-              const answers = stringIds ? result.Status.filter((s) => s.ParticipantUserIdStr !== undefined) : result.Status;
-              const records = recordsById('volcengine', statusOp.operationId, answers, (s) =>
-                stringIds ? s.ParticipantUserIdStr! : String(s.ParticipantUserId),
+              const entryOf = (s: (typeof result.Status)[number]) => ({
+                online: s.IsInConversation,
+                joinedAt: s.IsInConversation ? seconds(s.CreateTime) : null,
+                raw: s,
+              });
+              if (stringIds) {
+                const answers = result.Status.filter((s) => s.ParticipantUserIdStr !== undefined);
+                return answersFrom(
+                  recordsById('volcengine', statusOp.operationId, answers, (s) => s.ParticipantUserIdStr!),
+                  entryOf,
+                );
+              }
+              // Keyed by the integer asked for (the ids passed as canonical decimals, so Number() is exact).
+              return answersFrom(
+                recordsById('volcengine', statusOp.operationId, result.Status, (s) => s.ParticipantUserId),
+                entryOf,
+                Number,
               );
-              return mapRecords(records, (s) => ({ online: s.IsInConversation, joinedAt: s.IsInConversation ? seconds(s.CreateTime) : null, raw: s }));
             },
           },
     details:
@@ -106,25 +119,20 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
             validate: (room, userIds) => void imRequest(detailsOp.operationId, room, userIds),
             async fetch(room, userIds, callOptions) {
               const result = await client.batchGetConversationParticipant(imRequest(detailsOp.operationId, room, userIds), callOptions);
-              const found = recordsById('volcengine', detailsOp.operationId, result.Participants, (p) => String(p.ParticipantUserId));
+              const found = recordsById('volcengine', detailsOp.operationId, result.Participants, (p) => p.ParticipantUserId);
               // The service lists only the members it has: an id it leaves out is not a member.
-              return new Map(
-                userIds.map((id): [string, Omit<MemberDetails, 'userId' | 'ok'> | Error] => {
-                  const p = found.get(id);
-                  if (p instanceof Error) return [id, p];
-                  return [
-                    id,
-                    {
-                      found: p !== undefined,
-                      role: p?.Role === undefined ? null : (ROLES[p.Role as 0 | 1 | 2] ?? null),
-                      nickname: p?.NickName ?? null,
-                      joinedAt: seconds(p?.CreateTime),
-                      mutedUntil: seconds(p?.BlockTime),
-                      raw: p ?? null,
-                    },
-                  ];
-                }),
-              );
+              return (id): Omit<MemberDetails, 'userId' | 'ok'> | Error => {
+                const p = found.get(Number(id));
+                if (p instanceof Error) return p;
+                return {
+                  found: p !== undefined,
+                  role: p?.Role === undefined ? null : (ROLES[p.Role as 0 | 1 | 2] ?? null),
+                  nickname: p?.NickName ?? null,
+                  joinedAt: seconds(p?.CreateTime),
+                  mutedUntil: seconds(p?.BlockTime),
+                  raw: p ?? null,
+                };
+              };
             },
           },
     roster:
