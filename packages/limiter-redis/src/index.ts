@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import {
+  lateBeyondSendDelay,
   LimiterRegistry,
   MAX_SEND_DELAY_MS,
   QpsLimiter,
@@ -207,7 +208,7 @@ class RedisQpsLimiter implements RateLimiter {
         // way there may have been that late too.
         const trip = this.#clock.now() - leftAt;
         this.#leastTrip = Math.min(this.#leastTrip, trip);
-        const lateMs = Math.ceil(leftLateMs + Math.max(0, trip - this.#leastTrip - MAX_SEND_DELAY_MS));
+        const lateMs = Math.ceil(leftLateMs + lateBeyondSendDelay(trip, this.#leastTrip));
         this.#stats().roundTrips++;
         this.#redis.rollcallRelease(this.#keys.calls, callId, lateMs).catch(() => undefined);
       };

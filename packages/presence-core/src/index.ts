@@ -21,7 +21,16 @@ export type { Provider } from './provider.js';
 export { DEFAULT_WATCH_INTERVAL_MS } from './watch.js';
 export type { WatchEvent, WatchMethods, WatchOptions } from './watch.js';
 export type * from './model.js';
-export { burstFor, IDLE_BURST_SHARE, LimiterRegistry, MAX_SEND_DELAY_MS, processLimiters, QpsLimiter, WINDOW_MARGIN_MS } from './limiter.js';
+export {
+  burstFor,
+  IDLE_BURST_SHARE,
+  lateBeyondSendDelay,
+  LimiterRegistry,
+  MAX_SEND_DELAY_MS,
+  processLimiters,
+  QpsLimiter,
+  WINDOW_MARGIN_MS,
+} from './limiter.js';
 export type { LimiterFactory, LimiterKey, RateLimiter } from './limiter.js';
 export type { RetryOptions } from './retry.js';
 export { realClock } from './clock.js';

@@ -87,7 +87,7 @@ export class QpsLimiter implements RateLimiter {
       // its place only if no call can arrive later than a window before its answer.
       return least >= this.#windowMs ? call.start + this.#maxSendDelayMs + this.#windowMs : Infinity;
     }
-    return call.start + Math.max(Math.min(this.#maxSendDelayMs, call.trip), call.trip - least) + this.#windowMs;
+    return call.start + Math.min(this.#maxSendDelayMs, call.trip) + lateBeyondSendDelay(call.trip, least, this.#maxSendDelayMs) + this.#windowMs;
   }
 
   async #waitForSlot(signal?: AbortSignal): Promise<() => void> {
@@ -162,6 +162,15 @@ export function burstFor(qps: number): number {
  * it may have taken longer (see QpsLimiter).
  */
 export const MAX_SEND_DELAY_MS = 100;
+
+/**
+ * How much later than the send delay an answered call can have reached the vendor: its way there
+ * can have been late by at most what its round trip took over the least one seen. (Shared with
+ * distributed limiters, which apply it when a call's answer is back.)
+ */
+export function lateBeyondSendDelay(tripMs: number, leastTripMs: number, maxSendDelayMs = MAX_SEND_DELAY_MS): number {
+  return Math.max(0, tripMs - leastTripMs - maxSendDelayMs);
+}
 
 /** Limiters by key. Created lazily: nothing runs at import time. */
 export class LimiterRegistry {

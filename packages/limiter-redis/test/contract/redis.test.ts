@@ -69,34 +69,40 @@ describe('one quota for a fleet', () => {
     return { bounds: scores.filter((_, i) => i % 2 === 1).map(Number), lastStart: next - (WINDOW_MS + 5) / k.qps };
   }
 
-  it('a call the process let leave late is counted from when it left, not from the start Redis gave it', async () => {
+  /**
+   * Two calls on a fresh 2-QPS quota, the first answered at once; `answer` answers the second. Then
+   * a third reservation (on the same connection, so Redis has applied the release before it).
+   * Returns how far after the start Redis gave it the second call's arrival bound ends.
+   */
+  async function secondCallBound(clock: ConstructorParameters<typeof RedisLimiterRegistry>[0]['clock'], answer: (release: () => void) => Promise<void>) {
     const k = key(2);
-    // A process whose timers fire 300 ms late (a busy event loop): the paced second call leaves late.
-    const lateTimers = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms + 300)) };
-    const limiter = registry({ url: redis.url, clock: lateTimers }).get(k);
+    const limiter = registry({ url: redis.url, clock }).get(k);
     (await limiter.acquire())();
-    const second = await limiter.acquire(); // Redis gave it a start half a window on, 300 ms before it left
+    const second = await limiter.acquire();
     const { lastStart } = await recorded(k);
-    second();
-    // A third reservation: on the same connection, Redis has applied the release before it.
+    await answer(second);
     await limiter.acquire();
     const { bounds } = await recorded(k);
+    return bounds[1]! - lastStart;
+  }
+
+  it('a call the process let leave late is counted from when it left, not from the start Redis gave it', async () => {
+    // A process whose timers fire 300 ms late (a busy event loop): the paced second call leaves
+    // 300 ms after the start Redis gave it, and is answered at once.
+    const lateTimers = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms + 300)) };
+    const bound = await secondCallBound(lateTimers, async (release) => release());
     // Without the lateness it would be start + MAX_SEND_DELAY_MS, and the window would reopen 200 ms early.
-    expect(bounds[1]! - lastStart).toBeGreaterThanOrEqual(300 - 1);
+    expect(bound).toBeGreaterThanOrEqual(300 - 1);
   });
 
   it('a call whose round trip exceeds the least one by more than the send delay is counted that much later', async () => {
-    const k = key(2);
-    const limiter = registry({ url: redis.url }).get(k);
-    (await limiter.acquire())(); // answered at once: the least round trip is ~0
-    const slow = await limiter.acquire();
-    const { lastStart } = await recorded(k);
-    await new Promise((resolve) => setTimeout(resolve, 400)); // answered 400 ms after it left
-    slow();
-    await limiter.acquire();
-    const { bounds } = await recorded(k);
+    // The first call's round trip is ~0; the second is answered 400 ms after it left.
+    const bound = await secondCallBound(undefined, async (release) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      release();
+    });
     // Its way there may have taken up to 400 ms, not the 100 assumed for a call answered sooner.
-    expect(bounds[1]! - lastStart).toBeGreaterThanOrEqual(400 - 2);
+    expect(bound).toBeGreaterThanOrEqual(400 - 2);
   });
 
   it('keeps its keys per vendor, account and operation, each with an expiry', async () => {
