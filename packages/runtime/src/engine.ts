@@ -395,7 +395,17 @@ export function createEngine(engine: EngineOptions) {
         });
       }
 
+      return read(response, signed.secrets);
+    };
+
+    /**
+     * An answer read: the vendor's payload, or its failure as a typed error. Apart from `send` and
+     * synchronous, so that the text it reads is held by nothing that outlives the reading.
+     */
+    const read = (response: HttpResponse, secrets: SignedRequest['secrets']) => {
+      // Taken out of the response (see HttpResponse.text).
       const text = response.text;
+      response.text = '';
       const ok = response.status >= 200 && response.status < 300;
       let body: unknown;
       let parsedJson = true;
@@ -411,10 +421,10 @@ export function createEngine(engine: EngineOptions) {
           httpStatus: response.status,
           requestId,
           issues,
-          body: redactSecrets(text, signed.secrets),
+          body: redactSecrets(text, secrets),
         });
       if (!ok || (parsedJson && isFailureBody(vendor.errorLocation.failureWhen, body))) {
-        throw vendorError(vendor, operation, response, parsedJson ? body : undefined, text, signed.secrets);
+        throw vendorError(vendor, operation, response, parsedJson ? body : undefined, text, secrets);
       }
       if (!parsedJson) throw fail([{ path: '', message: 'not JSON' }]);
       const checked = operation.responseSchema.safeParse(body);

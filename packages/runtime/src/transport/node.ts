@@ -39,13 +39,17 @@ export const defaultTransport: Transport = (request) =>
         incoming.on('aborted', () => reject(new Error('the answer was cut off')));
         incoming.on('end', () => {
           const raw = incoming.headers;
+          const text = Buffer.concat(chunks, Math.min(size, request.maxResponseBytes)).toString('utf8');
+          // The chunks go as soon as they are read (see HttpResponse.text): these listeners can
+          // outlive the exchange in V8's old generation, and the socket's buffers with them.
+          chunks.length = 0;
           resolve({
             status: incoming.statusCode ?? 0,
             header: (name) => {
               const value = raw[name.toLowerCase()];
               return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
             },
-            text: Buffer.concat(chunks, Math.min(size, request.maxResponseBytes)).toString('utf8'),
+            text,
           });
         });
       },
