@@ -7,22 +7,25 @@ import {
   agoraUserList,
   aliyunOk,
   aliyunOnlineUser,
+  replyText,
   tencentMemberPage,
   tencentOk,
   vendorOf,
   volcengineOk,
   volcengineStatus,
 } from '@rollcall/emulator/wire';
+import { VOLC_GROUP_ID, VOLC_IM_APP_ID, VOLC_USER_IDS } from './ids.js';
 
-const volcengine = JSON.stringify(
+const volcengine = replyText(
   volcengineOk({ action: 'QueryLiveParticipantStatus', version: '2020-12-01' }, 'bench', {
-    Status: Array.from({ length: 200 }, (_, i) => volcengineStatus(1, 1, i + 1, i % 2 === 0 ? 1_700_000_000_000 : null)),
-  }).body,
+    // Real-shaped: a 19-digit live group, snowflake user ids beyond 2^53 (clients.ts asks for them).
+    Status: VOLC_USER_IDS.map((id, i) => volcengineStatus(VOLC_IM_APP_ID, VOLC_GROUP_ID, BigInt(id), i % 2 === 0 ? 1_700_000_000_000 : null)),
+  }),
 );
-const aliyun = JSON.stringify(
-  aliyunOk('bench', { OnlineUsers: Array.from({ length: 20 }, (_, i) => aliyunOnlineUser(`u${i}`, i % 2 === 0 ? 1_700_000_000_000 : null)) }).body,
+const aliyun = replyText(
+  aliyunOk('bench', { OnlineUsers: Array.from({ length: 20 }, (_, i) => aliyunOnlineUser(`u${i}`, i % 2 === 0 ? 1_700_000_000_000 : null)) }),
 );
-const tencent = JSON.stringify(
+const tencent = replyText(
   tencentOk(
     'bench',
     tencentMemberPage(
@@ -30,11 +33,11 @@ const tencent = JSON.stringify(
       100,
       '',
     ),
-  ).body,
+  ),
 );
 // Agora has no official SDK for these REST calls to compare with; its answer keeps the routing total.
-const agora = JSON.stringify(
-  agoraOk('bench', agoraUserList({ users: Array.from({ length: 100 }, (_, i) => ({ uid: i + 1 })) }, { hostsOnly: false, audienceCap: 10_000 })).body,
+const agora = replyText(
+  agoraOk('bench', agoraUserList({ users: Array.from({ length: 100 }, (_, i) => ({ uid: i + 1 })) }, { hostsOnly: false, audienceCap: 10_000 })),
 );
 const answers = { volcengine, aliyun, tencent, agora } as const;
 

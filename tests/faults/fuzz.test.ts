@@ -26,7 +26,10 @@ const int32 = (v: unknown) => safeInt(v) && (v as number) >= -(2 ** 31) && (v as
 const list = (v: unknown, max: number, item: (x: unknown) => boolean) => Array.isArray(v) && v.length >= 1 && v.length <= max && v.every(item);
 const exactly = (v: unknown, keys: string[]) =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).sort().join() === [...keys].sort().join();
-const decimalId = (v: unknown) => typeof v === 'string' && /^(0|-?[1-9]\d*)$/.test(v) && Number.isSafeInteger(Number(v));
+const inInt64 = (n: bigint) => n >= -(2n ** 63n) && n < 2n ** 63n;
+const decimalId = (v: unknown) => typeof v === 'string' && /^(0|-?[1-9]\d*)$/.test(v) && inInt64(BigInt(v));
+/** An int64 request field: a bigint or a decimal string in range, or a safe-integer number. */
+const int64 = (v: unknown) => (typeof v === 'bigint' && inInt64(v)) || safeInt(v) || decimalId(v);
 const volcRoomId = (v: unknown) => typeof v === 'string' && /^[a-zA-Z0-9@._-]{1,128}$/.test(v);
 const aliyunUserId = (v: unknown) => text(v) && !(v as string).includes(',');
 
@@ -34,7 +37,19 @@ const aliyunUserId = (v: unknown) => text(v) && !(v as string).includes(',');
 const junk = fc.oneof(fc.anything(), fc.string({ unit: 'binary' }), fc.bigInt(), fc.double(), fc.constant(undefined), fc.integer(), fc.constant(null));
 const maybe = <T>(good: fc.Arbitrary<T>) => fc.oneof({ weight: 5, arbitrary: good as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: junk });
 const anyText = fc.oneof(fc.string({ minLength: 0, maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 6 }), fc.stringMatching(/^[a-z0-9]{1,8}$/));
-const decimal = fc.oneof(fc.integer({ min: 0, max: 1e6 }).map(String), fc.constant('9007199254740993'), fc.constant('007'), anyText);
+// Real-shaped ids: snowflakes and 19-digit groups on both sides of 2^53 and of the int64 range.
+const wideInteger = fc.oneof(
+  fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n }),
+  fc.bigInt({ min: 2n ** 53n - 4n, max: 2n ** 53n + 4n }),
+  fc.constantFrom(2n ** 63n - 1n, 2n ** 63n),
+);
+const decimal = fc.oneof(
+  fc.integer({ min: 0, max: 1e6 }).map(String),
+  wideInteger.map(String),
+  fc.constantFrom('7226277271248584971', '9007199254740993', '007', '-0'),
+  anyText,
+);
+const int64Input = fc.oneof(fc.integer(), fc.double(), wideInteger, decimal);
 function record(fields: Record<string, fc.Arbitrary<unknown>>) {
   // Sometimes a field goes missing, sometimes one nobody documented comes along.
   return fc
@@ -83,14 +98,14 @@ const volcPresence = (fetch: (r: Request) => Promise<Response>) =>
 
 const imRequest = record({
   AppId: maybe(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })),
-  ConversationShortId: maybe(fc.integer()),
-  ParticipantUserIds: maybe(fc.array(maybe(fc.integer({ min: 0, max: 1e12 })), { minLength: 0, maxLength: volcBatch + 2 })),
+  ConversationShortId: maybe(int64Input),
+  ParticipantUserIds: maybe(fc.array(maybe(int64Input), { minLength: 0, maxLength: volcBatch + 2 })),
 });
 const imValid = (i: any) =>
   exactly(i, ['AppId', 'ConversationShortId', 'ParticipantUserIds']) &&
   int32(i.AppId) &&
-  safeInt(i.ConversationShortId) &&
-  list(i.ParticipantUserIds, volcBatch, safeInt);
+  int64(i.ConversationShortId) &&
+  list(i.ParticipantUserIds, volcBatch, int64);
 
 const cases: Array<{
   name: string;

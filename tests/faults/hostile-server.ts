@@ -2,10 +2,12 @@
 // fault per request, chosen by the first path segment of the client's endpoint (`/<fault>/…`). It
 // records every request (so tests can count them and sweep what was sent for secrets).
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { readJson } from '@rollcall/runtime';
 import {
   aliyunFail,
   aliyunOk,
   aliyunOnlineUser,
+  replyText,
   routeAliyun,
   routeTencent,
   routeVolcengine,
@@ -45,17 +47,23 @@ const volcRoute = (operation: VendorOperation) => {
   return { action: op.action, version: op.versions[0] };
 };
 
+/** A Volcengine IM request read exactly, as the service reads it: int64 ids as bigints. */
+function volcengineBody(text: string) {
+  const body = readJson(text) as { AppId: number; ConversationShortId: number | string; ParticipantUserIds: Array<number | string> };
+  return { ...body, ConversationShortId: BigInt(body.ConversationShortId), ParticipantUserIds: body.ParticipantUserIds.map((id) => BigInt(id)) };
+}
+
 /** The right answer of each operation for the ids asked (even ids are in the room), in the vendors' wire shapes. */
 export function goodAnswer(operation: VendorOperation, request: SeenRequest): unknown {
   switch (operation) {
     case 'volcengine:QueryLiveParticipantStatus': {
-      const body = JSON.parse(request.body) as { AppId: number; ConversationShortId: number; ParticipantUserIds: number[] };
-      const status = body.ParticipantUserIds.map((id) => volcengineStatus(body.AppId, body.ConversationShortId, id, id % 2 === 0 ? joinedAtMs : null));
+      const body = volcengineBody(request.body);
+      const status = body.ParticipantUserIds.map((id) => volcengineStatus(body.AppId, body.ConversationShortId, id, id % 2n === 0n ? joinedAtMs : null));
       return volcengineOk(volcRoute(operation), REQUEST_ID, { Status: status }).body;
     }
     case 'volcengine:BatchGetConversationParticipant': {
-      const body = JSON.parse(request.body) as { ConversationShortId: number; ParticipantUserIds: number[] };
-      const members = body.ParticipantUserIds.filter((id) => id % 2 === 0);
+      const body = volcengineBody(request.body);
+      const members = body.ParticipantUserIds.filter((id) => id % 2n === 0n);
       return volcengineOk(volcRoute(operation), REQUEST_ID, {
         Participants: members.map((id) => volcengineParticipant(body.ConversationShortId, { userId: id, joinedAtMs })),
       }).body;
@@ -92,7 +100,7 @@ export function operationOf(request: ReceivedRequest): VendorOperation {
 }
 
 function json(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(payload);
+  const text = replyText({ body: payload });
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(text);
 }
@@ -150,7 +158,7 @@ export async function startHostileServer() {
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end('{"ResponseMetadata": {nope');
       case 'truncated-json': {
-        const text = JSON.stringify(goodAnswer(operation, request));
+        const text = replyText({ body: goodAnswer(operation, request) });
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(text.slice(0, text.length >> 1));
       }

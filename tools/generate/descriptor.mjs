@@ -19,7 +19,8 @@ export function descriptor(doc, schema, where) {
     case 'string':
       return compact({ t: 's', min: s.minLength, max: s.maxLength, re: s.pattern });
     case 'integer':
-      return compact({ t: s.format === 'int32' ? 'i32' : 'i', gte: s.minimum, lte: s.maximum });
+      // int64: exact decimal strings in answers; bigint, string or safe number in requests.
+      return compact({ t: s.format === 'int32' ? 'i32' : s.format === 'int64' ? 'l' : 'i', gte: s.minimum, lte: s.maximum });
     case 'number':
       return compact({ t: 'n', gte: s.minimum, lte: s.maximum });
     case 'boolean':

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateAll, targets } from './index.mjs';
 import { inputSchemasModule, operationTableModule } from './operations.mjs';
+import { descriptor } from './descriptor.mjs';
 import { zodExpr } from './zod.mjs';
 
 const run = promisify(execFile);
@@ -78,8 +79,10 @@ describe('generator', () => {
     expect(zodExpr({ oneOf: [{ const: true }, { type: 'string' }] }, 'X')).toBe('z.union([z.literal(true), z.string()])');
   });
 
-  it('maps int64 to safe integers and closed objects to strict ones', () => {
-    expect(zodExpr({ type: 'integer', format: 'int64' }, 'X')).toBe('z.int()');
+  it('maps int64 to exact decimal strings, other integers to safe ones, and closed objects to strict ones', () => {
+    expect(zodExpr({ type: 'integer', format: 'int64' }, 'X')).toBe('int64()');
+    expect(zodExpr({ type: 'integer', format: 'int64', minimum: 0 }, 'X')).toBe('int64({ gte: 0 })');
+    expect(descriptor({}, { type: 'integer', format: 'int64' }, 'X')).toEqual({ t: 'l' });
     expect(zodExpr({ type: 'array', items: { type: 'integer' }, maxItems: 200 }, 'X')).toBe('z.array(z.int()).check(z.maxLength(200))');
     expect(zodExpr({ type: 'object', additionalProperties: false, properties: { a: { type: 'string' } } }, 'X')).toMatch(/^z\.strictObject/);
     expect(zodExpr({ type: 'object', properties: { a: { type: 'string' } } }, 'X')).toMatch(/^looseObject/);

@@ -271,7 +271,7 @@ export function operationTableModule(doc) {
       .filter(([, v]) => v !== null)
       .map(([k, v]) => `    ${k}: ${js(v)},`);
     fields.push(`    requestSchema: /* @__PURE__ */ schemaOf(${js(requestDescriptor)}),`);
-    fields.push(`    responseSchema: /* @__PURE__ */ schemaOf(${js(responseDescriptor)}),`);
+    fields.push(`    responseSchema: /* @__PURE__ */ schemaOf(${js(responseDescriptor)}, 'answer'),`);
     lines.push(`  ${camelCase(name)}: {\n${fields.join('\n')}\n  },`);
   }
   lines.push('} as const;');

@@ -4,8 +4,8 @@
 //
 // Hand-written rather than taken from a library: the converters on npm target zod 3 or bring a
 // large toolchain, and we need two project-specific rules that they do not offer:
-//  - int64 ids become `z.int()`, which in zod 4 only accepts safe integers, so an id that
-//    JavaScript would round is rejected instead of silently changed;
+//  - int64 fields become the runtime's `int64()`: a bigint, a decimal string or a safe integer in,
+//    the exact decimal string out (proto3's JSON mapping), so no id is ever rounded;
 //  - objects closed with `additionalProperties: false` become strict (requests); open objects
 //    become loose, so fields a vendor adds later are kept in the raw record (responses).
 // Any schema keyword outside the supported subset fails the generator loudly.
@@ -80,6 +80,10 @@ export function zodExpr(schema, where) {
     }
     case 'integer': {
       // zod 4: z.int() is limited to safe integers, z.int32() to the int32 range.
+      if (schema.format === 'int64') {
+        const range = [schema.minimum !== undefined && `gte: ${schema.minimum}`, schema.maximum !== undefined && `lte: ${schema.maximum}`].filter(Boolean);
+        return `int64(${range.length ? `{ ${range.join(', ')} }` : ''})`;
+      }
       return withChecks(schema.format === 'int32' ? 'z.int32()' : 'z.int()', bounds(schema));
     }
     case 'number':
@@ -145,7 +149,7 @@ export function dependencyOrder(schemas) {
 
 export function zodSchemaModule(doc) {
   const schemas = doc.components?.schemas ?? {};
-  const lines = ["import * as z from 'zod/mini';", "import { looseObject } from '@rollcall/runtime';", ''];
+  const lines = [];
   for (const name of dependencyOrder(schemas)) {
     const description = schemas[name].description;
     if (description) lines.push(`/** ${description.trim().split('\n')[0].replace(/\*\//g, '*\\/')} */`);
@@ -154,5 +158,7 @@ export function zodSchemaModule(doc) {
     lines.push(`export type ${name} = z.output<typeof ${name}Schema>;`);
     lines.push('');
   }
-  return lines.join('\n');
+  const body = lines.join('\n');
+  const helpers = ['int64', 'looseObject'].filter((name) => body.includes(`${name}(`));
+  return ["import * as z from 'zod/mini';", `import { ${helpers.join(', ')} } from '@rollcall/runtime';`, '', body].join('\n');
 }

@@ -11,6 +11,7 @@ import { volcengine } from './vendors/volcengine.js';
 import {
   aliyunFail,
   routeAliyun,
+  replyText,
   routeVolcengine,
   tencentFail,
   agoraFail,
@@ -237,7 +238,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 
   function send(res: ServerResponse, reply: Reply, mangle?: 'malformed' | 'truncated') {
-    let text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    let text = replyText(reply);
     if (mangle === 'malformed') text = `{"not json": ${text.slice(0, 20)}`;
     if (mangle === 'truncated') text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
     res.writeHead(reply.status, {

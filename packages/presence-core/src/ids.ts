@@ -1,11 +1,11 @@
 // User ids are strings in the presence API; vendors with integer ids get them converted safely.
-import { describeIssue, RequestValidationError, type Schema, type ValidationIssue } from '@rollcall/runtime';
+import { describeIssue, int64Digits, RequestValidationError, type Schema, type ValidationIssue } from '@rollcall/runtime';
 
-/** A decimal integer string that round-trips through a JavaScript number without loss. */
-export function toSafeInteger(value: string): number | null {
-  if (!/^(0|-?[1-9]\d*)$/.test(value)) return null;
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : null;
+/** Why a string is not an int64 id, or undefined when it is one (canonical decimal digits). */
+function notInt64(value: unknown, what: string): string | undefined {
+  const digits = typeof value === 'string' ? int64Digits(value) : undefined;
+  if (digits === 'range') return `${quoteValue(value)} is beyond the int64 range of ${what}`;
+  return digits === undefined || digits === 'unsafe' ? `${quoteValue(value)} is not ${what} (ids are decimal strings)` : undefined;
 }
 
 /** Checks every value against the vendor's generated schema; one error naming each bad field. */
@@ -25,22 +25,24 @@ export function quoteValue(value: unknown): string {
   return value === null ? 'null' : `a ${typeof value}`;
 }
 
-/** String ids → safe integers, or a RequestValidationError naming every id that is not one. */
-export function integerIds(operation: string, field: string, values: readonly string[]): number[] {
+/**
+ * Checks that every id is an int64 in canonical decimal form (what the vendor answers with, so that
+ * answers match by string), or throws a RequestValidationError naming each one that is not. The
+ * ids go out as they are: the client sends their exact digits.
+ */
+export function integerIds(operation: string, field: string, values: readonly string[]): readonly string[] {
   const issues: ValidationIssue[] = [];
-  const out = values.map((value, i) => {
-    const n = typeof value === 'string' ? toSafeInteger(value) : null;
-    if (n === null) issues.push({ path: `${field}.${i}`, message: `${quoteValue(value)} is not a safe integer id (ids are decimal strings)` });
-    return n ?? 0;
-  });
+  for (let i = 0; i < values.length; i++) {
+    const why = notInt64(values[i], 'an integer user id');
+    if (why) issues.push({ path: `${field}.${i}`, message: why });
+  }
   if (issues.length) throw new RequestValidationError({ operation, issues });
-  return out;
+  return values;
 }
 
-/** One id field (a room) as a safe integer, or a RequestValidationError naming the field. */
-export function integerId(operation: string, field: string, value: string, what: string): number {
-  const n = typeof value === 'string' ? toSafeInteger(value) : null;
-  if (n === null)
-    throw new RequestValidationError({ operation, issues: [{ path: field, message: `${quoteValue(value)} is not ${what} (a decimal integer)` }] });
-  return n;
+/** One int64 id field (a room), checked as `integerIds` does. */
+export function integerId(operation: string, field: string, value: string, what: string): string {
+  const why = notInt64(value, what);
+  if (why) throw new RequestValidationError({ operation, issues: [{ path: field, message: why }] });
+  return value;
 }

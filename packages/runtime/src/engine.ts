@@ -21,6 +21,7 @@ import {
 } from './errors.js';
 import type { CryptoProvider } from './crypto/types.js';
 import { formEncode } from './encoding.js';
+import { DuplicateKeyError, readJson, writeJson } from './json.js';
 import { redactSecrets } from './redact.js';
 import { defaultTransport } from '#transport';
 import { fetchTransport } from './transport/fetch.js';
@@ -56,7 +57,8 @@ export function describeIssue(issue: SchemaIssue): string {
     case 'too_small':
       return `must be at least ${issue.minimum}${unit}`;
     case 'invalid_type':
-      return `must be ${issue.expected === 'int' ? 'a safe integer' : issue.expected}`;
+      // int64 issues carry their own words (which of bigint, string or number went wrong).
+      return issue.expected === 'int64' ? issue.message : `must be ${issue.expected === 'int' ? 'a safe integer' : issue.expected}`;
     case 'invalid_format':
       return `must match ${issue.pattern ?? issue.format}`;
     case 'unrecognized_keys':
@@ -364,7 +366,8 @@ export function createEngine(engine: EngineOptions) {
           body = formEncode(pairsOf(data));
           contentType = 'application/x-www-form-urlencoded';
         } else {
-          body = JSON.stringify(data);
+          // int64 fields as their exact digits (Int64Digits from the validator).
+          body = writeJson(data);
           contentType = 'application/json';
         }
         // Signed on every call, so every attempt carries a fresh date, nonce or random.
@@ -409,10 +412,12 @@ export function createEngine(engine: EngineOptions) {
       const ok = response.status >= 200 && response.status < 300;
       let body: unknown;
       let parsedJson = true;
+      let repeatedKey: string | undefined;
       try {
-        body = text === '' ? undefined : JSON.parse(text);
-      } catch {
+        body = text === '' ? undefined : readJson(text);
+      } catch (error) {
         parsedJson = false;
+        if (error instanceof DuplicateKeyError) repeatedKey = error.path;
       }
       const requestId = requestIdOf(vendor, response, body);
       const fail = (issues: ValidationIssue[]) =>
@@ -426,6 +431,7 @@ export function createEngine(engine: EngineOptions) {
       if (!ok || (parsedJson && isFailureBody(vendor.errorLocation.failureWhen, body))) {
         throw vendorError(vendor, operation, response, parsedJson ? body : undefined, text, secrets);
       }
+      if (repeatedKey !== undefined) throw fail([{ path: repeatedKey, message: 'given twice with different values' }]);
       if (!parsedJson) throw fail([{ path: '', message: 'not JSON' }]);
       const checked = operation.responseSchema.safeParse(body);
       if (!checked.success) throw fail(issuesOf(checked.error));

@@ -11,3 +11,5 @@ export type { HttpRequest, HttpResponse, Transport } from './transport/types.js'
 export { looseObject } from '#zod-object';
 export { schemaOf } from './validate.js';
 export type { Descriptor } from './validate.js';
+export { DuplicateKeyError, Int64Digits, int64Digits, readJson, writeJson } from './json.js';
+export { int64 } from './zod/int64.js';

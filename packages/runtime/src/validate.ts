@@ -5,11 +5,18 @@
 // (a 200-member answer is 200 objects), so each descriptor is compiled once into checking functions,
 // and nothing is allocated while the value is valid: the path is one array pushed and popped,
 // copied only into an issue.
+//
+// int64 fields (`l`) are the one place a value changes: a request's bigint, decimal string or safe
+// number becomes its exact digits (Int64Digits, written bare into JSON), and an answer's number or
+// quoted big integer (readJson) becomes a decimal string. Requests are the caller's: the containers
+// on the way to a changed value are copied. Answers are ours (readJson made them): changed in place.
 import type { Schema, SchemaIssue } from './engine.js';
+import { Int64Digits, int64Digits } from './json.js';
 
 export type Descriptor =
   | { readonly t: 's'; readonly min?: number; readonly max?: number; readonly re?: string }
   | { readonly t: 'i' | 'i32' | 'n'; readonly gte?: number; readonly lte?: number }
+  | { readonly t: 'l'; readonly gte?: number; readonly lte?: number }
   | { readonly t: 'b' }
   | { readonly t: 'e'; readonly v: readonly string[] }
   | { readonly t: 'c'; readonly v: string | number | boolean | null }
@@ -17,7 +24,19 @@ export type Descriptor =
   | { readonly t: 'a'; readonly i: Descriptor; readonly min?: number; readonly max?: number }
   | { readonly t: 'o'; readonly p: Readonly<Record<string, Descriptor>>; readonly r?: readonly string[]; readonly x?: false | Descriptor };
 
-const EXPECTED = { s: 'string', i: 'int', i32: 'int', n: 'number', b: 'boolean', e: 'string', c: 'value', u: 'value', a: 'array', o: 'object' } as const;
+const EXPECTED = {
+  s: 'string',
+  i: 'int',
+  i32: 'int',
+  l: 'int64',
+  n: 'number',
+  b: 'boolean',
+  e: 'string',
+  c: 'value',
+  u: 'value',
+  a: 'array',
+  o: 'object',
+} as const;
 const INT32 = 2 ** 31;
 
 function fail(issues: SchemaIssue[], path: PropertyKey[], issue: Omit<SchemaIssue, 'path' | 'message'> & { message?: string }): void {
@@ -29,18 +48,44 @@ function bounds(issues: SchemaIssue[], path: PropertyKey[], size: number, origin
   if (max !== undefined && size > max) fail(issues, path, { code: 'too_big', origin, maximum: max });
 }
 
-type Check = (value: unknown, path: PropertyKey[], issues: SchemaIssue[]) => void;
+/** Checks `value`; returns it, or what it becomes (only int64 fields change). */
+type Check = (value: unknown, path: PropertyKey[], issues: SchemaIssue[]) => unknown;
+
+/** `request`: int64 → Int64Digits, the caller's containers copied on change. `answer`: int64 → string, in place. */
+type Mode = 'request' | 'answer';
+
+const INT64_MESSAGES = {
+  range: 'is beyond the int64 range',
+  unsafe: 'is a number beyond 2^53, which JavaScript may already have rounded: pass a bigint or a decimal string',
+  type: 'must be an int64: a bigint, a decimal string or a safe integer',
+} as const;
 
 /** A descriptor compiled once into a checking function: no dispatch on the descriptor per value. */
-function compile(d: Descriptor): Check {
+function compile(d: Descriptor, mode: Mode): Check {
   switch (d.t) {
+    case 'l':
+      return (value, path, issues) => {
+        // An answer's int64 is a number (safe) or the exact digits readJson quoted.
+        const digits = mode === 'answer' && typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : int64Digits(value);
+        if (digits === undefined || digits === 'range' || digits === 'unsafe') {
+          fail(issues, path, { code: 'invalid_type', expected: 'int64', message: INT64_MESSAGES[digits ?? 'type'] });
+          return value;
+        }
+        const n = Number(digits);
+        if ((d.gte !== undefined && n < d.gte) || (d.lte !== undefined && n > d.lte)) bounds(issues, path, n, 'number', d.gte, d.lte);
+        return mode === 'request' ? new Int64Digits(digits) : digits;
+      };
     case 's': {
       const re = d.re === undefined ? undefined : new RegExp(d.re);
       const sized = d.min !== undefined || d.max !== undefined;
       return (value, path, issues) => {
-        if (typeof value !== 'string') return fail(issues, path, { code: 'invalid_type', expected: 'string' });
+        if (typeof value !== 'string') {
+          fail(issues, path, { code: 'invalid_type', expected: 'string' });
+          return value;
+        }
         if (sized) bounds(issues, path, value.length, 'string', d.min, d.max);
         if (re && !re.test(value)) fail(issues, path, { code: 'invalid_format', pattern: d.re });
+        return value;
       };
     }
     case 'i':
@@ -51,34 +96,41 @@ function compile(d: Descriptor): Check {
       const max = d.t === 'i32' ? Math.min(d.lte ?? INT32 - 1, INT32 - 1) : d.lte;
       const expected = EXPECTED[d.t];
       return (value, path, issues) => {
-        if (typeof value !== 'number' || !isNumber(value)) return fail(issues, path, { code: 'invalid_type', expected });
+        if (typeof value !== 'number' || !isNumber(value)) {
+          fail(issues, path, { code: 'invalid_type', expected });
+          return value;
+        }
         if ((min !== undefined && value < min) || (max !== undefined && value > max)) bounds(issues, path, value, 'number', min, max);
+        return value;
       };
     }
     case 'b':
       return (value, path, issues) => {
         if (typeof value !== 'boolean') fail(issues, path, { code: 'invalid_type', expected: 'boolean' });
+        return value;
       };
     case 'e':
       return (value, path, issues) => {
         if (!d.v.includes(value as string)) fail(issues, path, { code: 'invalid_value', values: d.v, message: `must be one of ${d.v.join(', ')}` });
+        return value;
       };
     case 'c':
       return (value, path, issues) => {
         if (value !== d.v) fail(issues, path, { code: 'invalid_value', values: [d.v], message: `must be ${JSON.stringify(d.v)}` });
+        return value;
       };
     case 'u': {
       // The first branch that fits is the shape. When none does, the one the value most looks like
       // (most of its fixed fields match, then fewest issues) says why, as that shape's docs would.
-      const branches = d.of.map(compile);
+      const branches = d.of.map((branch) => compile(branch, mode));
       const fixed = d.of.map((b) => (b.t === 'o' ? Object.entries(b.p).filter(([, p]) => p.t === 'c') : []) as Array<[string, { v: unknown }]>);
       return (value, path, issues) => {
         let closest: SchemaIssue[] | undefined;
         let closestMatches = -1;
         for (let i = 0; i < branches.length; i++) {
           const found: SchemaIssue[] = [];
-          branches[i]!(value, path, found);
-          if (found.length === 0) return;
+          const out = branches[i]!(value, path, found);
+          if (found.length === 0) return out;
           const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
           const matches = fixed[i]!.filter(([key, p]) => record[key] === p.v).length;
           if (matches > closestMatches || (matches === closestMatches && found.length < closest!.length)) {
@@ -87,62 +139,91 @@ function compile(d: Descriptor): Check {
           }
         }
         issues.push(...closest!);
+        return value;
       };
     }
     case 'a': {
-      const item = compile(d.i);
+      const item = compile(d.i, mode);
       return (value, path, issues) => {
-        if (!Array.isArray(value)) return fail(issues, path, { code: 'invalid_type', expected: 'array' });
+        if (!Array.isArray(value)) {
+          fail(issues, path, { code: 'invalid_type', expected: 'array' });
+          return value;
+        }
+        let out = value;
         for (let i = 0; i < value.length; i++) {
           path.push(i);
-          item(value[i], path, issues);
+          const checked = item(value[i], path, issues);
+          if (checked !== value[i]) {
+            if (out === value && mode === 'request') out = value.slice();
+            out[i] = checked;
+          }
           path.pop();
         }
         bounds(issues, path, value.length, 'array', d.min, d.max);
+        return out;
       };
     }
     case 'o': {
       const keys = Object.keys(d.p);
-      const checks = keys.map((key) => compile(d.p[key]!));
+      const checks = keys.map((key) => compile(d.p[key]!, mode));
       const required = keys.map((key) => (d.r?.includes(key) ? EXPECTED[d.p[key]!.t] : undefined));
-      const extra = d.x ? compile(d.x) : undefined;
+      const extra = d.x ? compile(d.x, mode) : undefined;
       return (value, path, issues) => {
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(issues, path, { code: 'invalid_type', expected: 'object' });
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+          fail(issues, path, { code: 'invalid_type', expected: 'object' });
+          return value;
+        }
         const record = value as Record<string, unknown>;
+        let out = record;
+        const set = (key: string, checked: unknown) => {
+          if (checked === record[key]) return;
+          if (out === record && mode === 'request') out = { ...record };
+          out[key] = checked;
+        };
         for (let i = 0; i < keys.length; i++) {
           const item = record[keys[i]!];
           if (item === undefined && !required[i]) continue;
           path.push(keys[i]!);
-          if (item !== undefined) checks[i]!(item, path, issues);
+          if (item !== undefined) set(keys[i]!, checks[i]!(item, path, issues));
           else fail(issues, path, { code: 'invalid_type', expected: required[i] });
           path.pop();
         }
-        if (d.x === undefined) return;
+        if (d.x === undefined) return out;
         const others: string[] = [];
         for (const key in record) if (!(key in d.p)) others.push(key);
         if (!extra) {
           if (others.length) fail(issues, path, { code: 'unrecognized_keys', keys: others });
-          return;
+          return out;
         }
         for (const key of others) {
           path.push(key);
-          extra(record[key], path, issues);
+          set(key, extra(record[key], path, issues));
           path.pop();
         }
+        return out;
       };
     }
   }
 }
 
-/** A `Schema` (what the engine calls) over a descriptor. The value is checked, not copied. */
-export function schemaOf(descriptor: Descriptor): Schema {
+/**
+ * A `Schema` (what the engine calls) over a descriptor. `request` (default): the caller's input is
+ * checked and never changed (int64 fields come out as Int64Digits in a copy). `answer`: a parsed
+ * answer is checked and its int64 fields made decimal strings in place.
+ */
+export function schemaOf(descriptor: Descriptor, mode: Mode = 'request'): Schema & { encode(value: unknown): unknown } {
   let check: Check | undefined;
+  let encoder: Check | undefined;
   return {
+    /** The value as it goes on the wire (servers write answers so): int64 fields as Int64Digits, for writeJson. */
+    encode(value) {
+      return (encoder ??= compile(descriptor, 'request'))(value, [], []);
+    },
     safeParse(value) {
       const issues: SchemaIssue[] = [];
       // Compiled on first use: a client pays only for the operations it calls.
-      (check ??= compile(descriptor))(value, [], issues);
-      return issues.length ? { success: false, error: { issues } } : { success: true, data: value };
+      const data = (check ??= compile(descriptor, mode))(value, [], issues);
+      return issues.length ? { success: false, error: { issues } } : { success: true, data };
     },
   };
 }

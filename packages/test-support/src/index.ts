@@ -1,5 +1,6 @@
 // Helpers shared by the packages' tests. Not part of any published package.
 import { spawn } from 'node:child_process';
+import { writeJson } from '@rollcall/runtime';
 
 export interface RecordedRequest {
   method: string;
@@ -24,8 +25,9 @@ export function stubFetch(respond: (request: RecordedRequest, index: number) => 
   return { fetch, calls };
 }
 
+/** A JSON answer; int64 fields the wire module made (Int64Digits) are written as bare numbers, as vendors write them. */
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  return new Response(writeJson(body), {
     status,
     headers: { 'content-type': 'application/json', ...headers },
   });

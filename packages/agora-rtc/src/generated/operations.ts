@@ -47,7 +47,7 @@ export const operations = {
     pagination: {"pageParam":"page_no","sizeParam":"page_size","firstPage":0,"items":"/data/channels","total":"/data/total_size","key":"channel_name","maxPageSize":500,"defaultPageSize":100},
     retryableCodes: [],
     requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"appid":{"t":"s","min":1},"page_no":{"t":"i","gte":0},"page_size":{"t":"i","gte":1,"lte":500}},"r":["appid"],"x":false}),
-    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"success":{"t":"b"},"data":{"t":"o","p":{"channels":{"t":"a","i":{"t":"o","p":{"channel_name":{"t":"s"},"user_count":{"t":"i","gte":0}},"r":["channel_name","user_count"]}},"total_size":{"t":"i","gte":0}},"r":["channels","total_size"]}},"r":["success","data"]}),
+    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"success":{"t":"b"},"data":{"t":"o","p":{"channels":{"t":"a","i":{"t":"o","p":{"channel_name":{"t":"s"},"user_count":{"t":"i","gte":0}},"r":["channel_name","user_count"]}},"total_size":{"t":"i","gte":0}},"r":["channels","total_size"]}},"r":["success","data"]}, 'answer'),
   },
   queryHostList: {
     operationId: "QueryHostList",
@@ -58,7 +58,7 @@ export const operations = {
     request: {"in":"query","encoding":null},
     retryableCodes: [],
     requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"appid":{"t":"s","min":1},"channelName":{"t":"s","min":1,"max":64,"re":"^[a-zA-Z0-9 !#$%&()+\\-:;<=.>?@\\[\\]^_{}|~,]+$"}},"r":["appid","channelName"],"x":false}),
-    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"success":{"t":"b"},"data":{"t":"u","of":[{"t":"o","p":{"channel_exist":{"t":"c","v":false}},"r":["channel_exist"]},{"t":"o","p":{"channel_exist":{"t":"c","v":true},"mode":{"t":"c","v":1},"total":{"t":"i","gte":0},"users":{"t":"a","i":{"t":"i","gte":0,"lte":4294967295}}},"r":["channel_exist","mode","total","users"]},{"t":"o","p":{"channel_exist":{"t":"c","v":true},"mode":{"t":"c","v":2},"broadcasters":{"t":"a","i":{"t":"i","gte":0,"lte":4294967295}},"audience":{"t":"a","i":{"t":"i","gte":0,"lte":4294967295}},"audience_total":{"t":"i","gte":0}},"r":["channel_exist","mode","broadcasters"]}]}},"r":["success","data"]}),
+    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"success":{"t":"b"},"data":{"t":"u","of":[{"t":"o","p":{"channel_exist":{"t":"c","v":false}},"r":["channel_exist"]},{"t":"o","p":{"channel_exist":{"t":"c","v":true},"mode":{"t":"c","v":1},"total":{"t":"i","gte":0},"users":{"t":"a","i":{"t":"i","gte":0,"lte":4294967295}}},"r":["channel_exist","mode","total","users"]},{"t":"o","p":{"channel_exist":{"t":"c","v":true},"mode":{"t":"c","v":2},"broadcasters":{"t":"a","i":{"t":"i","gte":0,"lte":4294967295}},"audience":{"t":"a","i":{"t":"i","gte":0,"lte":4294967295}},"audience_total":{"t":"i","gte":0}},"r":["channel_exist","mode","broadcasters"]}]}},"r":["success","data"]}, 'answer'),
   },
   queryUserList: {
     operationId: "QueryUserList",
@@ -70,7 +70,7 @@ export const operations = {
     listBound: {"field":"audience","max":10000},
     retryableCodes: [],
     requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"appid":{"t":"s","min":1},"channelName":{"t":"s","min":1,"max":64,"re":"^[a-zA-Z0-9 !#$%&()+\\-:;<=.>?@\\[\\]^_{}|~,]+$"},"hosts_only":{"t":"s"}},"r":["appid","channelName"],"x":false}),
-    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"success":{"t":"b"},"data":{"t":"u","of":[{"t":"o","p":{"channel_exist":{"t":"c","v":false}},"r":["channel_exist"]},{"t":"o","p":{"channel_exist":{"t":"c","v":true},"mode":{"t":"c","v":1},"total":{"t":"i","gte":0},"users":{"t":"a","i":{"t":"i","gte":0,"lte":4294967295}}},"r":["channel_exist","mode","total","users"]},{"t":"o","p":{"channel_exist":{"t":"c","v":true},"mode":{"t":"c","v":2},"broadcasters":{"t":"a","i":{"t":"i","gte":0,"lte":4294967295}},"audience":{"t":"a","i":{"t":"i","gte":0,"lte":4294967295}},"audience_total":{"t":"i","gte":0}},"r":["channel_exist","mode","broadcasters"]}]}},"r":["success","data"]}),
+    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"success":{"t":"b"},"data":{"t":"u","of":[{"t":"o","p":{"channel_exist":{"t":"c","v":false}},"r":["channel_exist"]},{"t":"o","p":{"channel_exist":{"t":"c","v":true},"mode":{"t":"c","v":1},"total":{"t":"i","gte":0},"users":{"t":"a","i":{"t":"i","gte":0,"lte":4294967295}}},"r":["channel_exist","mode","total","users"]},{"t":"o","p":{"channel_exist":{"t":"c","v":true},"mode":{"t":"c","v":2},"broadcasters":{"t":"a","i":{"t":"i","gte":0,"lte":4294967295}},"audience":{"t":"a","i":{"t":"i","gte":0,"lte":4294967295}},"audience_total":{"t":"i","gte":0}},"r":["channel_exist","mode","broadcasters"]}]}},"r":["success","data"]}, 'answer'),
   },
   queryUserStatus: {
     operationId: "QueryUserStatus",
@@ -81,7 +81,7 @@ export const operations = {
     request: {"in":"query","encoding":null},
     retryableCodes: [],
     requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"appid":{"t":"s","min":1},"uid":{"t":"i","gte":1,"lte":4294967295},"channelName":{"t":"s","min":1,"max":64,"re":"^[a-zA-Z0-9 !#$%&()+\\-:;<=.>?@\\[\\]^_{}|~,]+$"}},"r":["appid","uid","channelName"],"x":false}),
-    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"success":{"t":"b"},"data":{"t":"u","of":[{"t":"o","p":{"in_channel":{"t":"c","v":true},"uid":{"t":"i","gte":0,"lte":4294967295},"join":{"t":"i","gte":0},"role":{"t":"i","gte":0},"platform":{"t":"i","gte":0}},"r":["in_channel","join","role"]},{"t":"o","p":{"in_channel":{"t":"c","v":false}},"r":["in_channel"]}]}},"r":["success","data"]}),
+    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"success":{"t":"b"},"data":{"t":"u","of":[{"t":"o","p":{"in_channel":{"t":"c","v":true},"uid":{"t":"i","gte":0,"lte":4294967295},"join":{"t":"i","gte":0},"role":{"t":"i","gte":0},"platform":{"t":"i","gte":0}},"r":["in_channel","join","role"]},{"t":"o","p":{"in_channel":{"t":"c","v":false}},"r":["in_channel"]}]}},"r":["success","data"]}, 'answer'),
   },
 } as const;
 

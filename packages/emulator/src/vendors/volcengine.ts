@@ -1,12 +1,18 @@
 // Volcengine: the two IM actions (live groups and conversations, integer or string user ids) and
 // the RTC room listing, as the service and its SDK models describe them.
+import { int64Digits, readJson } from '@rollcall/runtime';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
 import { verifyVolcengine } from '../verify.js';
 import { routeVolcengine, volcengineFail, volcengineOk, volcengineParticipant, volcengineRoom, volcengineStatus, type VolcengineRoute } from '../wire/index.js';
 import { isStringIdMember, type Member } from '../world.js';
 import type { Handled, VendorHandler } from './context.js';
 
-const isIntegerArray = (value: unknown): value is number[] => Array.isArray(value) && value.every((v) => Number.isSafeInteger(v));
+/** An int64 as the service reads it from JSON: a number (readJson quotes the ones beyond 2^53) → its digits. */
+const int64Of = (value: unknown): string | undefined => {
+  const digits = typeof value === 'number' || (typeof value === 'string' && /^-?\d{16,}$/.test(value)) ? int64Digits(value) : undefined;
+  return digits === 'range' || digits === 'unsafe' ? undefined : digits;
+};
+const isIntegerArray = (value: unknown): value is Array<number | string> => Array.isArray(value) && value.every((v) => int64Of(v) !== undefined);
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string' && v !== '');
 const byOperationId = Object.fromEntries(Object.values(volcOps).map((op) => [op.operationId, op]));
 
@@ -52,12 +58,14 @@ function imAction(world: import('../world.js').World, body: string, route: Volce
   const fail = (code: string, message: string, status = 400): Handled => [operationId, volcengineFail(route, requestId, code, message, status)];
   let input: { AppId?: unknown; ConversationShortId?: unknown; ParticipantUserIds?: unknown; ParticipantUserIdsStr?: unknown };
   try {
-    input = JSON.parse(body);
+    // Exact: a live group's id and user ids are int64 (19 digits in real traffic).
+    input = readJson(body) as typeof input;
   } catch {
     return fail('JsonParsingError', 'the body is not JSON');
   }
-  const { AppId: appId, ConversationShortId: conversationShortId } = input;
-  if (!Number.isSafeInteger(appId) || !Number.isSafeInteger(conversationShortId)) return fail('InvalidParam', 'AppId and ConversationShortId must be integers');
+  const { AppId: appId } = input;
+  const conversationShortId = int64Of(input.ConversationShortId);
+  if (!Number.isSafeInteger(appId) || conversationShortId === undefined) return fail('InvalidParam', 'AppId and ConversationShortId must be integers');
   // String ids (model: ParticipantUserIdsStr, QueryLiveParticipantStatus only) travel beside the
   // required integer list, which is then empty — or null, as Go's client sends an empty slice.
   const takesStrings = operationId === 'QueryLiveParticipantStatus';
@@ -67,23 +75,26 @@ function imAction(world: import('../world.js').World, body: string, route: Volce
   if (!isIntegerArray(integers)) return fail('InvalidParam', 'ParticipantUserIds must be integers');
   if (integers.length + strings.length === 0) return fail('InvalidParam', 'no user ids: ParticipantUserIds (or ParticipantUserIdsStr) is empty');
   if (appId !== world.volcengineImAppId) return fail('AppNotFound', 'app not found', 404);
-  const conversation = world.rooms['volcengine-im'].get(String(conversationShortId));
+  const conversation = world.rooms['volcengine-im'].get(conversationShortId);
   if (!conversation) return fail('ConversationNotFound', 'conversation not found', 404);
-  /** A member asked by integer id is an integer-id member; by string id, a string-id member. */
-  const lookup = (id: number | string): Member | undefined => {
+  /** A member asked by integer id (a bigint here) is an integer-id member; by string id, a string-id member. */
+  const lookup = (id: bigint | string): Member | undefined => {
     const m = conversation.get(String(id));
     return m && isStringIdMember(m) === (typeof id === 'string') ? m : undefined;
   };
-  const ids: Array<number | string> = [...integers, ...strings];
+  const integerIds = integers.map((id) => BigInt(int64Of(id)!));
+  const ids: Array<bigint | string> = [...integerIds, ...strings];
   if (operationId === 'QueryLiveParticipantStatus') {
     // Documented quirk: only the first 200 ids are answered, silently.
     const answered = ids.slice(0, volcOps.queryLiveParticipantStatus.batch.max);
-    const status = answered.map((id) => volcengineStatus(appId as number, conversationShortId as number, id, lookup(id)?.joinedAt ?? null));
+    const status = answered.map((id) => volcengineStatus(appId as number, conversationShortId, id, lookup(id)?.joinedAt ?? null));
     return [operationId, volcengineOk(route, requestId, { Status: status })];
   }
-  const participants = integers.flatMap((id) => {
+  // The group's owner added everyone (Operator is a user id, as wide as any).
+  const owner = [...conversation.values()].find((m) => m.role === 1 && !isStringIdMember(m))?.userId ?? '0';
+  const participants = integerIds.flatMap((id) => {
     const m = lookup(id);
-    return m ? [volcengineParticipant(conversationShortId as number, { userId: id, joinedAtMs: m.joinedAt, role: m.role, nickname: m.nickname })] : [];
+    return m ? [volcengineParticipant(conversationShortId, { userId: id, joinedAtMs: m.joinedAt, role: m.role, nickname: m.nickname }, owner)] : [];
   });
   return [operationId, volcengineOk(route, requestId, { Participants: participants })];
 }

@@ -2,7 +2,7 @@
 // GET or POST) or in a POST form body (V1 as `@alicloud/pop-core` sends it with method POST); the
 // operation's parameters likewise, in the query or the form body. Errors are
 // `{RequestId, HostId, Code, Message, Recommend}` with an HTTP error status.
-import type { OnlineUser } from '@rollcall/aliyun-live';
+import { operations, type OnlineUser } from '@rollcall/aliyun-live';
 import { wire } from '../generated/wire.js';
 import type { ReceivedRequest, Reply } from './reply.js';
 
@@ -45,8 +45,11 @@ export function routeAliyun(req: ReceivedRequest): AliyunRoute {
   return { operationId: (entry?.[0] as OperationId | undefined) ?? null, action, params };
 }
 
-export function aliyunOk(requestId: string, result: unknown): Reply {
-  return { status: 200, body: { RequestId: requestId, Result: result } };
+const responseSchemas = Object.fromEntries(Object.values(operations).map((op) => [op.operationId, op.responseSchema]));
+
+/** A success of `operationId`; its int64 fields go on the wire as bare JSON numbers (Int64Digits, for writeJson). */
+export function aliyunOk(requestId: string, result: unknown, operationId: OperationId = 'BatchGetOnlineUsers'): Reply {
+  return { status: 200, body: responseSchemas[operationId]!.encode({ RequestId: requestId, Result: result }) };
 }
 
 export function aliyunFail(requestId: string, status: number, code: string, message: string): Reply {
@@ -58,5 +61,5 @@ export function aliyunFail(requestId: string, status: number, code: string, mess
 
 /** One BatchGetOnlineUsers answer; `joinedAtMs` null when the user is not online. */
 export function aliyunOnlineUser(userId: string, joinedAtMs: number | null): OnlineUser {
-  return { UserId: userId, Online: joinedAtMs !== null, JoinTime: joinedAtMs ?? 0 };
+  return { UserId: userId, Online: joinedAtMs !== null, JoinTime: String(joinedAtMs ?? 0) };
 }

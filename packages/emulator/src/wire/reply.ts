@@ -1,5 +1,6 @@
 // What a vendor server receives and answers, as the wire modules and every server built on them
 // (the emulator, the benchmark servers, the fault servers, test fakes) see it.
+import { writeJson } from '@rollcall/runtime';
 
 export interface ReceivedRequest {
   method: string;
@@ -15,4 +16,9 @@ export interface Reply {
   body: unknown;
   /** Response headers beyond the content type and length (Agora's `X-Request-ID`). */
   headers?: Record<string, string>;
+}
+
+/** A reply's body as text: JSON with int64 fields (Int64Digits) as the bare numbers the vendors write. */
+export function replyText(reply: Pick<Reply, 'body'>): string {
+  return typeof reply.body === 'string' ? reply.body : writeJson(reply.body);
 }

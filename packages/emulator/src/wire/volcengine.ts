@@ -1,7 +1,7 @@
 // Volcengine's wire: which operation a request is (Action and Version in the query, at every
 // version the spec accepts) and the BaseResponse envelope around answers and errors, with the
 // gateway's numeric CodeN from the spec's table.
-import type { ParticipantStatus, Participant, GetRoomOnlineUsersResult, ResponseMetadata } from '@rollcall/volcengine-rtc';
+import { operations, type ParticipantStatus, type Participant, type GetRoomOnlineUsersResult, type ResponseMetadata } from '@rollcall/volcengine-rtc';
 import { wire } from '../generated/wire.js';
 import type { ReceivedRequest, Reply } from './reply.js';
 
@@ -37,8 +37,16 @@ const metadata = (route: Pick<VolcengineRoute, 'action' | 'version'>, requestId:
   ...SERVED_BY,
 });
 
+const responseSchemas = Object.fromEntries(Object.values(operations).map((op) => [op.action, op.responseSchema]));
+
+/**
+ * A success. Its int64 fields (decimal strings in the types) go on the wire as bare JSON numbers, as
+ * the service writes them: the body holds Int64Digits, for writeJson.
+ */
 export function volcengineOk(route: Pick<VolcengineRoute, 'action' | 'version'>, requestId: string, result: unknown): Reply {
-  return { status: 200, body: { ResponseMetadata: metadata(route, requestId), Result: result } };
+  const body = { ResponseMetadata: metadata(route, requestId), Result: result };
+  const schema = responseSchemas[route.action];
+  return { status: 200, body: schema ? schema.encode(body) : body };
 }
 
 /**
@@ -53,36 +61,47 @@ export function volcengineFail(route: Pick<VolcengineRoute, 'action' | 'version'
   };
 }
 
-/** One QueryLiveParticipantStatus answer, under the id it was asked: a number, or a string id (ParticipantUserIdStr). */
-export function volcengineStatus(appId: number, conversationShortId: number, userId: number | string, joinedAtMs: number | null): ParticipantStatus {
+/** An int64 as a server may hold it: a bigint, a safe number or its decimal digits. */
+export type Int64Value = bigint | number | string;
+
+/**
+ * One QueryLiveParticipantStatus answer, under the id it was asked: an integer id (a bigint or a
+ * number), or a string id (a string, answered in ParticipantUserIdStr).
+ */
+export function volcengineStatus(
+  appId: number,
+  conversationShortId: Int64Value,
+  userId: bigint | number | string,
+  joinedAtMs: number | null,
+): ParticipantStatus {
   return {
     AppId: appId,
-    ConversationShortId: conversationShortId,
-    ...(typeof userId === 'number' ? { ParticipantUserId: userId } : { ParticipantUserId: 0, ParticipantUserIdStr: userId }),
+    ConversationShortId: String(conversationShortId),
+    ...(typeof userId === 'string' ? { ParticipantUserId: '0', ParticipantUserIdStr: userId } : { ParticipantUserId: String(userId) }),
     IsInConversation: joinedAtMs !== null,
-    CreateTime: joinedAtMs === null ? 0 : Math.floor(joinedAtMs / 1000),
+    CreateTime: joinedAtMs === null ? '0' : String(Math.floor(joinedAtMs / 1000)),
   };
 }
 
 export interface VolcengineMember {
-  userId: number;
+  userId: Int64Value;
   joinedAtMs: number;
   role?: 0 | 1 | 2 | undefined;
   nickname?: string | undefined;
 }
 
-/** One BatchGetConversationParticipant member. */
-export function volcengineParticipant(conversationShortId: number, member: VolcengineMember): Participant {
+/** One BatchGetConversationParticipant member, added by `operator` (a user id; default the member itself). */
+export function volcengineParticipant(conversationShortId: Int64Value, member: VolcengineMember, operator: Int64Value = member.userId): Participant {
   return {
-    ConversationShortId: conversationShortId,
-    ParticipantUserId: member.userId,
-    Operator: 1,
+    ConversationShortId: String(conversationShortId),
+    ParticipantUserId: String(member.userId),
+    Operator: String(operator),
     Role: member.role ?? 0,
     Status: 0,
     Level: 1,
     NickName: member.nickname ?? '',
-    CreateTime: Math.floor(member.joinedAtMs / 1000),
-    BlockTime: 0,
+    CreateTime: String(Math.floor(member.joinedAtMs / 1000)),
+    BlockTime: '0',
     Ext: {},
   };
 }

@@ -79,7 +79,8 @@ export function agora(options: AgoraProviderOptions): Provider<'status' | 'roste
   }
   const validateRoom = (operation: string, room: string) => validateAll(operation, [['room', room, schemas.ChannelNameSchema]]);
   const uidsOf = (operation: string, userIds: readonly string[]) => {
-    const uids = integerIds(operation, 'userIds', userIds);
+    // uint32 after the int64 check: Number() is exact within the range UidSchema allows.
+    const uids = integerIds(operation, 'userIds', userIds).map(Number);
     validateAll(
       operation,
       uids.map((uid, i) => [`userIds.${i}`, uid, schemas.UidSchema] as const),

@@ -31,7 +31,11 @@ export function aliyun(options: AliyunProviderOptions): Provider<'status'> {
       async fetch(room, userIds, callOptions) {
         const result = await client.batchGetOnlineUsers({ AppId: options.appId, GroupId: room, UserIds: [...userIds] }, callOptions);
         const records = recordsById('aliyun', op.operationId, result.OnlineUsers, (u) => u.UserId);
-        return answersFrom(records, (u) => ({ online: u.Online, joinedAt: u.Online && u.JoinTime ? new Date(u.JoinTime) : null, raw: u }));
+        return answersFrom(records, (u) => ({
+          online: u.Online,
+          joinedAt: u.Online && u.JoinTime && u.JoinTime !== '0' ? new Date(Number(u.JoinTime)) : null,
+          raw: u,
+        }));
       },
     },
   });

@@ -32,7 +32,8 @@ type VolcengineCapabilities<O> =
   | (O extends { imAppId: number } ? (O extends { userIds: 'string' } ? 'status' : 'status' | 'details') : never)
   | (O extends { rtcAppId: string } ? 'roster' : never);
 
-const seconds = (s: number | undefined) => (s && s > 0 ? new Date(s * 1000) : null);
+/** An int64 of Unix seconds (a decimal string) as a Date; 0 or absent is no time. */
+const seconds = (s: string | undefined) => (s && Number(s) > 0 ? new Date(Number(s) * 1000) : null);
 const ROLES = { 0: 'member', 1: 'owner', 2: 'admin' } as const;
 
 /**
@@ -50,7 +51,7 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
   const imRequest = (operation: string, room: string, userIds: readonly string[]) => ({
     AppId: imAppId!,
     ConversationShortId: integerId(operation, 'room', room, 'a live group id'),
-    ParticipantUserIds: integerIds(operation, 'userIds', userIds),
+    ParticipantUserIds: [...integerIds(operation, 'userIds', userIds)],
   });
   /** The status request with string ids: the model's required integer list stays empty. */
   const stringStatusRequest = (operation: string, room: string, userIds: readonly string[]) => {
@@ -103,11 +104,10 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
                   entryOf,
                 );
               }
-              // Keyed by the integer asked for (the ids passed as canonical decimals, so Number() is exact).
+              // Keyed by the id asked for: both are canonical decimal strings (the answer's int64 exact).
               return answersFrom(
                 recordsById('volcengine', statusOp.operationId, result.Status, (s) => s.ParticipantUserId),
                 entryOf,
-                Number,
               );
             },
           },
@@ -122,7 +122,7 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
               const found = recordsById('volcengine', detailsOp.operationId, result.Participants, (p) => p.ParticipantUserId);
               // The service lists only the members it has: an id it leaves out is not a member.
               return (id): Omit<MemberDetails, 'userId' | 'ok'> | Error => {
-                const p = found.get(Number(id));
+                const p = found.get(id);
                 if (p instanceof Error) return p;
                 return {
                   found: p !== undefined,

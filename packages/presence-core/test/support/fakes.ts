@@ -14,6 +14,7 @@ import {
   wire,
   type Reply,
 } from '@rollcall/emulator/wire';
+import { readJson } from '@rollcall/runtime';
 import { jsonResponse, stubFetch, type RecordedRequest } from '@rollcall/test-support';
 export { maxInWindow } from '@rollcall/test-support';
 import { operations as tencentOps } from '@rollcall/tencent-live';
@@ -111,15 +112,22 @@ export function fakeVolcengine(clock: FakeClock, answer?: (request: RecordedRequ
     if (route.operationId === 'GetRoomOnlineUsers') {
       return replyResponse(volcengineOk(route, requestId, volcengineRoom({ visible: ['a', 'b'], invisible: ['c'] }, 10_000)));
     }
-    const body = JSON.parse(request.body!) as { AppId: number; ConversationShortId: number; ParticipantUserIds: number[]; ParticipantUserIdsStr?: string[] };
+    // Read exactly, as the service does: ids beyond 2^53 come out as digit strings (readJson), made bigints here.
+    const read = readJson(request.body!) as {
+      AppId: number;
+      ConversationShortId: number | string;
+      ParticipantUserIds: Array<number | string>;
+      ParticipantUserIdsStr?: string[];
+    };
+    const body = { ...read, ParticipantUserIds: read.ParticipantUserIds.map((id) => BigInt(id)) };
     const joinedAtMs = 1_700_000_000_000;
     if (route.operationId === 'BatchGetConversationParticipant') {
-      const members = body.ParticipantUserIds.filter((id) => id % 2 === 0);
+      const members = body.ParticipantUserIds.filter((id) => id % 2n === 0n);
       const participants = members.map((id) => volcengineParticipant(body.ConversationShortId, { userId: id, joinedAtMs, role: 2, nickname: `n${id}` }));
       return replyResponse(volcengineOk(route, requestId, { Participants: participants }));
     }
     const status = [
-      ...body.ParticipantUserIds.map((id) => volcengineStatus(body.AppId, body.ConversationShortId, id, id % 2 === 0 ? joinedAtMs : null)),
+      ...body.ParticipantUserIds.map((id) => volcengineStatus(body.AppId, body.ConversationShortId, id, id % 2n === 0n ? joinedAtMs : null)),
       ...(body.ParticipantUserIdsStr ?? []).map((id) => volcengineStatus(body.AppId, body.ConversationShortId, id, id.startsWith('on') ? joinedAtMs : null)),
     ];
     return replyResponse(volcengineOk(route, requestId, { Status: status }));

@@ -123,14 +123,29 @@ describe('status', () => {
     expect(result.map((e) => e.userId)).toEqual(['4', '5', '4', '4']);
   });
 
-  it('converts string ids to Volcengine integers safely, rejecting the rest before any call', async () => {
+  it('sends a 19-digit live group and snowflake user ids exactly, and answers each under its own id', async () => {
+    const { clock, up, presence } = volcPresence();
+    // Even ids are in the group (the fake); both sides of 2^53.
+    const users = ['1847260331508621312', '9007199254740993', '9007199254740994', '10001', '1847260331508621312'];
+    const result = await clock.run(presence.status('7226277271248584971', users));
+    expect(up.calls[0]!.body).toBe(
+      '{"AppId":1,"ConversationShortId":7226277271248584971,"ParticipantUserIds":[1847260331508621312,9007199254740993,9007199254740994,10001]}',
+    );
+    expect(result.map((e) => e.userId)).toEqual(users);
+    expect(result.map((e) => e.ok && e.online)).toEqual([true, false, true, false, true]);
+  });
+
+  it('refuses what is not an int64 id before any call, saying which and why', async () => {
     const { up, presence } = volcPresence();
-    for (const bad of ['9007199254740993', '1.5', '', 'abc', '007']) {
+    for (const bad of ['9223372036854775808', '1.5', '', 'abc', '007', '-0']) {
       const error = await presence.status('7', ['1', bad]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RequestValidationError);
       expect((error as RequestValidationError).field).toBe('userIds.1');
     }
+    const beyond = await presence.status('7', ['9223372036854775808']).catch((e: unknown) => e);
+    expect((beyond as RequestValidationError).issues[0]!.message).toBe('"9223372036854775808" is beyond the int64 range of an integer user id');
     await expect(presence.status('room-not-a-number', ['1'])).rejects.toBeInstanceOf(RequestValidationError);
+    await expect(presence.status('9223372036854775808', ['1'])).rejects.toBeInstanceOf(RequestValidationError);
     expect(up.calls).toHaveLength(0);
   });
 

@@ -29,7 +29,7 @@ export const operations = {
     refreshSeconds: 40,
     retryableCodes: ["60007","60008","60011","60014","60018","60019","70050","100001"],
     requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"RoomId":{"t":"s","min":1},"Next":{"t":"s"}},"r":["RoomId","Next"],"x":false}),
-    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"ActionStatus":{"t":"e","v":["OK","FAIL"]},"ErrorCode":{"t":"i"},"ErrorInfo":{"t":"s"},"RequestId":{"t":"s"},"Response":{"t":"o","p":{"Next":{"t":"s"},"MemberCount":{"t":"i","gte":0},"MemberList":{"t":"a","i":{"t":"o","p":{"Member_Account":{"t":"s"}},"r":["Member_Account"]}}},"r":["Next","MemberCount","MemberList"]}},"r":["ActionStatus","ErrorCode"]}),
+    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"ActionStatus":{"t":"e","v":["OK","FAIL"]},"ErrorCode":{"t":"i"},"ErrorInfo":{"t":"s"},"RequestId":{"t":"s"},"Response":{"t":"o","p":{"Next":{"t":"s"},"MemberCount":{"t":"i","gte":0},"MemberList":{"t":"a","i":{"t":"o","p":{"Member_Account":{"t":"s"}},"r":["Member_Account"]}}},"r":["Next","MemberCount","MemberList"]}},"r":["ActionStatus","ErrorCode"]}, 'answer'),
   },
 } as const;
 

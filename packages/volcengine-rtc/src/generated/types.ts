@@ -229,7 +229,6 @@ export interface components {
             /** @description Error code, e.g. `InvalidParameter.IllegalRoomID`. */
             Code: string;
             /**
-             * Format: int64
              * @description Numeric gateway code (uint32, doc 6348/192711; `x-rollcall-gateway-codes`). Optional:
              *     the IM model's error has no `CodeN`; the RTC 2023-11-01 model types it int32.
              */

@@ -222,12 +222,50 @@ describe('Volcengine errors', () => {
     expect(error.issues[0]!.path).toMatch(/^Result\.Status\.0\./);
   });
 
-  it('rejects an id that JavaScript would round, instead of returning a wrong id', async () => {
-    const raw = `{"ResponseMetadata":${JSON.stringify(metadata('QueryLiveParticipantStatus'))},"Result":{"Status":[{"AppId":1,"ConversationShortId":7,"ParticipantUserId":9007199254740993,"IsInConversation":true,"CreateTime":1}]}}`;
+  it('sends and answers 19-digit ids exactly: a bigint, a decimal string or a safe number in, decimal strings out', async () => {
+    // A live group's real id and snowflake user ids on both sides of 2^53 (9007199254740992).
+    const group = '7226277271248584971';
+    const ids = ['1847260331508621312', '9007199254740993', '9007199254740991', '10001'];
+    const raw = `{"ResponseMetadata":${JSON.stringify(metadata('QueryLiveParticipantStatus'))},"Result":{"Status":[${ids
+      .map((id, i) => `{"AppId":583401,"ConversationShortId":${group},"ParticipantUserId":${id},"IsInConversation":${i % 2 === 0},"CreateTime":1687068887}`)
+      .join(',')}]}}`;
+    const { rtc, calls } = client(() => new Response(raw));
+    const input = { AppId: 583401, ConversationShortId: BigInt(group), ParticipantUserIds: [BigInt(ids[0]!), ids[1]!, 9007199254740991, 10001] };
+    const result = await rtc.queryLiveParticipantStatus(input);
+    // The exact digits went out, bare, as the signature covers them.
+    expect(calls[0]!.body).toBe(`{"AppId":583401,"ConversationShortId":${group},"ParticipantUserIds":[${ids.join(',')}]}`);
+    expect(result.Status.map((s) => s.ParticipantUserId)).toEqual(ids);
+    expect(result.Status.map((s) => s.ConversationShortId)).toEqual([group, group, group, group]);
+    expect(result.Status[0]!.CreateTime).toBe('1687068887');
+    // The caller's input is not changed.
+    expect(input.ParticipantUserIds[0]).toBe(BigInt(ids[0]!));
+  });
+
+  it('refuses an int64 beyond its range, or a number JavaScript may already have rounded, before sending', async () => {
+    const { rtc, calls } = client(() => jsonResponse({}));
+    const beyond = await rtc
+      .queryLiveParticipantStatus({ AppId: 1, ConversationShortId: '9223372036854775808', ParticipantUserIds: [1] })
+      .catch((e: unknown) => e);
+    expect(beyond).toBeInstanceOf(RequestValidationError);
+    expect((beyond as RequestValidationError).issues).toEqual([{ path: 'ConversationShortId', message: 'is beyond the int64 range' }]);
+    const rounded = await rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [2 ** 53 + 2] }).catch((e: unknown) => e);
+    expect(rounded).toBeInstanceOf(RequestValidationError);
+    expect((rounded as RequestValidationError).issues[0]!.path).toBe('ParticipantUserIds.0');
+    expect((rounded as RequestValidationError).issues[0]!.message).toMatch(/beyond 2\^53/);
+    const malformed = await rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: '07', ParticipantUserIds: [1] }).catch((e: unknown) => e);
+    expect((malformed as RequestValidationError).issues[0]!.path).toBe('ConversationShortId');
+    expect(calls).toHaveLength(0);
+  });
+
+  it('refuses an answer that repeats a key with a different value, naming it (JSON.parse would keep the last)', async () => {
+    const raw = `{"ResponseMetadata":${JSON.stringify(metadata('QueryLiveParticipantStatus'))},"Result":{"Status":[{"AppId":1,"ConversationShortId":7,"ParticipantUserId":2,"IsInConversation":false,"IsInConversation":true,"CreateTime":0}]}}`;
     const { rtc } = client(() => new Response(raw));
     const error = await rtc.queryLiveParticipantStatus(input).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseValidationError);
-    expect((error as ResponseValidationError).issues[0]!.path).toBe('Result.Status.0.ParticipantUserId');
+    expect((error as ResponseValidationError).issues).toEqual([{ path: 'Result.Status.0.IsInConversation', message: 'given twice with different values' }]);
+    // The same key with the same value changes nothing: accepted.
+    const same = client(() => new Response(raw.replace('"IsInConversation":false,', '"IsInConversation":true,')));
+    expect((await same.rtc.queryLiveParticipantStatus(input)).Status[0]!.IsInConversation).toBe(true);
   });
 
   it('holds a map field to its value type (Ext: string → string)', async () => {

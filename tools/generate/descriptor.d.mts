@@ -1,0 +1,1 @@
+export declare function descriptor(doc: unknown, schema: unknown, where: string): unknown;
