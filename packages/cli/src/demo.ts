@@ -1,5 +1,5 @@
 // `rollcall demo`: the whole product on a built-in local default, no cloud account needed.
-import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator } from '@rollcall/emulator';
+import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, worldIds } from '@rollcall/emulator';
 import { roomsCommand, rosterCommand, statusCommand, type Run } from './commands.js';
 import { EXIT } from './errors.js';
 import type { Out } from './output.js';
@@ -20,7 +20,9 @@ export async function runDemo(out: Out): Promise<number> {
   // Agora: a COMMUNICATION channel (channel-1) and a LIVE_BROADCASTING one (channel-2).
   const agoraChannels = generateSeed(DEMO.agoraChannels, DEMO.agoraChannelMembers);
   const emulator = await startEmulator({ seed: { ...inRooms, tencent: tencentRoom.tencent, agora: agoraChannels.agora } });
-  const users = Array.from({ length: DEMO.statusUsers }, (_, i) => String(i + 1)).join(',');
+  // Real-shaped ids: a 19-digit live group, user ids on both sides of 2^53, Agora uids above 2^31.
+  const users = worldIds.users(DEMO.statusUsers).join(',');
+  const liveGroup = worldIds.volcengineGroup(1);
   const run: Run = { out, env: {} };
   const heading = (text: string) => out.write(`\n== ${text}\n`);
   const codes: number[] = [];
@@ -37,12 +39,12 @@ export async function runDemo(out: Out): Promise<number> {
   };
   try {
     out.write(`rollcall demo: the emulator is running at ${emulator.url} with demo rooms\n`);
-    heading(`Volcengine: status of ${DEMO.statusUsers} users in live group 1 (${volc.operationId}, ${volc.batch} ids per call at ${volc.qps} QPS)`);
+    heading(`Volcengine: status of ${DEMO.statusUsers} users in live group ${liveGroup} (${volc.operationId}, ${volc.batch} ids per call at ${volc.qps} QPS)`);
     codes.push(
       await statusCommand(run, {
         vendor: 'volcengine',
         endpoint: emulator.url,
-        room: '1',
+        room: liveGroup,
         users,
         imAppId: String(DEFAULT_APPS.volcengineImAppId),
         accessKeyId: DEMO_CREDENTIALS.volcengine.accessKeyId,
@@ -83,7 +85,7 @@ export async function runDemo(out: Out): Promise<number> {
       await statusCommand(run, {
         ...agoraFlags,
         room: 'channel-2',
-        users: Array.from({ length: DEMO.agoraStatusUsers }, (_, i) => String(i + 1)).join(','),
+        users: worldIds.agoraUids(DEMO.agoraStatusUsers).join(','),
       }),
     );
   } finally {

@@ -56,28 +56,54 @@ export interface Seed {
   agora?: { appId?: string; channels?: Record<string, Member[]> };
 }
 
-export const DEFAULT_APPS = { volcengineImAppId: 10001, volcengineRtcAppId: 'emulator-rtc-app', aliyunAppId: 'emulator-app', agoraAppId: 'emulator-agora-app' };
+export const DEFAULT_APPS = {
+  volcengineImAppId: 583401,
+  volcengineRtcAppId: 'emulator-rtc-app',
+  aliyunAppId: 'emulator-app',
+  agoraAppId: 'emulator-agora-app',
+};
 
 /**
- * `--rooms N --members M`: N rooms per vendor of M members each (user ids 1…M; Volcengine
- * conversations also string ids user1…userM). Agora's odd channels are COMMUNICATION channels, its
- * even ones LIVE_BROADCASTING with the first two members as hosts.
+ * The ids of a generated world, shaped like the vendors' real ones, so that nothing passes only on
+ * ids 1…N: a Volcengine live group's ConversationShortId has 19 digits (`7226277271248584971`, as in
+ * public captures of the ByteDance IM stack Volcengine IM runs on); user ids alternate between
+ * snowflake-style ids beyond 2^53 and ten-digit ones below it (the same decimal strings serve as
+ * Alibaba and Tencent user ids); Agora uids are above 2^31 (they are uint32).
+ */
+export const worldIds = {
+  /** The r-th live group or conversation (from 1). */
+  volcengineGroup: (r: number): string => String(7_226_277_271_248_584_970n + BigInt(r)),
+  /** The i-th member (from 0): even ones beyond 2^53, odd ones below it. */
+  user: (i: number): string => (i % 2 === 0 ? String(1_847_260_331_508_621_312n + BigInt(i) * 4_194_304n) : String(6_812_345_671 + i)),
+  /** The i-th member's Agora uid (from 0), above 2^31. */
+  agoraUid: (i: number): string => String(2_200_000_000 + i * 7),
+  /** The first `count` user ids, in member order. */
+  users: (count: number, from = 0): string[] => Array.from({ length: count }, (_, i) => worldIds.user(from + i)),
+  agoraUids: (count: number, from = 0): string[] => Array.from({ length: count }, (_, i) => worldIds.agoraUid(from + i)),
+} as const;
+
+/**
+ * `--rooms N --members M`: N rooms per vendor of M members each, with real-shaped ids (`worldIds`):
+ * Volcengine live groups `worldIds.volcengineGroup(1…N)` (holding also string-id members
+ * `user1`…`userM`), rooms `room-1…`, Alibaba groups `group-1…`, Tencent rooms `room-1…`, Agora
+ * channels `channel-1…` (members by uid). Agora's odd channels are COMMUNICATION channels, its even
+ * ones LIVE_BROADCASTING with the first two members as hosts.
  */
 export function generateSeed(rooms: number, members: number, joinedAt = Date.UTC(2025, 0, 15, 8, 0, 0)): Seed {
-  const roomMembers = (r: number) =>
+  const roomMembers = (r: number, idOf: (i: number) => string = worldIds.user) =>
     Array.from({ length: members }, (_, i) => ({
-      userId: String(i + 1),
+      userId: idOf(i),
       joinedAt: joinedAt + i * 1000,
       nickname: `user${i + 1}`,
       role: (i === 0 ? 1 : 0) as 0 | 1,
       invisible: i % 10 === 9,
-    })).map((m) => ({ ...m, userId: m.userId, joinedAt: m.joinedAt + r }));
+    })).map((m) => ({ ...m, joinedAt: m.joinedAt + r }));
   const range = Array.from({ length: rooms }, (_, r) => r + 1);
   // Conversations also hold string-id members (`user1`…), for apps with string user ids.
-  const stringIdMembers = (r: number) => roomMembers(r).map((m) => ({ ...m, userId: `user${m.userId}`, stringId: true }));
+  const stringIdMembers = (r: number) => roomMembers(r).map((m, i) => ({ ...m, userId: `user${i + 1}`, stringId: true }));
   return {
     volcengine: {
-      conversations: Object.fromEntries(range.map((r) => [String(r), [...roomMembers(r), ...stringIdMembers(r)]])),
+      conversations: Object.fromEntries(range.map((r) => [worldIds.volcengineGroup(r), [...roomMembers(r), ...stringIdMembers(r)]])),
       rooms: Object.fromEntries(range.map((r) => [`room-${r}`, roomMembers(r)])),
     },
     aliyun: { groups: Object.fromEntries(range.map((r) => [`group-${r}`, roomMembers(r)])) },
@@ -86,7 +112,9 @@ export function generateSeed(rooms: number, members: number, joinedAt = Date.UTC
       channels: Object.fromEntries(
         range.map((r) => [
           `channel-${r}`,
-          r % 2 === 1 ? roomMembers(r) : roomMembers(r).map((m, i) => ({ ...m, agoraRole: i < 2 ? ('host' as const) : ('audience' as const) })),
+          r % 2 === 1
+            ? roomMembers(r, worldIds.agoraUid)
+            : roomMembers(r, worldIds.agoraUid).map((m, i) => ({ ...m, agoraRole: i < 2 ? ('host' as const) : ('audience' as const) })),
         ]),
       ),
     },

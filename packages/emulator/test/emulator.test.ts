@@ -7,7 +7,12 @@ import { createTencentLiveClient } from '@rollcall/tencent-live';
 import { AuthError as AgoraAuthError, createAgoraRtcClient, operations as agoraOps } from '@rollcall/agora-rtc';
 import { signVolcengineRequest } from '@rollcall/volcengine-rtc';
 import { crypto as nodeCrypto } from '@rollcall/runtime/crypto/node';
-import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, type RunningEmulator } from '../src/index.js';
+import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, worldIds, type RunningEmulator } from '../src/index.js';
+
+// Real-shaped: 19-digit live groups, members' ids on both sides of 2^53.
+const group1 = worldIds.volcengineGroup(1);
+const [member0, member1] = worldIds.users(2);
+const outsider = '1847260331999999999';
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
@@ -26,25 +31,29 @@ describe('emulator: the five operations with state', () => {
   it('Volcengine QueryLiveParticipantStatus answers members and non-members', async () => {
     const result = await volc().queryLiveParticipantStatus({
       AppId: DEFAULT_APPS.volcengineImAppId,
-      ConversationShortId: 1,
-      ParticipantUserIds: [1, 2, 99999],
+      ConversationShortId: group1,
+      ParticipantUserIds: [BigInt(member0!), member1!, outsider],
     });
-    expect(result.Status.map((s) => s.IsInConversation)).toEqual([true, true, false]);
-    expect(result.Status[0]!.CreateTime).toBeGreaterThan(0);
+    expect(result.Status.map((s) => [s.ConversationShortId, s.ParticipantUserId, s.IsInConversation])).toEqual([
+      [group1, member0, true],
+      [group1, member1, true],
+      [group1, outsider, false],
+    ]);
+    expect(Number(result.Status[0]!.CreateTime)).toBeGreaterThan(0);
   });
 
   it('Volcengine string user ids: ParticipantUserIdsStr, answered under ParticipantUserIdStr; integer and string members kept apart', async () => {
     const result = await volc().queryLiveParticipantStatus({
       AppId: DEFAULT_APPS.volcengineImAppId,
-      ConversationShortId: 1,
-      ParticipantUserIds: [1],
-      ParticipantUserIdsStr: ['user1', '1', 'nobody'],
+      ConversationShortId: group1,
+      ParticipantUserIds: [member0!],
+      ParticipantUserIdsStr: ['user1', member0!, 'nobody'],
     });
     expect(result.Status.map((s) => [s.ParticipantUserId, s.ParticipantUserIdStr ?? null, s.IsInConversation])).toEqual([
-      [1, null, true],
-      [0, 'user1', true],
-      [0, '1', false],
-      [0, 'nobody', false],
+      [member0, null, true],
+      ['0', 'user1', true],
+      ['0', member0, false],
+      ['0', 'nobody', false],
     ]);
   });
 
@@ -74,11 +83,7 @@ describe('emulator: the five operations with state', () => {
 
   it('Volcengine answers only the first 200 ids, silently (the documented quirk)', async () => {
     // Sent past the client, which refuses more than 200 ids: signed by hand.
-    const body = JSON.stringify({
-      AppId: DEFAULT_APPS.volcengineImAppId,
-      ConversationShortId: 1,
-      ParticipantUserIds: Array.from({ length: 250 }, (_, i) => i + 1),
-    });
+    const body = `{"AppId":${DEFAULT_APPS.volcengineImAppId},"ConversationShortId":${group1},"ParticipantUserIds":[${worldIds.users(250).join(',')}]}`;
     const query: Array<[string, string]> = [
       ['Action', 'QueryLiveParticipantStatus'],
       ['Version', '2020-12-01'],
@@ -95,9 +100,12 @@ describe('emulator: the five operations with state', () => {
       date: new Date(),
     });
     const response = await fetch(`${emulator.url}/?${signed.canonicalQuery}`, { method: 'POST', headers: signed.headers, body });
-    const answer = await response.json();
+    const text = await response.text();
+    const answer = JSON.parse(text);
     expect(response.status).toBe(200);
     expect(answer.Result.Status).toHaveLength(200);
+    // The 19-digit ids on the wire as bare numbers, exactly.
+    expect(text).toContain(`"ConversationShortId":${group1},"ParticipantUserId":${member0},`);
   });
 
   it('injects faults from start options and the admin API', async () => {
@@ -154,23 +162,29 @@ describe('emulator: the five operations with state', () => {
   it('Volcengine BatchGetConversationParticipant returns the members found', async () => {
     const result = await volc().batchGetConversationParticipant({
       AppId: DEFAULT_APPS.volcengineImAppId,
-      ConversationShortId: 2,
-      ParticipantUserIds: [1, 5000],
+      ConversationShortId: worldIds.volcengineGroup(2),
+      ParticipantUserIds: [member0!, outsider],
     });
-    expect(result.Participants.map((p) => p.ParticipantUserId)).toEqual([1]);
+    expect(result.Participants.map((p) => p.ParticipantUserId)).toEqual([member0]);
+    // Added by the group's owner, the first member: a user id beyond 2^53, exact.
+    expect(result.Participants[0]!.Operator).toBe(member0);
     await expect(
-      volc().batchGetConversationParticipant({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 9, ParticipantUserIds: [1] }),
+      volc().batchGetConversationParticipant({
+        AppId: DEFAULT_APPS.volcengineImAppId,
+        ConversationShortId: worldIds.volcengineGroup(9),
+        ParticipantUserIds: [member0!],
+      }),
     ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('Alibaba answers with both signature versions; a reused nonce is refused', async () => {
     for (const v of ['v3', 'v1'] as const) {
-      const result = await ali(v).batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1', '99999'] });
+      const result = await ali(v).batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: [member0!, outsider] });
       expect(result.OnlineUsers.map((u) => u.Online)).toEqual([true, false]);
     }
     const fixed = createAliyunLiveClient({ retry: false, credentials: DEMO_CREDENTIALS.aliyun, endpoint: emulator.url, nonce: () => 'same-nonce' });
-    await fixed.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1'] });
-    await expect(fixed.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1'] })).rejects.toMatchObject({
+    await fixed.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: [member0!] });
+    await expect(fixed.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: [member0!] })).rejects.toMatchObject({
       code: 'SignatureNonceUsed',
     });
   });
@@ -208,7 +222,7 @@ describe('emulator: the five operations with state', () => {
       }).batchGetOnlineUsers({
         AppId: 'a',
         GroupId: 'g',
-        UserIds: ['1'],
+        UserIds: [member0!],
       }),
     ).rejects.toBeInstanceOf(AuthError);
     await expect(
@@ -245,7 +259,7 @@ describe('emulator: the five operations with state', () => {
       expect(limited.stats().GetRoomOnlineUsers).toMatchObject({ served: qps, throttled: 15 });
       // Another operation has its own quota.
       await expect(
-        rtc.queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1] }),
+        rtc.queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: group1, ParticipantUserIds: [member0!] }),
       ).resolves.toBeDefined();
     } finally {
       await limited.close();
@@ -268,7 +282,10 @@ describe('emulator: the five operations with state', () => {
     expect(((await bare.json()) as { data: { total_size: number } }).data.total_size).toBe(2);
     const badPage = await fetch(`${emulator.url}/dev/v1/channel/${appid}?page_size=501`, { headers: { authorization } });
     expect(badPage.status).toBe(400);
-    await expect(agora.queryUserStatus({ appid, uid: 1, channelName: 'channel-1' })).resolves.toMatchObject({ in_channel: true, role: 1 });
+    await expect(agora.queryUserStatus({ appid, uid: Number(worldIds.agoraUid(0)), channelName: 'channel-1' })).resolves.toMatchObject({
+      in_channel: true,
+      role: 1,
+    });
     const statusRequest = await fetch(`${emulator.url}/dev/v1/channel/user/property/${appid}/abc/channel-1`, { headers: { authorization } });
     expect(statusRequest.status).toBe(400);
   });

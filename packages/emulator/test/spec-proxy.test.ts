@@ -9,7 +9,22 @@ import { createTencentLiveClient } from '@rollcall/tencent-live';
 import { createVolcengineRtcClient, InvalidParameterError, NotFoundError, ThrottledError } from '@rollcall/volcengine-rtc';
 import { prismFetch } from '@rollcall/test-support/contract';
 import { startSpecProxies, type MockServers } from '@rollcall/test-support/mock-servers';
-import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, type RunningEmulator } from '../src/index.js';
+import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, worldIds, type RunningEmulator, type Seed } from '../src/index.js';
+
+// Prism checks int64s only within JavaScript's safe range (its int64 format): here, and only here,
+// Volcengine's live groups and IM users are real-shaped ids below 2^53 (ten digits and more); the
+// 19-digit ones are tested against the emulator directly and through the vendors' own clients.
+const below2to53 = (i: number) => worldIds.user(2 * i + 1);
+const safeGroup = (r: number) => String(6_812_345_670_000 + r);
+function seedWithSafeVolcengineIds(seed: Seed): Seed {
+  const conversations = Object.values(seed.volcengine!.conversations!).map((members, r) => [
+    safeGroup(r + 1),
+    members.filter((m) => m.stringId || Number.isSafeInteger(Number(m.userId))),
+  ]);
+  return { ...seed, volcengine: { ...seed.volcengine, conversations: Object.fromEntries(conversations) } };
+}
+const [user0, user1] = [below2to53(0), below2to53(1)];
+const [uid0, uid1, uid2] = worldIds.agoraUids(3).map(Number);
 
 let emulator: RunningEmulator;
 let proxies: MockServers;
@@ -18,7 +33,7 @@ const prism = prismFetch();
 beforeAll(async () => {
   // The proxies rewrite requests (pseudo paths), so signatures cannot be checked here; the
   // signature tests do that directly.
-  emulator = await startEmulator({ seed: generateSeed(2, 1200), checkSignatures: false, tencentPageSize: 500 });
+  emulator = await startEmulator({ seed: seedWithSafeVolcengineIds(generateSeed(2, 1200)), checkSignatures: false, tencentPageSize: 500 });
   proxies = await startSpecProxies(emulator.url);
 }, 120_000);
 
@@ -39,9 +54,17 @@ describe('Volcengine through the spec proxy', () => {
     createVolcengineRtcClient({ retry: false, credentials: DEMO_CREDENTIALS.volcengine, endpoint: proxies.urls.volcengine, fetch: prism.fetch });
 
   it('QueryLiveParticipantStatus, BatchGetConversationParticipant, GetRoomOnlineUsers', async () => {
-    const status = await rtc().queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1, 2, 5000] });
+    const status = await rtc().queryLiveParticipantStatus({
+      AppId: DEFAULT_APPS.volcengineImAppId,
+      ConversationShortId: safeGroup(1),
+      ParticipantUserIds: [user0, user1, '6812349999'],
+    });
     expect(status.Status.map((s) => s.IsInConversation)).toEqual([true, true, false]);
-    const details = await rtc().batchGetConversationParticipant({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 2, ParticipantUserIds: [1, 2] });
+    const details = await rtc().batchGetConversationParticipant({
+      AppId: DEFAULT_APPS.volcengineImAppId,
+      ConversationShortId: safeGroup(2),
+      ParticipantUserIds: [user0, user1],
+    });
     expect(details.Participants).toHaveLength(2);
     const room = await rtc().getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'room-1' });
     expect(room.TotalUser).toBe(1200);
@@ -51,12 +74,12 @@ describe('Volcengine through the spec proxy', () => {
 
   it('its errors match the spec too', async () => {
     await expect(
-      rtc().queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 99, ParticipantUserIds: [1] }),
+      rtc().queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: safeGroup(99), ParticipantUserIds: [user0] }),
     ).rejects.toBeInstanceOf(NotFoundError);
     await expect(rtc().getRoomOnlineUsers({ AppId: 'other-app', RoomId: 'room-1' })).rejects.toBeInstanceOf(InvalidParameterError);
     emulator.setFaults([{ operation: 'QueryLiveParticipantStatus', kind: 'throttle', times: 1 }]);
     await expect(
-      rtc().queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1] }),
+      rtc().queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: safeGroup(1), ParticipantUserIds: [user0] }),
     ).rejects.toBeInstanceOf(ThrottledError);
     clean();
   });
@@ -71,14 +94,14 @@ describe('Alibaba through the spec proxy', () => {
       fetch: prism.fetch,
       signatureVersion,
     });
-    const result = await live.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1', '9999'] });
+    const result = await live.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: [worldIds.user(0), '1847260331999999999'] });
     expect(result.OnlineUsers.map((u) => u.Online)).toEqual([true, false]);
-    await expect(live.batchGetOnlineUsers({ AppId: 'someone-else', GroupId: 'group-1', UserIds: ['1'] })).rejects.toMatchObject({
+    await expect(live.batchGetOnlineUsers({ AppId: 'someone-else', GroupId: 'group-1', UserIds: [worldIds.user(0)] })).rejects.toMatchObject({
       code: 'Forbidden',
       httpStatus: 403,
     });
     emulator.setFaults([{ operation: 'BatchGetOnlineUsers', kind: 'error', times: 1 }]);
-    await expect(live.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: ['1'] })).rejects.toMatchObject({
+    await expect(live.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'group-1', UserIds: [worldIds.user(0)] })).rejects.toMatchObject({
       code: 'ServiceUnavailable',
       httpStatus: 503,
     });
@@ -107,15 +130,15 @@ describe('Agora through the spec proxy', () => {
   const appid = DEFAULT_APPS.agoraAppId;
 
   it('user status, both channel profiles, hosts only, a missing channel, the channel list', async () => {
-    expect(await agora().queryUserStatus({ appid, uid: 3, channelName: 'channel-2' })).toMatchObject({ in_channel: true, uid: 3, role: 3 });
-    expect(await agora().queryUserStatus({ appid, uid: 3, channelName: 'channel-1' })).toMatchObject({ in_channel: true, role: 1 });
-    const absent = await agora().queryUserStatus({ appid, uid: 99999, channelName: 'channel-1' });
+    expect(await agora().queryUserStatus({ appid, uid: uid2!, channelName: 'channel-2' })).toMatchObject({ in_channel: true, uid: uid2, role: 3 });
+    expect(await agora().queryUserStatus({ appid, uid: uid2!, channelName: 'channel-1' })).toMatchObject({ in_channel: true, role: 1 });
+    const absent = await agora().queryUserStatus({ appid, uid: 4_000_000_000, channelName: 'channel-1' });
     expect(absent.in_channel).toBe(false);
     const communication = await agora().queryUserList({ appid, channelName: 'channel-1' });
     expect(communication).toMatchObject({ channel_exist: true, mode: 1, total: 1200 });
     const live = await agora().queryUserList({ appid, channelName: 'channel-2' });
-    expect(live).toMatchObject({ channel_exist: true, mode: 2, broadcasters: [1, 2], audience_total: 1198 });
-    expect(await agora().queryHostList({ appid, channelName: 'channel-2' })).toMatchObject({ mode: 2, broadcasters: [1, 2] });
+    expect(live).toMatchObject({ channel_exist: true, mode: 2, broadcasters: [uid0, uid1], audience_total: 1198 });
+    expect(await agora().queryHostList({ appid, channelName: 'channel-2' })).toMatchObject({ mode: 2, broadcasters: [uid0, uid1] });
     expect(await agora().queryUserList({ appid, channelName: 'channel-2', hosts_only: '1' })).not.toHaveProperty('audience');
     expect((await agora().queryUserList({ appid, channelName: 'missing' })).channel_exist).toBe(false);
     const channels = await agora().queryChannelList({ appid, page_no: 0, page_size: 1 });
@@ -141,7 +164,7 @@ describe('the spec proxy itself', () => {
     try {
       const rtc = createVolcengineRtcClient({ retry: false, credentials: DEMO_CREDENTIALS.volcengine, endpoint: proxies.urls.volcengine, fetch: prism.fetch });
       const error = await rtc
-        .queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: 1, ParticipantUserIds: [1] })
+        .queryLiveParticipantStatus({ AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: safeGroup(1), ParticipantUserIds: [user0] })
         .catch((e: unknown) => e);
       const [exchange] = prism.exchanges.splice(0);
       // prism proxy --errors answers a violation itself, with 422 problem+json naming it.

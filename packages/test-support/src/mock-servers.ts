@@ -6,7 +6,7 @@ import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aliyunFail, routeAliyun, routeVolcengine, volcengineFail } from '@rollcall/emulator/wire';
-import { loadSpec } from './contract.js';
+import { exactIntegers, loadSpec } from './contract.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -98,6 +98,7 @@ export async function startRpcProxy(
   /** `to-pseudo` in front of Prism; `to-real` behind `prism proxy`, in front of a real-shaped server. */
   direction: 'to-pseudo' | 'to-real' = 'to-pseudo',
 ): Promise<{ url: string; close(): Promise<void> }> {
+  const exact = exactIntegers(loadSpec(vendor.spec));
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     const chunks: Buffer[] = [];
@@ -146,7 +147,12 @@ export async function startRpcProxy(
         headers,
         body: chunks.length ? Buffer.concat(chunks) : undefined,
       });
-      const body = Buffer.from(await answer.arrayBuffer());
+      let body = Buffer.from(await answer.arrayBuffer());
+      // Prism, a JavaScript program, rounds the examples' integers beyond 2^53 (a 19-digit live
+      // group); their exact digits are written back, as the vendor would send them.
+      if (direction === 'to-pseudo' && exact.size) {
+        body = Buffer.from(body.toString('utf8').replace(/(?<=[:[,]\s*)\d{16,}(?=\s*[,\]}])/g, (digits) => exact.get(digits) ?? digits));
+      }
       const out: Record<string, string> = {};
       answer.headers.forEach((value, key) => {
         if (key !== 'content-length' && key !== 'transfer-encoding' && key !== 'connection' && key !== 'content-encoding') out[key] = value;
