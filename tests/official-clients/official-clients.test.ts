@@ -6,7 +6,8 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import RPCClient from '@alicloud/pop-core';
 import * as $OpenApi from '@alicloud/openapi-client';
 import * as $Util from '@alicloud/tea-util';
-import { Service } from '@volcengine/openapi';
+import { Service, Signer } from '@volcengine/openapi';
+import { createVolcengineRtcClient } from '@rollcall/volcengine-rtc';
 // @ts-expect-error tls-sig-api-v2 ships no types
 import TLSSigAPIv2 from 'tls-sig-api-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,8 @@ interface Seen {
 }
 
 const JOINED = 1_700_000_000_000;
+const BIG_GROUP = '7226277271248584971';
+const BIG_USERS = ['1847260331508621312', '9007199254740993', '1847260331512815616'];
 const credentials = DEMO_CREDENTIALS;
 let emulator: RunningEmulator;
 let front: Server;
@@ -37,6 +40,11 @@ beforeAll(async () => {
             { userId: '2', joinedAt: JOINED, role: 1, nickname: 'owner' },
             { userId: 'alice', joinedAt: JOINED },
             { userId: '42', joinedAt: JOINED, stringId: true },
+          ],
+          // A live group as real traffic has it: a 19-digit id, snowflake members beyond 2^53.
+          [BIG_GROUP]: [
+            { userId: BIG_USERS[0]!, joinedAt: JOINED, role: 1 },
+            { userId: BIG_USERS[1]!, joinedAt: JOINED },
           ],
         },
         rooms: {
@@ -90,6 +98,36 @@ describe('@volcengine/openapi', () => {
       accessKeyId: credentials.volcengine.accessKeyId,
       secretKey,
     });
+
+  it("a 19-digit live group and ids beyond 2^53, sent by rollcall: the vendor's own Signer computes the same signature over those exact bytes, and the answers are exact", async () => {
+    const date = new Date();
+    const rtc = createVolcengineRtcClient({ retry: false, credentials: credentials.volcengine, endpoint: base, now: () => date });
+    const answer = await rtc.queryLiveParticipantStatus({
+      AppId: DEFAULT_APPS.volcengineImAppId,
+      ConversationShortId: BigInt(BIG_GROUP),
+      ParticipantUserIds: BIG_USERS,
+    });
+    const sent = last();
+    expect(sent.body).toBe(`{"AppId":${DEFAULT_APPS.volcengineImAppId},"ConversationShortId":${BIG_GROUP},"ParticipantUserIds":[${BIG_USERS.join(',')}]}`);
+    const official = new Signer(
+      {
+        region: 'cn-north-1',
+        method: 'POST',
+        pathname: '/',
+        params: Object.fromEntries(sent.url.searchParams),
+        headers: { 'Content-Type': 'application/json' },
+        body: sent.body,
+      },
+      'rtc',
+    );
+    official.addAuthorization({ accessKeyId: credentials.volcengine.accessKeyId, secretKey: credentials.volcengine.secretAccessKey }, date);
+    expect(sent.headers.authorization).toBe(official.request.headers!.Authorization);
+    expect(answer.Status.map((s) => [s.ConversationShortId, s.ParticipantUserId, s.IsInConversation])).toEqual([
+      [BIG_GROUP, BIG_USERS[0], true],
+      [BIG_GROUP, BIG_USERS[1], true],
+      [BIG_GROUP, BIG_USERS[2], false],
+    ]);
+  });
 
   it('QueryLiveParticipantStatus with integer ids', async () => {
     const call = service().createJSONAPI('QueryLiveParticipantStatus', { Version: '2020-12-01', method: 'POST' });

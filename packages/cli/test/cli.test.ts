@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_APPS, DEMO_CREDENTIALS } from '@rollcall/emulator';
+import { DEFAULT_APPS, DEMO_CREDENTIALS, worldIds } from '@rollcall/emulator';
+
+// The emulator's generated world (--rooms 2 --members 1500) has real-shaped ids: 19-digit live
+// groups, user ids on both sides of 2^53, Agora uids above 2^31.
+const [group1, group2] = [worldIds.volcengineGroup(1), worldIds.volcengineGroup(2)];
+const [u0, u1, u2] = worldIds.users(3);
+const stranger = '1847260331999999999';
+const uid = (i: number) => worldIds.agoraUid(i);
 import { runProcess, type Finished } from '@rollcall/test-support';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -65,46 +72,52 @@ afterAll(async () => {
 
 describe('rollcall status', () => {
   it('Volcengine, credentials from the environment, --json', async () => {
-    const r = await rollcall(['status', '--vendor', 'volcengine', '--room', '1', '--users', '1,2,9999', '--endpoint', url, '--json'], volcEnv());
+    const r = await rollcall(
+      ['status', '--vendor', 'volcengine', '--room', group1, '--users', `${u0},${u1},${stranger}`, '--endpoint', url, '--json'],
+      volcEnv(),
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const document = JSON.parse(r.stdout);
+    expect(document.room).toBe(group1);
     expect(document.users.map((x: { user: string; online: boolean; joinedAt: string | null }) => [x.user, x.online, x.joinedAt === null])).toEqual([
-      ['1', true, false],
-      ['2', true, false],
+      [u0, true, false],
+      [u1, true, false],
       // Absent values are null, never "".
-      ['9999', false, true],
+      [stranger, false, true],
     ]);
     expect(document.summary).toEqual({ users: 3, online: 2, failed: 0 });
   });
 
   it('Volcengine app with string user ids (--user-ids string): looked up and answered under the same strings', async () => {
     const r = await rollcall(
-      ['status', '--vendor', 'volcengine', '--user-ids', 'string', '--room', '1', '--users', 'user1,1,nobody,user7', '--endpoint', url, '--json'],
+      ['status', '--vendor', 'volcengine', '--user-ids', 'string', '--room', group1, '--users', `user1,${u0},nobody,user7`, '--endpoint', url, '--json'],
       volcEnv(),
     );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).users.map((x: { user: string; online: boolean }) => [x.user, x.online])).toEqual([
       ['user1', true],
-      // "1" is an integer-id member, not a string one.
-      ['1', false],
+      // An integer-id member, not a string one.
+      [u0, false],
       ['nobody', false],
       ['user7', true],
     ]);
-    const details = await rollcall(['details', '--vendor', 'volcengine', '--room', '1', '--users', 'user1', '--endpoint', url], {
+    const details = await rollcall(['details', '--vendor', 'volcengine', '--room', group1, '--users', 'user1', '--endpoint', url], {
       ...volcEnv(),
       VOLC_IM_USER_IDS: 'string',
     });
     expect(details.code).toBe(2);
     expect(details.stderr).toContain('integer user ids only');
-    const bad = await rollcall(['status', '--vendor', 'volcengine', '--user-ids', 'uuid', '--room', '1', '--users', 'a', '--endpoint', url], volcEnv());
+    const bad = await rollcall(['status', '--vendor', 'volcengine', '--user-ids', 'uuid', '--room', group1, '--users', 'a', '--endpoint', url], volcEnv());
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--user-ids must be int or string');
   });
 
   it('Alibaba, ids from a file, --ndjson', async () => {
     const file = path.join(workDir, 'users.txt');
-    await writeFile(file, Array.from({ length: 45 }, (_, i) => String(i + 1490)).join('\n'));
+    // Members 1490…1499 of 1500, then 35 strangers.
+    const asked = worldIds.users(45, 1490);
+    await writeFile(file, asked.join('\n'));
     const r = await rollcall(['status', '--vendor', 'aliyun', '--room', 'group-1', '--users-file', file, '--endpoint', url, '--ndjson'], aliyunEnv());
     expect(r.code).toBe(0);
     const lines = r.stdout
@@ -112,21 +125,22 @@ describe('rollcall status', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(46);
-    expect(lines.slice(0, 45).map((l) => l.user)).toEqual(Array.from({ length: 45 }, (_, i) => String(i + 1490)));
-    expect(lines.filter((l) => l.online)).toHaveLength(11); // 1490…1500 are members
-    expect(lines[45]).toEqual({ summary: { users: 45, online: 11, failed: 0 } });
+    expect(lines.slice(0, 45).map((l) => l.user)).toEqual(asked);
+    expect(lines.filter((l) => l.online).map((l) => l.user)).toEqual(asked.slice(0, 10));
+    expect(lines[45]).toEqual({ summary: { users: 45, online: 10, failed: 0 } });
   });
 
   it('a table for people, with a summary', async () => {
-    const r = await rollcall(['status', '--vendor', 'volcengine', '--room', '2', '--users', '1,2,3', '--endpoint', url], volcEnv());
+    const r = await rollcall(['status', '--vendor', 'volcengine', '--room', group2, '--users', `${u0},${u1},${u2}`, '--endpoint', url], volcEnv());
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/user\s*│\s*online\s*│\s*joinedAt/);
-    expect(r.stdout).toContain('3 users in 2: 3 online, 0 not');
+    expect(r.stdout).toContain(`│ ${u0} │`);
+    expect(r.stdout).toContain(`3 users in ${group2}: 3 online, 0 not`);
   });
 
   it('flags win over the environment; a refused signature exits 3 without printing the secret', async () => {
     const r = await rollcall(
-      ['status', '--vendor', 'volcengine', '--room', '1', '--users', '1', '--endpoint', url, '--secret-access-key', 'wrong-secret-value'],
+      ['status', '--vendor', 'volcengine', '--room', group1, '--users', u0!, '--endpoint', url, '--secret-access-key', 'wrong-secret-value'],
       volcEnv(),
     );
     expect(r.code).toBe(3);
@@ -165,11 +179,11 @@ describe('rollcall roster and details', () => {
   });
 
   it('Volcengine conversation details', async () => {
-    const r = await rollcall(['details', '--vendor', 'volcengine', '--room', '1', '--users', '1,5000', '--endpoint', url, '--json'], volcEnv());
+    const r = await rollcall(['details', '--vendor', 'volcengine', '--room', group1, '--users', `${u0},${stranger}`, '--endpoint', url, '--json'], volcEnv());
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).users).toEqual([
-      { user: '1', member: true, role: 'owner', nickname: 'user1', joinedAt: expect.any(String) },
-      { user: '5000', member: false, role: null, nickname: null, joinedAt: null },
+      { user: u0, member: true, role: 'owner', nickname: 'user1', joinedAt: expect.any(String) },
+      { user: stranger, member: false, role: null, nickname: null, joinedAt: null },
     ]);
   });
 
@@ -182,22 +196,25 @@ describe('rollcall roster and details', () => {
 
 describe('rollcall --vendor agora', () => {
   it('status: many users from one user list, one user from its own user status, each row saying which', async () => {
-    const many = await rollcall(['status', '--vendor', 'agora', '--room', 'channel-1', '--users', '1,2,1500,99999', '--endpoint', url, '--json'], agoraEnv());
+    const many = await rollcall(
+      ['status', '--vendor', 'agora', '--room', 'channel-1', '--users', `${uid(0)},${uid(1)},${uid(1499)},4000000000`, '--endpoint', url, '--json'],
+      agoraEnv(),
+    );
     expect(many.code).toBe(0);
     expect(JSON.parse(many.stdout)).toEqual({
       room: 'channel-1',
       users: [
-        { user: '1', online: true, joinedAt: null, answeredBy: 'QueryUserList' },
-        { user: '2', online: true, joinedAt: null, answeredBy: 'QueryUserList' },
-        { user: '1500', online: true, joinedAt: null, answeredBy: 'QueryUserList' },
-        { user: '99999', online: false, joinedAt: null, answeredBy: 'QueryUserList' },
+        { user: uid(0), online: true, joinedAt: null, answeredBy: 'QueryUserList' },
+        { user: uid(1), online: true, joinedAt: null, answeredBy: 'QueryUserList' },
+        { user: uid(1499), online: true, joinedAt: null, answeredBy: 'QueryUserList' },
+        { user: '4000000000', online: false, joinedAt: null, answeredBy: 'QueryUserList' },
       ],
       summary: { users: 4, online: 3, failed: 0 },
     });
-    const one = await rollcall(['status', '--vendor', 'agora', '--room', 'channel-1', '--users', '7', '--endpoint', url, '--ndjson'], agoraEnv());
+    const one = await rollcall(['status', '--vendor', 'agora', '--room', 'channel-1', '--users', uid(6), '--endpoint', url, '--ndjson'], agoraEnv());
     expect(one.code).toBe(0);
     expect(JSON.parse(one.stdout.split('\n')[0]!)).toEqual({
-      user: '7',
+      user: uid(6),
       online: true,
       joinedAt: expect.stringMatching(/^2025-01-15T08:00:06/),
       answeredBy: 'QueryUserStatus',
@@ -209,9 +226,9 @@ describe('rollcall --vendor agora', () => {
     expect(r.code).toBe(0);
     const document = JSON.parse(r.stdout);
     expect(document.members.slice(0, 3)).toEqual([
-      { user: '1', role: 'host' },
-      { user: '2', role: 'host' },
-      { user: '3', role: 'audience' },
+      { user: uid(0), role: 'host' },
+      { user: uid(1), role: 'host' },
+      { user: uid(2), role: 'audience' },
     ]);
     expect(document.members).toHaveLength(1500);
     expect(document.summary).toEqual({ members: 1500, total: 1500, truncated: false, truncatedBy: null });
@@ -262,8 +279,11 @@ describe('usage', () => {
     });
     expect(noCredentials.code).toBe(2);
     expect(noCredentials.stderr).toContain('ALIBABA_CLOUD_ACCESS_KEY_ID');
-    const badId = await rollcall(['status', '--vendor', 'volcengine', '--room', '1', '--users', '1,abc', '--endpoint', url], volcEnv());
+    const badId = await rollcall(['status', '--vendor', 'volcengine', '--room', group1, '--users', `${u0},abc`, '--endpoint', url], volcEnv());
     expect(badId.code).toBe(2);
-    expect(badId.stderr).toContain('--users (id 2): "abc" is not a safe integer id');
+    expect(badId.stderr).toContain('--users (id 2): "abc" is not an integer user id');
+    const beyond = await rollcall(['status', '--vendor', 'volcengine', '--room', group1, '--users', `${u0},9223372036854775808`, '--endpoint', url], volcEnv());
+    expect(beyond.code).toBe(2);
+    expect(beyond.stderr).toContain('--users (id 2): "9223372036854775808" is beyond the int64 range of an integer user id');
   });
 });

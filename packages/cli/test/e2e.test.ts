@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, type RunningEmulator } from '@rollcall/emulator';
+import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, worldIds, type RunningEmulator } from '@rollcall/emulator';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
 import { operations as tencentOps } from '@rollcall/tencent-live';
 import { runProcess, type Finished } from '@rollcall/test-support';
@@ -79,7 +79,7 @@ beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'rollcall-e2e-'));
   emulator = await startEmulator({ seed: generateSeed(2, MEMBERS) });
   // Ids enough for many calls at the vendor's QPS: the job lasts several QPS windows.
-  await writeFile(path.join(workDir, 'ids.txt'), Array.from({ length: 60 * volcOps.queryLiveParticipantStatus.batch.max }, (_, i) => String(i + 1)).join('\n'));
+  await writeFile(path.join(workDir, 'ids.txt'), worldIds.users(60 * volcOps.queryLiveParticipantStatus.batch.max).join('\n'));
 });
 
 afterAll(async () => {
@@ -87,14 +87,18 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
-const status = (...more: string[]) => ['status', '--vendor', 'volcengine', '--room', '1', '--endpoint', emulator.url, ...more];
+// Real-shaped: a 19-digit live group, user ids on both sides of 2^53 (the generated world's).
+const group1 = worldIds.volcengineGroup(1);
+const [u0, u1] = worldIds.users(2);
+const stranger = '1847260331999999999';
+const status = (...more: string[]) => ['status', '--vendor', 'volcengine', '--room', group1, '--endpoint', emulator.url, ...more];
 
 describe('in a terminal', () => {
   it('shows progress on the terminal, and none in a pipe', async () => {
     const tty = terminal(status('--users-file', path.join(workDir, 'ids.txt')));
     expect(await tty.exited).toBe(0);
     expect(tty.screen()).toMatch(/status volcengine \[.*\] \d+\/60 calls/);
-    expect(tty.screen()).toContain(`${60 * volcOps.queryLiveParticipantStatus.batch.max} users in 1`);
+    expect(tty.screen()).toContain(`${60 * volcOps.queryLiveParticipantStatus.batch.max} users in ${group1}`);
     const piped = await shell(`${command(status('--users-file', path.join(workDir, 'ids.txt'), '--ndjson'))} | tail -1`);
     expect(piped.code).toBe(0);
     expect(piped.stderr).toBe('');
@@ -114,7 +118,9 @@ describe('in a terminal', () => {
     expect(rows.length).toBe(summary.users);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.length + summary.unanswered).toBe(60 * volcOps.queryLiveParticipantStatus.batch.max);
-    expect(rows.map((r: { user: string }) => Number(r.user))).toEqual([...rows.map((r: { user: string }) => Number(r.user))].sort((a, b) => a - b));
+    const inputOrder = new Map(worldIds.users(60 * volcOps.queryLiveParticipantStatus.batch.max).map((id, i) => [id, i]));
+    const positions = rows.map((r: { user: string }) => inputOrder.get(r.user)!);
+    expect(positions.every((p: number, i: number) => p !== undefined && (i === 0 || p > positions[i - 1]!))).toBe(true);
     expect(tty.screen()).toMatch(/rollcall: interrupted — \d+ of 12000 distinct ids answered; printed what was received\./);
     expect(tty.screen()).not.toMatch(/at .*\.js:\d+/);
   });
@@ -143,23 +149,23 @@ describe('in pipes', () => {
     const r = await shell(`${command(status('--users-file', path.join(workDir, 'ids.txt'), '--ndjson'))} | head -1`);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual({ user: '1', online: true, joinedAt: expect.any(String) });
+    expect(JSON.parse(r.stdout)).toEqual({ user: u0, online: true, joinedAt: expect.any(String) });
   });
 
   it('ids from standard input with --users-file -', async () => {
-    const r = await shell(command(status('--users-file', '-', '--json')), '1\n2\n999999\n');
+    const r = await shell(command(status('--users-file', '-', '--json')), `${u0}\n${u1}\n${stranger}\n`);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).users.map((u: { user: string; online: boolean }) => [u.user, u.online])).toEqual([
-      ['1', true],
-      ['2', true],
-      ['999999', false],
+      [u0, true],
+      [u1, true],
+      [stranger, false],
     ]);
   });
 
   it('partly failed: rows with errors, a summary counting them, exit 6', async () => {
     // One answer that is not JSON: not retried, so exactly one batch fails.
     emulator.setFaults([{ operation: 'QueryLiveParticipantStatus', kind: 'malformed', times: 1 }]);
-    const ids = Array.from({ length: 2 * volcOps.queryLiveParticipantStatus.batch.max }, (_, i) => String(i + 1)).join(',');
+    const ids = worldIds.users(2 * volcOps.queryLiveParticipantStatus.batch.max).join(',');
     const r = await shell(command(status('--users', ids, '--ndjson')));
     emulator.setFaults([]);
     expect(r.code).toBe(6);
@@ -195,8 +201,15 @@ describe('in pipes', () => {
 
 describe('input errors: exit 2, naming the flag, file or seed', () => {
   it.each([
-    [['status', '--vendor', 'volcengine', '--room', '1', '--users-file', '/nonexistent/ids.txt'], '--users-file /nonexistent/ids.txt: no such file'],
-    [['status', '--vendor', 'volcengine', '--room', '', '--users', '1'], '--room: "" is not a live group id (a decimal integer)'],
+    [
+      ['status', '--vendor', 'volcengine', '--room', '7226277271248584971', '--users-file', '/nonexistent/ids.txt'],
+      '--users-file /nonexistent/ids.txt: no such file',
+    ],
+    [['status', '--vendor', 'volcengine', '--room', '', '--users', '1'], '--room: "" is not a live group id (ids are decimal strings)'],
+    [
+      ['status', '--vendor', 'volcengine', '--room', '9223372036854775808', '--users', '1'],
+      '--room: "9223372036854775808" is beyond the int64 range of a live group id',
+    ],
     [['roster', '--vendor', 'tencent', '--room', 'r', '--max', '0'], '--max must be a positive integer (got "0")'],
     [['emulator', '--port', 'abc'], '--port must be a whole number from 0 to 65535 (got "abc")'],
     [['emulator', '--rooms', 'abc'], '--rooms must be a whole number of at least 0 (got "abc")'],
@@ -280,7 +293,7 @@ describe('watch', () => {
       (e) => e.some((x) => x.type === 'left'),
       () => {
         void admin('join', { space: 'volcengine-rtc', room: 'room-2', userId: 'newcomer' }).then(() =>
-          admin('leave', { space: 'volcengine-rtc', room: 'room-2', userId: '1' }),
+          admin('leave', { space: 'volcengine-rtc', room: 'room-2', userId: u0! }),
         );
       },
     );
@@ -289,18 +302,18 @@ describe('watch', () => {
     expect(events[0]!.members).toHaveLength(MEMBERS);
     expect(events.slice(1).map((e) => [e.type, e.userId])).toEqual([
       ['joined', 'newcomer'],
-      ['left', '1'],
+      ['left', u0],
     ]);
     expect(stderr).toMatch(/watched room-2 for .*: 1 joined, 1 left\./);
   });
 
   it('Alibaba (status only) watches the given ids', async () => {
     const { events } = await watchUntil(
-      ['--vendor', 'aliyun', '--room', 'group-1', '--users', '1,2,late', '--interval', '0.2'],
+      ['--vendor', 'aliyun', '--room', 'group-1', '--users', `${u0},${u1},late`, '--interval', '0.2'],
       (e) => e.some((x) => x.type === 'joined'),
       () => void admin('join', { space: 'aliyun', room: 'group-1', userId: 'late' }),
     );
-    expect(events[0]).toMatchObject({ type: 'snapshot', members: ['1', '2'] });
+    expect(events[0]).toMatchObject({ type: 'snapshot', members: [u0, u1] });
     expect(events.slice(1).map((e) => [e.type, e.userId])).toEqual([['joined', 'late']]);
   });
 
@@ -326,7 +339,7 @@ describe('--redis: one quota for several jobs', () => {
         expect(JSON.parse(r.stdout).summary).toMatchObject({ users: 60 * volcOps.queryLiveParticipantStatus.batch.max, failed: 0 });
       }
       expect(emulator.stats().QueryLiveParticipantStatus).toMatchObject({ served: 120, throttled: 0 });
-      const away = await shell(`${command(status('--users', '1,2', '--json'))}`.replace(`'--json'`, `'--json' '--redis' 'redis://127.0.0.1:1'`));
+      const away = await shell(`${command(status('--users', `${u0},${u1}`, '--json'))}`.replace(`'--json'`, `'--json' '--redis' 'redis://127.0.0.1:1'`));
       expect(away.code).toBe(0);
       expect(away.stderr).toContain("Redis at 127.0.0.1:1 is not answering: QueryLiveParticipantStatus goes on with this process's share of the quota");
     } finally {

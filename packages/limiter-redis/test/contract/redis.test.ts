@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createPresence, type LimiterKey } from '@rollcall/presence-core';
 import { volcengine } from '@rollcall/presence-core/volcengine';
-import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, type RunningEmulator } from '@rollcall/emulator';
+import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, worldIds, type RunningEmulator } from '@rollcall/emulator';
 import { maxInWindow } from '@rollcall/test-support';
 import { startRedis, type TestRedis } from '@rollcall/test-support/redis';
 import { freePort } from '@rollcall/test-support/mock-servers';
@@ -202,9 +202,9 @@ describe('when Redis is away', () => {
     const presence = createPresence(volcengine({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: emulator.url, imAppId: DEFAULT_APPS.volcengineImAppId }), {
       limiters,
     });
-    const ids = Array.from({ length: 12_000 }, (_, i) => String(i + 1));
+    const ids = worldIds.users(12_000);
     const before = emulator.stats().QueryLiveParticipantStatus?.served ?? 0;
-    const pending = presence.status('1', ids);
+    const pending = presence.status(worldIds.volcengineGroup(1), ids);
     await waitFor(async () => limiters.stats().shared >= 10);
     await redis.kill();
     await waitFor(async () => limiters.stats().local >= 5);

@@ -1,7 +1,7 @@
 // presence-core against the emulator, end to end: the real clients, signed requests, the
 // emulator's vendor semantics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, type RunningEmulator } from '@rollcall/emulator';
+import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, worldIds, type RunningEmulator } from '@rollcall/emulator';
 import { operations as tencentOps } from '@rollcall/tencent-live';
 import { createPresence, LimiterRegistry, type Clock, type WatchEvent } from '../../src/index.js';
 import { tencent } from '../../src/providers/tencent.js';
@@ -38,6 +38,24 @@ afterAll(async () => {
   await emulator.close();
 });
 
+describe('Volcengine live groups with real-shaped ids', () => {
+  it('a 19-digit live group and 450 user ids on both sides of 2^53: each answered exactly, under its own id', async () => {
+    const presence = createPresence(volcengine({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: emulator.url, imAppId: DEFAULT_APPS.volcengineImAppId }), {
+      limiters: new LimiterRegistry(),
+    });
+    // The world's 500 members of group 1, from member 300 on, then 250 strangers next to them.
+    const ids = [...worldIds.users(200, 300), ...Array.from({ length: 250 }, (_, i) => String(1_847_260_331_999_999_000n + BigInt(i)))];
+    const result = await presence.status(worldIds.volcengineGroup(1), ids);
+    expect(result.map((e) => e.userId)).toEqual(ids);
+    expect(result.map((e) => e.ok && e.online)).toEqual(ids.map((_, i) => i < 200));
+    const details = await presence.details(worldIds.volcengineGroup(1), [worldIds.user(0), worldIds.user(1)]);
+    expect(details.map((d) => d.ok && [d.userId, d.found, d.role])).toEqual([
+      [worldIds.user(0), true, 'owner'],
+      [worldIds.user(1), true, 'member'],
+    ]);
+  });
+});
+
 describe('Volcengine app with string user ids', () => {
   it('presence-core over the emulator with string ids: 450 ids in calls of at most 200 together, each answered under its string', async () => {
     const presence = createPresence(
@@ -46,7 +64,7 @@ describe('Volcengine app with string user ids', () => {
     );
     const before = emulator.stats().QueryLiveParticipantStatus?.served ?? 0;
     const ids = Array.from({ length: 450 }, (_, i) => (i % 3 === 0 ? `user${i + 1}` : `stranger${i}`));
-    const result = await presence.status('2', ids);
+    const result = await presence.status(worldIds.volcengineGroup(2), ids);
     expect(emulator.stats().QueryLiveParticipantStatus!.served - before).toBe(3);
     expect(result.map((e) => e.userId)).toEqual(ids);
     expect(result.map((e) => e.ok && e.online)).toEqual(ids.map((id) => id.startsWith('user')));
