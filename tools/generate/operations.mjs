@@ -88,6 +88,8 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     // How often the vendor refreshes what the operation answers: polling faster gets the same answer.
     refreshSeconds: op['x-rollcall-refresh-seconds'] ?? null,
     retryableCodes: [...(vendor.retryableCodes ?? []), ...(op['x-rollcall-retryable-codes'] ?? [])],
+    // The region signed on each server (keyed by the server's region) where a vendor signs one.
+    signingRegions: op['x-rollcall-signing-regions'] ?? null,
   };
   // Test metadata, kept out of the runtime table: the spec's path of the operation and its examples.
   const examples = { schemaPath: pathKey, requests: [], successes: [], errors: [] };
@@ -219,9 +221,16 @@ export function operationTableModule(doc) {
     region: s['x-rollcall-region'],
     aliases: s['x-rollcall-region-aliases'] ?? [],
     ...(s['x-rollcall-fallback'] ? { fallbackUrl: s['x-rollcall-fallback'] } : {}),
+    // A URL template (`{region}`) serving any region that matches the pattern.
+    ...(s['x-rollcall-region-pattern'] ? { regionPattern: s['x-rollcall-region-pattern'] } : {}),
   }));
+  for (const server of servers) {
+    if (server.url.includes('{') !== Boolean(server.regionPattern))
+      throw new Error(`server ${server.url}: a {region} URL needs x-rollcall-region-pattern, and only it`);
+  }
   const vendorInfo = {
     id: vendor.id,
+    ...(vendor.defaultRegionBy ? { defaultRegionBy: vendor.defaultRegionBy } : {}),
     service: vendor.service ?? null,
     resultPointer: vendor.resultPointer,
     errorLocation: vendor.errorLocation,

@@ -84,6 +84,8 @@ export interface OperationSpec {
   };
   /** The lists a call's ids travel in, and the bound on all of them together (at least one id). */
   readonly batch?: { readonly fields: readonly string[]; readonly max: number };
+  /** The region signed on each server, by the server's region, where the vendor signs one per service. */
+  readonly signingRegions?: Readonly<Record<string, string>>;
   readonly retryableCodes: readonly string[];
   readonly requestSchema: Schema;
   readonly responseSchema: Schema;

@@ -2,6 +2,7 @@ import {
   ConfigurationError,
   createClientMethods,
   defaultCrypto,
+  defaultRegionFor,
   formEncode,
   requireOption,
   resolveEndpoint,
@@ -32,7 +33,11 @@ export type TencentCredentials = TencentKeyCredentials | TencentUserSigCredentia
 
 export interface TencentLiveClientOptions extends CommonClientOptions {
   credentials: TencentCredentials;
-  /** `china` (default), `ap-singapore`, `na-siliconvalley` or `ap-jakarta` (the hosts the get_member_list page lists); for another host pass `endpoint`. */
+  /**
+   * `china`, `ap-singapore`, `na-siliconvalley` or `ap-jakarta` (the hosts the get_member_list page
+   * lists); for another host pass `endpoint`. Default: as Tencent's own server code chooses, by the
+   * SDKAppID — `ap-singapore` for an international app (below 1400000000), `china` otherwise.
+   */
   region?: string | undefined;
   /** The clock used for UserSig issue and renewal (tests). */
   now?: (() => Date) | undefined;
@@ -63,7 +68,8 @@ export function createTencentLiveClient(options: TencentLiveClientOptions): Tenc
   if (!Number.isInteger(ttl) || ttl <= USERSIG_RENEW_BEFORE_SECONDS) {
     throw new ConfigurationError(`${vendor.id}: userSigTtlSeconds must be an integer above ${USERSIG_RENEW_BEFORE_SECONDS}`);
   }
-  const { baseUrl } = resolveEndpoint(vendor.id, servers, options);
+  // No region: the host follows the SDKAppID (the spec's defaultRegionBy), never China silently.
+  const { baseUrl } = resolveEndpoint(vendor.id, servers, options, defaultRegionFor(vendor.defaultRegionBy, credentials));
   const crypto = options.crypto ?? defaultCrypto;
   const now = options.now ?? (() => new Date());
   const random = options.random ?? randomUint32;

@@ -6,7 +6,9 @@ export interface VolcengineRtcClientOptions extends CommonClientOptions {
   credentials: VolcengineCredentials;
   /**
    * `cn-north-1` (default) or the overseas region, written `ap-southeast-1` in the docs or
-   * `ap-singapore-1` in the Go SDK; the value given is the one signed.
+   * `ap-singapore-1` in the Go SDK. On the spec's servers each operation signs the region its
+   * service signs there (overseas: IM `ap-southeast-1`, RTC `ap-singapore-1`, as volc-sdk-golang
+   * does); with `endpoint`, the region given is the one signed.
    */
   region?: string | undefined;
 }
@@ -17,7 +19,7 @@ export function createVolcengineRtcClient(options: VolcengineRtcClientOptions): 
   const credentials = options.credentials ?? ({} as VolcengineCredentials);
   requireOption(vendor.id, 'credentials.accessKeyId', credentials.accessKeyId);
   requireOption(vendor.id, 'credentials.secretAccessKey', credentials.secretAccessKey);
-  const { baseUrl, region = servers[0].region } = resolveEndpoint(vendor.id, servers, options);
+  const { baseUrl, region = servers[0].region, serverRegion } = resolveEndpoint(vendor.id, servers, options);
   const crypto = options.crypto ?? defaultCrypto;
   const now = options.now ?? (() => new Date());
   const service = vendor.service;
@@ -31,7 +33,8 @@ export function createVolcengineRtcClient(options: VolcengineRtcClientOptions): 
         query: [['Action', operation.action!], ['Version', operation.version!], ...query],
         headers: contentType ? { 'Content-Type': contentType } : {},
         body,
-        region,
+        // On a server of the spec, the region each service signs there (IM and RTC differ overseas).
+        region: (serverRegion && operation.signingRegions?.[serverRegion]) || region,
         service,
         credentials,
         date: now(),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeClock, jsonResponse, printedForms, stubFetch } from '@rollcall/test-support';
 import {
   AuthError,
+  ConfigurationError,
   createAliyunLiveClient,
   InvalidParameterError,
   operations,
@@ -91,17 +92,25 @@ describe('Alibaba requests on the wire', () => {
     expect(calls[1]!.headers['x-acs-date']).toBe('2025-01-15T08:30:02Z');
   });
 
-  it("every region goes to live.aliyuncs.com, as Alibaba's own client sends it", async () => {
+  it("every region goes where Alibaba's own client sends it: its endpoint map to live.aliyuncs.com, any other region to live.<region>.aliyuncs.com", async () => {
     for (const [region, host] of [
       ['ap-southeast-1', 'live.aliyuncs.com'],
       ['eu-central-1', 'live.aliyuncs.com'],
       ['us-east-1', 'live.aliyuncs.com'],
       ['cn-beijing', 'live.aliyuncs.com'],
+      ['cn-chengdu', 'live.aliyuncs.com'],
+      ['cn-wuhan', 'live.aliyuncs.com'],
+      ['me-east-1', 'live.aliyuncs.com'],
+      ['me-central-1', 'live.me-central-1.aliyuncs.com'],
+      ['ap-southeast-7', 'live.ap-southeast-7.aliyuncs.com'],
     ]) {
       const { live, calls } = client(() => jsonResponse(success), { region });
       await live.batchGetOnlineUsers(input);
       expect(calls[0]!.url.host).toBe(host);
     }
+    // What cannot be a region is refused, naming what can.
+    expect(() => createAliyunLiveClient({ credentials: { accessKeyId: 'a', accessKeySecret: 'b' }, region: 'Shanghai' })).toThrow(ConfigurationError);
+    expect(() => createAliyunLiveClient({ credentials: { accessKeyId: 'a', accessKeySecret: 'b' }, region: 'evil.example.com/x' })).toThrow(/unknown region/);
   });
 });
 

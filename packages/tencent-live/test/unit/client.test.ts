@@ -50,6 +50,20 @@ describe('Tencent requests on the wire', () => {
     expect(verified.doc['TLS.identifier']).toBe('administrator');
   });
 
+  it("an international app (SDKAppID below 1400000000) goes to Singapore, a China one to China, as Tencent's own server code chooses; a region given wins", async () => {
+    const hostFor = async (sdkAppId: number, region?: string) => {
+      const { im, calls } = client(() => jsonResponse(page('')), { credentials: { ...credentials, sdkAppId }, ...(region ? { region } : {}) });
+      await im.getMemberList({ RoomId: 'room_id', Next: '' });
+      return calls[0]!.url.host;
+    };
+    expect(await hostFor(20_012_345)).toBe('adminapisgp.im.qcloud.com');
+    expect(await hostFor(1_399_999_999)).toBe('adminapisgp.im.qcloud.com');
+    expect(await hostFor(1_400_000_000)).toBe('console.tim.qq.com');
+    expect(await hostFor(1_600_012_345)).toBe('console.tim.qq.com');
+    expect(await hostFor(20_012_345, 'na-siliconvalley')).toBe('adminapiusa.im.qcloud.com');
+    expect(await hostFor(1_600_012_345, 'ap-jakarta')).toBe('adminapiidn.im.qcloud.com');
+  });
+
   it('reuses the UserSig until five minutes before it expires, with a fresh random each time', async () => {
     const { im, calls, clock } = client(() => jsonResponse(page('')), {
       credentials: { ...credentials, userSigTtlSeconds: 3600 },

@@ -105,13 +105,28 @@ describe('Volcengine requests on the wire', () => {
     expect(calls[1]!.headers['x-security-token']).toBe('STS-token');
   });
 
-  it('uses the overseas endpoint and signs with the region as written', async () => {
+  it('overseas: one host, and each service signs its own region there (IM ap-southeast-1, RTC ap-singapore-1, as volc-sdk-golang)', async () => {
     for (const region of ['ap-southeast-1', 'ap-singapore-1']) {
-      const { rtc, calls } = client(() => jsonResponse({ ResponseMetadata: metadata('QueryLiveParticipantStatus'), Result: statusResult }), { region });
+      const { rtc, calls } = client(
+        (request) =>
+          request.url.searchParams.get('Action') === 'GetRoomOnlineUsers'
+            ? jsonResponse({ ResponseMetadata: { ...metadata('GetRoomOnlineUsers'), Version: '2023-11-01' }, Result: { RoomExists: false } })
+            : jsonResponse({ ResponseMetadata: metadata('QueryLiveParticipantStatus'), Result: statusResult }),
+        { region },
+      );
       await rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [1] });
-      expect(calls[0]!.url.host).toBe('open-ap-singapore-1.volcengineapi.com');
-      expect(calls[0]!.headers.authorization).toContain(`/20250115/${region}/rtc/request`);
+      await rtc.getRoomOnlineUsers({ AppId: 'app', RoomId: 'room' });
+      expect(calls.map((c) => c.url.host)).toEqual(['open-ap-singapore-1.volcengineapi.com', 'open-ap-singapore-1.volcengineapi.com']);
+      expect(calls[0]!.headers.authorization).toContain('/20250115/ap-southeast-1/rtc/request');
+      expect(calls[1]!.headers.authorization).toContain('/20250115/ap-singapore-1/rtc/request');
     }
+    // With an endpoint of the caller's, the region given is the one signed.
+    const { rtc, calls } = client(() => jsonResponse({ ResponseMetadata: metadata('QueryLiveParticipantStatus'), Result: statusResult }), {
+      region: 'ap-singapore-1',
+      endpoint: 'https://gateway.example.com',
+    });
+    await rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [1] });
+    expect(calls[0]!.headers.authorization).toContain('/20250115/ap-singapore-1/rtc/request');
   });
 });
 
