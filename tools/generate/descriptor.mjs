@@ -26,7 +26,15 @@ export function descriptor(doc, schema, where) {
     case 'boolean':
       return { t: 'b' };
     case 'array':
-      return compact({ t: 'a', i: descriptor(doc, s.items, `${where}.items`), min: s.minItems, max: s.maxItems });
+      // Where the vendor writes an empty list as null or leaves it out (Go's nil slice), an answer's
+      // null or absent list is read as none (x-rollcall-vendor.nilListsMeanNone).
+      return compact({
+        t: 'a',
+        i: descriptor(doc, s.items, `${where}.items`),
+        min: s.minItems,
+        max: s.maxItems,
+        nil: doc['x-rollcall-vendor']?.nilListsMeanNone ? 1 : undefined,
+      });
     case 'object': {
       const props = s.properties ?? {};
       const extra = s.additionalProperties;

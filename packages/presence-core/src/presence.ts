@@ -70,8 +70,15 @@ export interface LookupOptions<E = StatusEntry | DetailsEntry> {
    */
   failures?: 'throw' | 'report';
   /**
-   * Called as each batch is answered, with its entries (one per distinct id of the batch; failed
-   * ones only with `failures: 'report'`): results can be used as they arrive, before the call
+   * An id the vendor's answer leaves out (Alibaba's own page asks about two users and answers one),
+   * or lists twice with different answers: `'entry'` (default) gives that id alone a `{ ok: false }`
+   * entry (IncompleteResponseError, ContradictoryResponseError) and answers the others; `'throw'`
+   * fails the whole call with that error.
+   */
+  leftOut?: 'entry' | 'throw';
+  /**
+   * Called as each batch is answered, with its entries (one per distinct id of the batch; a failed
+   * batch's only with `failures: 'report'`): results can be used as they arrive, before the call
    * resolves or when it is aborted.
    */
   onBatch?(entries: readonly E[]): void;
@@ -94,6 +101,8 @@ export interface StreamOptions {
   signal?: AbortSignal;
   /** As for `status`: `'throw'` (default) ends the stream at a failed batch; `'report'` yields its entries as failures. */
   failures?: 'throw' | 'report';
+  /** As for `status`: an id the vendor left out is a failed entry (`'entry'`, default) or ends the stream (`'throw'`). */
+  leftOut?: 'entry' | 'throw';
 }
 
 export interface StatusMethods {
@@ -392,9 +401,10 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
           if (record !== undefined && !(record instanceof Error)) {
             entry = entryOf(userId, record, operationId);
           } else {
-            // Left out, or listed twice with different answers: never a silent hole or guess.
+            // Left out, or listed twice with different answers: never a silent hole or guess. That
+            // id fails alone unless the caller asked for the whole call to fail.
             const error = record ?? new IncompleteResponseError(driver.vendor, operationId, userId);
-            if (!report) throw error;
+            if (!report && lookupOptions.leftOut === 'throw') throw error;
             entry = { ok: false, userId, error };
           }
           out[positions[i]!] = entry;
@@ -499,7 +509,7 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
     const launch = (batch: string[]) => {
       parent?.throwIfAborted();
       const controller = new AbortController();
-      const answered = status(room, batch, { signal: controller.signal, failures: streamOptions.failures });
+      const answered = status(room, batch, { signal: controller.signal, failures: streamOptions.failures, leftOut: streamOptions.leftOut });
       // Awaited in turn below; until then a failure must not count as unhandled.
       answered.catch(() => undefined);
       inFlight.push({ answered, controller });

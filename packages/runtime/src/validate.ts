@@ -21,7 +21,7 @@ export type Descriptor =
   | { readonly t: 'e'; readonly v: readonly string[] }
   | { readonly t: 'c'; readonly v: string | number | boolean | null }
   | { readonly t: 'u'; readonly of: readonly Descriptor[] }
-  | { readonly t: 'a'; readonly i: Descriptor; readonly min?: number; readonly max?: number }
+  | { readonly t: 'a'; readonly i: Descriptor; readonly min?: number; readonly max?: number; readonly nil?: 1 }
   | { readonly t: 'o'; readonly p: Readonly<Record<string, Descriptor>>; readonly r?: readonly string[]; readonly x?: false | Descriptor };
 
 const EXPECTED = {
@@ -168,6 +168,10 @@ function compile(d: Descriptor, mode: Mode): Check {
       const checks = keys.map((key) => compile(d.p[key]!, mode));
       const required = keys.map((key) => (d.r?.includes(key) ? EXPECTED[d.p[key]!.t] : undefined));
       const extra = d.x ? compile(d.x, mode) : undefined;
+      const isList = keys.map((key) => {
+        const p = d.p[key]!;
+        return mode === 'answer' && p.t === 'a' && p.nil === 1;
+      });
       return (value, path, issues) => {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) {
           fail(issues, path, { code: 'invalid_type', expected: 'object' });
@@ -180,14 +184,24 @@ function compile(d: Descriptor, mode: Mode): Check {
           if (out === record && mode === 'request') out = { ...record };
           out[key] = checked;
         };
+        const issuesBefore = issues.length;
+        let none: string[] | undefined;
         for (let i = 0; i < keys.length; i++) {
           const item = record[keys[i]!];
+          // An answer's list given as null or left out (Go's nil slice), where the vendor writes
+          // empty lists so, means none: made [] once the object is otherwise valid (a union branch
+          // that does not fit changes nothing).
+          if ((item === undefined || item === null) && isList[i]) {
+            (none ??= []).push(keys[i]!);
+            continue;
+          }
           if (item === undefined && !required[i]) continue;
           path.push(keys[i]!);
           if (item !== undefined) set(keys[i]!, checks[i]!(item, path, issues));
           else fail(issues, path, { code: 'invalid_type', expected: required[i] });
           path.pop();
         }
+        if (none && issues.length === issuesBefore) for (const key of none) out[key] = [];
         if (d.x === undefined) return out;
         const others: string[] = [];
         for (const key in record) if (!(key in d.p)) others.push(key);

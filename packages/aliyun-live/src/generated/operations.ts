@@ -29,8 +29,8 @@ export const operations = {
     request: {"in":"body","encoding":"form"},
     batch: {"fields":["UserIds"],"max":20},
     retryableCodes: ["Throttling*","InternalError","ServiceUnavailable"],
-    requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"AppId":{"t":"s","min":1},"GroupId":{"t":"s","min":1},"UserIds":{"t":"a","i":{"t":"s","min":1,"re":"^[^,]+$"},"min":1,"max":20}},"r":["AppId","GroupId","UserIds"],"x":false}),
-    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"RequestId":{"t":"s"},"Result":{"t":"o","p":{"OnlineUsers":{"t":"a","i":{"t":"o","p":{"JoinTime":{"t":"l"},"Online":{"t":"b"},"UserId":{"t":"s"}},"r":["UserId","Online"]}}},"r":["OnlineUsers"]}},"r":["RequestId","Result"]}, 'answer'),
+    requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"AppId":{"t":"s","min":1},"GroupId":{"t":"s","min":1},"UserIds":{"t":"a","i":{"t":"s","min":1,"re":"^[^,]+$"},"min":1,"max":20,"nil":1}},"r":["AppId","GroupId","UserIds"],"x":false}),
+    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"RequestId":{"t":"s"},"Result":{"t":"o","p":{"OnlineUsers":{"t":"a","i":{"t":"o","p":{"JoinTime":{"t":"l"},"Online":{"t":"b"},"UserId":{"t":"s"}},"r":["UserId","Online"]},"nil":1}},"r":["OnlineUsers"]}},"r":["RequestId","Result"]}, 'answer'),
   },
 } as const;
 

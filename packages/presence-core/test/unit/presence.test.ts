@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readJson } from '@rollcall/runtime';
 import { jsonResponse, stubFetch } from '@rollcall/test-support';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
 import { operations as aliyunOps } from '@rollcall/aliyun-live';
@@ -224,11 +225,25 @@ describe('status', () => {
     expect(result.filter((e) => e.ok)).toHaveLength(450 - volcBatch);
   });
 
-  it('never leaves a hole: an id the vendor left out is an error', async () => {
-    const { clock, presence } = volcPresence(() => volcengineAnswer({ Status: [] }));
-    const reported = await clock.run(presence.status('7', ['1'], { failures: 'report' }));
-    expect(reported[0]).toMatchObject({ ok: false, userId: '1', error: { name: 'IncompleteResponseError' } });
-    await expect(clock.run(presence.status('7', ['1']))).rejects.toMatchObject({ name: 'IncompleteResponseError' });
+  it('never leaves a hole: an id the vendor left out fails alone, the others answered (or the whole call, when asked)', async () => {
+    // The vendor answers for the first id only (as Alibaba's own page does for two).
+    const { clock, presence } = volcPresence((request) => {
+      const body = readJson(request.body!) as { ParticipantUserIds: Array<number | string> };
+      return volcengineAnswer({ Status: [volcengineStatus(1, '7226277271248584971', BigInt(body.ParticipantUserIds[0]!), 1000)] });
+    });
+    const asked = ['1847260331508621312', '9007199254740993'];
+    for (const failures of ['throw', 'report'] as const) {
+      const result = await clock.run(presence.status('7226277271248584971', asked, { failures }));
+      expect(result.map((e) => [e.userId, e.ok])).toEqual([
+        [asked[0], true],
+        [asked[1], false],
+      ]);
+      expect(result[1]).toMatchObject({ ok: false, error: { name: 'IncompleteResponseError', vendor: 'volcengine', userId: asked[1] } });
+    }
+    await expect(clock.run(presence.status('7226277271248584971', asked, { leftOut: 'throw' }))).rejects.toMatchObject({
+      name: 'IncompleteResponseError',
+      userId: asked[1],
+    });
   });
 
   it('Alibaba: milliseconds become the same Date, batches of the table limit, ids with commas refused', async () => {
@@ -715,7 +730,7 @@ describe('answers that contradict themselves', () => {
       const record = (id: number, inRoom: boolean) => volcengineStatus(body.AppId, 7, id, inRoom ? 1000 : null);
       return volcengineAnswer({ Status: [record(10000, false), record(10001, true), record(10001, true), record(10000, true)] });
     });
-    const thrown = await clock.run(presence.status('7', ['10000', '10001']).catch((e: unknown) => e));
+    const thrown = await clock.run(presence.status('7', ['10000', '10001'], { leftOut: 'throw' }).catch((e: unknown) => e));
     expect(thrown).toBeInstanceOf(ContradictoryResponseError);
     expect(thrown).toMatchObject({ vendor: 'volcengine', userId: '10000' });
     const reported = await clock.run(presence.status('7', ['10000', '10001'], { failures: 'report' }));

@@ -6,7 +6,7 @@ import { GetMemberListRequestSchema } from './schemas.js';
 import type { GetMemberListResponse } from './schemas.js';
 
 /** The vendor: signing scheme, where errors and results sit in a response body. */
-export const vendor = {"id":"tencent","defaultRegionBy":{"credential":"sdkAppId","below":1400000000,"region":"ap-singapore","otherwise":"china"},"service":null,"resultPointer":"/Response","errorLocation":{"code":"/ErrorCode","message":"/ErrorInfo","requestId":"/RequestId","failureWhen":[{"pointer":"/ActionStatus","equals":"FAIL"},{"pointer":"/ErrorCode","notEquals":0}]},"errorKinds":{"throttled":["60007","60011","60018","60019"],"auth":["60004","60005","60006","60010","60012","60016","60017","60020","60021","70001","70003","70009","70013","70014","70016","70020","70050"],"notFound":["60009","100004"],"invalidParameter":["60002","60003","60013","60015","100006"]},"retryableHttpStatuses":[429,500,502,503,504]} as const;
+export const vendor = {"id":"tencent","defaultRegionBy":{"credential":"sdkAppId","below":1400000000,"region":"ap-singapore","otherwise":"china"},"service":null,"resultPointer":"/Response","errorLocation":{"code":"/ErrorCode","message":"/ErrorInfo","requestId":"/RequestId","failureWhen":[{"pointer":"/ActionStatus","equals":"FAIL"},{"pointer":"/ErrorCode","notEquals":0}]},"errorKinds":{"throttled":["60007","60011","60018","60019"],"auth":["60004","60005","60006","60010","60012","60016","60017","60020","60021","70001","70003","70009","70013","70014","70016","70020","70050"],"notFound":["60009","100004"],"invalidParameter":["60002","60003","60013","60015","100002","100006"]},"retryableHttpStatuses":[429,500,502,503,504]} as const;
 
 /** Endpoints by region, from the spec's `servers`. */
 export const servers = [{"url":"https://console.tim.qq.com","region":"china","aliases":[],"fallbackUrl":"https://adminapi.my-imcloud.com"},{"url":"https://adminapisgp.im.qcloud.com","region":"ap-singapore","aliases":[],"fallbackUrl":"https://adminapisgp.my-imcloud.com"},{"url":"https://adminapiusa.im.qcloud.com","region":"na-siliconvalley","aliases":[],"fallbackUrl":"https://adminapiusa.my-imcloud.com"},{"url":"https://adminapiidn.im.qcloud.com","region":"ap-jakarta","aliases":[],"fallbackUrl":"https://adminapiidn.my-imcloud.com"}] as const;
@@ -29,7 +29,7 @@ export const operations = {
     refreshSeconds: 40,
     retryableCodes: ["60007","60008","60011","60014","60018","60019","70050","100001"],
     requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"RoomId":{"t":"s","min":1},"Next":{"t":"s"}},"r":["RoomId","Next"],"x":false}),
-    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"ActionStatus":{"t":"e","v":["OK","FAIL"]},"ErrorCode":{"t":"i"},"ErrorInfo":{"t":"s"},"RequestId":{"t":"s"},"Response":{"t":"o","p":{"Next":{"t":"s"},"MemberCount":{"t":"i","gte":0},"MemberList":{"t":"a","i":{"t":"o","p":{"Member_Account":{"t":"s"}},"r":["Member_Account"]}}},"r":["Next","MemberCount","MemberList"]}},"r":["ActionStatus","ErrorCode"]}, 'answer'),
+    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"ActionStatus":{"t":"e","v":["OK","FAIL"]},"ErrorCode":{"t":"i"},"ErrorInfo":{"t":"s"},"RequestId":{"t":"s"},"Response":{"t":"o","p":{"Next":{"t":"s"},"MemberCount":{"t":"i","gte":0},"MemberList":{"t":"a","i":{"t":"o","p":{"Member_Account":{"t":"s"}},"r":["Member_Account"]},"nil":1}},"r":["Next","MemberCount","MemberList"]}},"r":["ActionStatus","ErrorCode"]}, 'answer'),
   },
 } as const;
 

@@ -110,6 +110,7 @@ describe('Tencent errors (HTTP 200, ActionStatus FAIL)', () => {
   it.each([
     [100004, NotFoundError, false],
     [100006, InvalidParameterError, false],
+    [100002, InvalidParameterError, false],
     [100001, VendorApiError, true],
     [70001, AuthError, false],
     [60007, ThrottledError, true],

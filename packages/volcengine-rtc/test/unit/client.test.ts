@@ -197,6 +197,10 @@ describe('Volcengine errors', () => {
   it.each([
     [429, 'FlowLimitExceeded.QPSOverLimit', ThrottledError, true],
     [401, 'SignatureDoesNotMatch', AuthError, false],
+    // Gateway codes of a bad Authorization, credential (400: not an auth error by status) and token.
+    [400, 'InvalidAuthorization', AuthError, false],
+    [400, 'InvalidCredential', AuthError, false],
+    [401, 'InvalidSecretToken', AuthError, false],
     [404, 'ConversationNotFound', NotFoundError, false],
     [400, 'InvalidParameter.UserCountOverLimit', InvalidParameterError, false],
     [500, 'InternalError', VendorApiError, true],
@@ -270,6 +274,18 @@ describe('Volcengine errors', () => {
     const malformed = await rtc.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: '07', ParticipantUserIds: [1] }).catch((e: unknown) => e);
     expect((malformed as RequestValidationError).issues[0]!.path).toBe('ConversationShortId');
     expect(calls).toHaveLength(0);
+  });
+
+  it("reads a Go-style null or absent list in a success as none (the service's nil slices)", async () => {
+    for (const result of [{ Status: null }, {}]) {
+      const { rtc } = client(() => jsonResponse({ ResponseMetadata: metadata('QueryLiveParticipantStatus'), Result: result }));
+      expect((await rtc.queryLiveParticipantStatus(input)).Status).toEqual([]);
+    }
+    const { rtc } = client(() => jsonResponse({ ResponseMetadata: metadata('BatchGetConversationParticipant'), Result: { Participants: null } }));
+    expect((await rtc.batchGetConversationParticipant(input)).Participants).toEqual([]);
+    // A list of the wrong type is still refused.
+    const wrong = client(() => jsonResponse({ ResponseMetadata: metadata('QueryLiveParticipantStatus'), Result: { Status: 'none' } }));
+    await expect(wrong.rtc.queryLiveParticipantStatus(input)).rejects.toBeInstanceOf(ResponseValidationError);
   });
 
   it('refuses an answer that repeats a key with a different value, naming it (JSON.parse would keep the last)', async () => {
