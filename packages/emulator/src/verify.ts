@@ -126,10 +126,12 @@ export async function verifyAliyun(req: ReceivedRequest, creds: EmulatorCredenti
   return { ok: true, account: creds.accessKeyId };
 }
 
-export async function verifyTencent(req: ReceivedRequest, creds: EmulatorCredentials['tencent'], now: number): Promise<VerifyResult> {
+/** Tencent: the app the request names (a China or an international one), its UserSig checked with that app's key. */
+export async function verifyTencent(req: ReceivedRequest, apps: readonly EmulatorCredentials['tencent'][], now: number): Promise<VerifyResult> {
   const q = Object.fromEntries(req.url.searchParams);
   if (!q.sdkappid || !q.identifier || !q.usersig || !q.random) return fail('60002');
-  if (q.sdkappid !== String(creds.sdkAppId)) return fail('60006');
+  const creds = apps.find((app) => q.sdkappid === String(app.sdkAppId));
+  if (!creds) return fail('60006');
   let result;
   try {
     result = await verifyUserSig(crypto, q.usersig, creds.secretKey, Math.floor(now / 1000));

@@ -1,9 +1,18 @@
 // The emulator's state: who is in which room, per vendor, and the credentials it accepts.
 
+export interface TencentApp {
+  sdkAppId: number;
+  identifier: string;
+  secretKey: string;
+}
+
 export interface EmulatorCredentials {
   volcengine: { accessKeyId: string; secretAccessKey: string };
   aliyun: { accessKeyId: string; accessKeySecret: string };
-  tencent: { sdkAppId: number; identifier: string; secretKey: string };
+  /** A China app (SDKAppID 1400000000 and above). */
+  tencent: TencentApp;
+  /** An international app (SDKAppID below 1400000000, served from Singapore), accepted beside the China one. */
+  tencentInternational?: TencentApp;
   agora: { customerId: string; customerSecret: string };
 }
 
@@ -12,6 +21,7 @@ export const DEMO_CREDENTIALS: EmulatorCredentials = {
   volcengine: { accessKeyId: 'AKLTemulator', secretAccessKey: 'emulator-volcengine-secret' },
   aliyun: { accessKeyId: 'LTAIemulator', accessKeySecret: 'emulator-aliyun-secret' },
   tencent: { sdkAppId: 1400000000, identifier: 'administrator', secretKey: 'emulator-tencent-secret-key' },
+  tencentInternational: { sdkAppId: 20012345, identifier: 'administrator', secretKey: 'emulator-tencent-international-secret-key' },
   agora: { customerId: 'emulator-customer-id', customerSecret: 'emulator-agora-customer-secret' },
 };
 
