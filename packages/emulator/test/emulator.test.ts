@@ -206,11 +206,18 @@ describe('emulator: the five operations with state', () => {
   it('Tencent: an international app (SDKAppID below 1400000000) is served beside the China one, each with its own key', async () => {
     const international = DEMO_CREDENTIALS.tencentInternational!;
     expect(international.sdkAppId).toBeLessThan(1_400_000_000);
-    const page = await createTencentLiveClient({ retry: false, credentials: international, endpoint: emulator.url }).getMemberList({ RoomId: 'room-1', Next: '' });
+    const page = await createTencentLiveClient({ retry: false, credentials: international, endpoint: emulator.url }).getMemberList({
+      RoomId: 'room-1',
+      Next: '',
+    });
     expect(page.MemberList[0]!.Member_Account).toBe(member0);
     // The China app's key does not sign for the international app.
     await expect(
-      createTencentLiveClient({ retry: false, credentials: { ...international, secretKey: DEMO_CREDENTIALS.tencent.secretKey }, endpoint: emulator.url }).getMemberList({
+      createTencentLiveClient({
+        retry: false,
+        credentials: { ...international, secretKey: DEMO_CREDENTIALS.tencent.secretKey },
+        endpoint: emulator.url,
+      }).getMemberList({
         RoomId: 'room-1',
         Next: '',
       }),

@@ -14,11 +14,17 @@ const client: VolcengineRtcClient = createVolcengineRtcClient(clientOptions);
 
 export async function run(): Promise<string> {
   try {
-    const result = await client.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: [10001] }, options);
+    // int64 ids: a bigint, a decimal string or a safe number in; decimal strings out.
+    const result = await client.queryLiveParticipantStatus(
+      { AppId: 583401, ConversationShortId: 7226277271248584971n, ParticipantUserIds: ['1847260331508621312', 6812345672n, 10001] },
+      options,
+    );
     const first: boolean | undefined = result.Status[0]?.IsInConversation;
+    const exactId: string | undefined = result.Status[0]?.ParticipantUserId;
     const room = await client.getRoomOnlineUsers({ AppId: 'app', RoomId: 'room' });
-    // @ts-expect-error: ids are numbers on Volcengine.
-    await client.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: 7, ParticipantUserIds: ['10001'] });
+    // @ts-expect-error: an id is a bigint, a string or a number, never a boolean.
+    await client.queryLiveParticipantStatus({ AppId: 1, ConversationShortId: true, ParticipantUserIds: ['10001'] });
+    void exactId;
     return `${first} ${metadata(result.$metadata)} ${room.$metadata.httpStatus} ${operations.queryLiveParticipantStatus.qps}`;
   } catch (error) {
     return describe(error);

@@ -11,7 +11,9 @@ export const tencent =
   (pageSize: number): VendorHandler =>
   async (ctx, req, arrivedAt, requestId) => {
     const op = tencentOps.getMemberList;
-    const verified = ctx.checkSignatures ? await verifyTencent(req, [ctx.credentials.tencent, ...(ctx.credentials.tencentInternational ? [ctx.credentials.tencentInternational] : [])], ctx.now()) : ctx.unchecked(req);
+    const verified = ctx.checkSignatures
+      ? await verifyTencent(req, [ctx.credentials.tencent, ...(ctx.credentials.tencentInternational ? [ctx.credentials.tencentInternational] : [])], ctx.now())
+      : ctx.unchecked(req);
     if (!verified.ok) {
       ctx.count(op.operationId, 'rejected');
       return [op.operationId, tencentFail(requestId, verified.code, verified.message)];
