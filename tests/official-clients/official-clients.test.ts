@@ -249,6 +249,39 @@ describe('@alicloud/openapi-client', () => {
     { UserId: 'zz', Online: false, JoinTime: 0 },
   ];
 
+  it("callApi for today's apps: CheckLiveMessageUsersInGroup and ListLiveMessageGroupUsers, sent as the generated live-20161101 client sends them", async () => {
+    const rpc = (action: string) =>
+      new $OpenApi.Params({
+        action,
+        version: '2016-11-01',
+        protocol: 'HTTP',
+        pathname: '/',
+        method: 'POST',
+        authType: 'AK',
+        style: 'RPC',
+        reqBodyType: 'formData',
+        bodyType: 'json',
+      });
+    const query = { AppId: DEFAULT_APPS.aliyunLiveMessageAppId, GroupId: 'g1', DataCenter: DEFAULT_APPS.aliyunDataCenter };
+    const inGroup = (await client().callApi(
+      rpc('CheckLiveMessageUsersInGroup'),
+      new $OpenApi.OpenApiRequest({ query: { ...query, UserIds: `a,${BIG_USERS[0]}` } }),
+      new $Util.RuntimeOptions({}),
+    )) as any;
+    expect(last().headers['x-acs-action']).toBe('CheckLiveMessageUsersInGroup');
+    expect(last().body).toBe('');
+    expect(inGroup.body.Users).toEqual([
+      { UserId: 'a', Online: true },
+      { UserId: BIG_USERS[0], Online: false },
+    ]);
+    const page = (await client().callApi(
+      rpc('ListLiveMessageGroupUsers'),
+      new $OpenApi.OpenApiRequest({ query: { ...query, PageSize: '10', SortType: '1' } }),
+      new $Util.RuntimeOptions({}),
+    )) as any;
+    expect(page.body).toMatchObject({ GroupId: 'g1', Hasmore: false, NextPageToken: 0, UserList: [{ UserId: 'a' }] });
+  });
+
   it('callApi (the generated clients’ path), RPC style', async () => {
     const params = new $OpenApi.Params({
       action: 'BatchGetOnlineUsers',

@@ -54,6 +54,7 @@ function js(value) {
 }
 
 function pointerType(base, pointer) {
+  if (pointer === '') return base;
   let out = base;
   for (const key of pointer.slice(1).split('/')) out = `NonNullable<${out}[${js(key)}]>`;
   return out;
@@ -90,6 +91,8 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     retryableCodes: [...(vendor.retryableCodes ?? []), ...(op['x-rollcall-retryable-codes'] ?? [])],
     // The region signed on each server (keyed by the server's region) where a vendor signs one.
     signingRegions: op['x-rollcall-signing-regions'] ?? null,
+    // Where this operation's payload sits, when not where the vendor's usually does ('' = the body).
+    resultPointer: op['x-rollcall-result-pointer'] ?? null,
   };
   // Test metadata, kept out of the runtime table: the spec's path of the operation and its examples.
   const examples = { schemaPath: pathKey, requests: [], successes: [], errors: [] };
@@ -267,8 +270,9 @@ export function operationTableModule(doc) {
     else lines.push(`export const ${name}InputSchema = ${requestSchemaExpr};`);
     lines.push(`/** Input of ${name}, as the caller passes it. */`);
     lines.push(`export type ${name}Input = z.input<typeof ${name}InputSchema>;`);
-    lines.push(`/** What ${name} returns on success: the response's ${vendorInfo.resultPointer}. */`);
-    lines.push(`export type ${name}Output = ${pointerType(responseName, vendorInfo.resultPointer)};`);
+    const resultPointer = out.resultPointer ?? vendorInfo.resultPointer;
+    lines.push(`/** What ${name} returns on success: the response's ${resultPointer || 'whole body'}. */`);
+    lines.push(`export type ${name}Output = ${pointerType(responseName, resultPointer)};`);
     lines.push('');
   }
   lines.push('/** Every operation, keyed by the name of its client method. */');

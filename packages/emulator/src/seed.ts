@@ -23,7 +23,14 @@ const seedSchema = z.strictObject({
       rooms: rooms.optional(),
     })
     .optional(),
-  aliyun: z.strictObject({ appId: z.string().min(1).optional(), groups: rooms.optional() }).optional(),
+  aliyun: z
+    .strictObject({
+      appId: z.string().min(1).optional(),
+      liveMessageAppId: z.string().min(1).optional(),
+      dataCenter: z.enum(['cn-shanghai', 'ap-southeast-1']).optional(),
+      groups: rooms.optional(),
+    })
+    .optional(),
   tencent: z.strictObject({ rooms: rooms.optional() }).optional(),
   agora: z
     .strictObject({

@@ -60,7 +60,11 @@ export interface Seed {
     rtcAppId?: string;
     rooms?: Record<string, Member[]>;
   };
-  aliyun?: { appId?: string; groups?: Record<string, Member[]> };
+  /**
+   * Two apps share the groups: one of the older console (`appId`, BatchGetOnlineUsers) and one of
+   * today's console (`liveMessageAppId` in `dataCenter`, the LiveMessage operations).
+   */
+  aliyun?: { appId?: string; liveMessageAppId?: string; dataCenter?: 'cn-shanghai' | 'ap-southeast-1'; groups?: Record<string, Member[]> };
   tencent?: { rooms?: Record<string, Member[]> };
   /** Agora project: channels by name (members' user ids are uids). */
   agora?: { appId?: string; channels?: Record<string, Member[]> };
@@ -69,7 +73,11 @@ export interface Seed {
 export const DEFAULT_APPS = {
   volcengineImAppId: 583401,
   volcengineRtcAppId: 'emulator-rtc-app',
+  /** An Alibaba app of the older console (BatchGetOnlineUsers). */
   aliyunAppId: 'emulator-app',
+  /** An Alibaba app of today's console (the LiveMessage operations), in its data center. */
+  aliyunLiveMessageAppId: 'emulator-live-message-app',
+  aliyunDataCenter: 'cn-shanghai' as 'cn-shanghai' | 'ap-southeast-1',
   agoraAppId: 'emulator-agora-app',
 };
 
@@ -145,6 +153,8 @@ export class World {
   readonly volcengineImAppId: number;
   readonly volcengineRtcAppId: string;
   readonly aliyunAppId: string;
+  readonly aliyunLiveMessageAppId: string;
+  readonly aliyunDataCenter: 'cn-shanghai' | 'ap-southeast-1';
   readonly agoraAppId: string;
   readonly rooms: Record<'volcengine-im' | 'volcengine-rtc' | 'aliyun' | 'tencent' | 'agora', Rooms>;
 
@@ -152,6 +162,8 @@ export class World {
     this.volcengineImAppId = seed.volcengine?.imAppId ?? DEFAULT_APPS.volcengineImAppId;
     this.volcengineRtcAppId = seed.volcengine?.rtcAppId ?? DEFAULT_APPS.volcengineRtcAppId;
     this.aliyunAppId = seed.aliyun?.appId ?? DEFAULT_APPS.aliyunAppId;
+    this.aliyunLiveMessageAppId = seed.aliyun?.liveMessageAppId ?? DEFAULT_APPS.aliyunLiveMessageAppId;
+    this.aliyunDataCenter = seed.aliyun?.dataCenter ?? DEFAULT_APPS.aliyunDataCenter;
     this.agoraAppId = seed.agora?.appId ?? DEFAULT_APPS.agoraAppId;
     this.rooms = {
       'volcengine-im': toRooms(seed.volcengine?.conversations),

@@ -86,6 +86,8 @@ export interface OperationSpec {
   readonly batch?: { readonly fields: readonly string[]; readonly max: number };
   /** The region signed on each server, by the server's region, where the vendor signs one per service. */
   readonly signingRegions?: Readonly<Record<string, string>>;
+  /** Where this operation's payload sits, when not at the vendor's `resultPointer` (`''`: the whole body). */
+  readonly resultPointer?: string;
   readonly retryableCodes: readonly string[];
   readonly requestSchema: Schema;
   readonly responseSchema: Schema;
@@ -437,9 +439,10 @@ export function createEngine(engine: EngineOptions) {
       if (!parsedJson) throw fail([{ path: '', message: 'not JSON' }]);
       const checked = operation.responseSchema.safeParse(body);
       if (!checked.success) throw fail(issuesOf(checked.error));
-      const payload = pointerGet(checked.data, vendor.resultPointer);
+      const resultPointer = operation.resultPointer ?? vendor.resultPointer;
+      const payload = pointerGet(checked.data, resultPointer);
       if (payload === null || typeof payload !== 'object') {
-        throw fail([{ path: vendor.resultPointer, message: 'missing' }]);
+        throw fail([{ path: resultPointer, message: 'missing' }]);
       }
       // The parsed answer is ours (JSON.parse built it), so it takes $metadata without a copy.
       return [payload as Output & object, requestId, response.status] as const;

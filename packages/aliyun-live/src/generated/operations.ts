@@ -2,11 +2,11 @@
 /* eslint-disable */
 import * as z from 'zod/mini';
 import { schemaOf, type CallOptions, type WithMetadata } from '@rollcall/runtime';
-import { BatchGetOnlineUsersRequestSchema } from './schemas.js';
-import type { BatchGetOnlineUsersResponse } from './schemas.js';
+import { BatchGetOnlineUsersRequestSchema, CheckLiveMessageUsersInGroupInputSchema, ListLiveMessageGroupUsersInputSchema } from './schemas.js';
+import type { BatchGetOnlineUsersResponse, CheckLiveMessageUsersInGroupResponse, ListLiveMessageGroupUsersResponse } from './schemas.js';
 
 /** The vendor: signing scheme, where errors and results sit in a response body. */
-export const vendor = {"id":"aliyun","service":null,"resultPointer":"/Result","errorLocation":{"code":"/Code","message":"/Message","requestId":"/RequestId","failureWhen":[{"pointer":"/Code","present":true}]},"errorKinds":{"throttled":["Throttling*"],"auth":["SignatureDoesNotMatch","SignatureNonceUsed","InvalidTimeStamp*","InvalidAccessKeyId*","InvalidSecurityToken*","Forbidden*","IncompleteSignature"],"notFound":[],"invalidParameter":["InvalidParameter*","MissingParameter*","MissingAppId","MissingGroupId","MissingUserIds"]},"retryableHttpStatuses":[429,500,502,503,504]} as const;
+export const vendor = {"id":"aliyun","service":null,"resultPointer":"/Result","errorLocation":{"code":"/Code","message":"/Message","requestId":"/RequestId","failureWhen":[{"pointer":"/Code","present":true}]},"errorKinds":{"throttled":["Throttling*"],"auth":["SignatureDoesNotMatch","SignatureNonceUsed","InvalidTimeStamp*","InvalidAccessKeyId*","InvalidSecurityToken*","Forbidden*","IncompleteSignature","NoAuth"],"notFound":["ResourceNotExist"],"invalidParameter":["InvalidParameter*","InputInvalid","MissingParameter*","MissingAppId","MissingGroupId","MissingUserIds"]},"retryableHttpStatuses":[429,500,502,503,504]} as const;
 
 /** Endpoints by region, from the spec's `servers`. */
 export const servers = [{"url":"https://live.aliyuncs.com","region":"cn-shanghai","aliases":["cn-qingdao","cn-beijing","cn-hangzhou","cn-shenzhen","ap-southeast-1","ap-southeast-5","ap-northeast-1","eu-central-1","ap-south-1","ap-northeast-2-pop","ap-southeast-2","ap-southeast-3","cn-beijing-finance-1","cn-beijing-finance-pop","cn-beijing-gov-1","cn-beijing-nu16-b01","cn-chengdu","cn-edge-1","cn-fujian","cn-haidian-cm12-c01","cn-hangzhou-bj-b01","cn-hangzhou-finance","cn-hangzhou-internal-prod-1","cn-hangzhou-internal-test-1","cn-hangzhou-internal-test-2","cn-hangzhou-internal-test-3","cn-hangzhou-test-306","cn-hongkong","cn-hongkong-finance-pop","cn-huhehaote","cn-huhehaote-nebula-1","cn-north-2-gov-1","cn-qingdao-nebula","cn-shanghai-et15-b01","cn-shanghai-et2-b01","cn-shanghai-finance-1","cn-shanghai-inner","cn-shanghai-internal-test-1","cn-shenzhen-finance-1","cn-shenzhen-inner","cn-shenzhen-st4-d01","cn-shenzhen-su18-b01","cn-wuhan","cn-wulanchabu","cn-yushanfang","cn-zhangbei","cn-zhangbei-na61-b01","cn-zhangjiakou","cn-zhangjiakou-na62-a01","cn-zhengzhou-nebula-1","eu-west-1","eu-west-1-oxs","me-east-1","rus-west-1-pop","us-east-1","us-west-1"]},{"url":"https://live.{region}.aliyuncs.com","region":"me-central-1","aliases":[],"regionPattern":"^[a-z]{2,4}(-[a-z0-9]+)*-[0-9]+$"}] as const;
@@ -16,6 +16,18 @@ export const BatchGetOnlineUsersInputSchema = BatchGetOnlineUsersRequestSchema;
 export type BatchGetOnlineUsersInput = z.input<typeof BatchGetOnlineUsersInputSchema>;
 /** What BatchGetOnlineUsers returns on success: the response's /Result. */
 export type BatchGetOnlineUsersOutput = NonNullable<BatchGetOnlineUsersResponse["Result"]>;
+
+export { CheckLiveMessageUsersInGroupInputSchema };
+/** Input of CheckLiveMessageUsersInGroup, as the caller passes it. */
+export type CheckLiveMessageUsersInGroupInput = z.input<typeof CheckLiveMessageUsersInGroupInputSchema>;
+/** What CheckLiveMessageUsersInGroup returns on success: the response's whole body. */
+export type CheckLiveMessageUsersInGroupOutput = CheckLiveMessageUsersInGroupResponse;
+
+export { ListLiveMessageGroupUsersInputSchema };
+/** Input of ListLiveMessageGroupUsers, as the caller passes it. */
+export type ListLiveMessageGroupUsersInput = z.input<typeof ListLiveMessageGroupUsersInputSchema>;
+/** What ListLiveMessageGroupUsers returns on success: the response's whole body. */
+export type ListLiveMessageGroupUsersOutput = ListLiveMessageGroupUsersResponse;
 
 /** Every operation, keyed by the name of its client method. */
 export const operations = {
@@ -28,9 +40,37 @@ export const operations = {
     qps: 100,
     request: {"in":"body","encoding":"form"},
     batch: {"fields":["UserIds"],"max":20},
-    retryableCodes: ["Throttling*","InternalError","ServiceUnavailable"],
+    retryableCodes: ["Throttling*","InternalError","ServerError","ServiceUnavailable"],
     requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"AppId":{"t":"s","min":1},"GroupId":{"t":"s","min":1},"UserIds":{"t":"a","i":{"t":"s","min":1,"re":"^[^,]+$"},"min":1,"max":20,"nil":1}},"r":["AppId","GroupId","UserIds"],"x":false}),
     responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"RequestId":{"t":"s"},"Result":{"t":"o","p":{"OnlineUsers":{"t":"a","i":{"t":"o","p":{"JoinTime":{"t":"l"},"Online":{"t":"b"},"UserId":{"t":"s"}},"r":["UserId","Online"]},"nil":1}},"r":["OnlineUsers"]}},"r":["RequestId","Result"]}, 'answer'),
+  },
+  checkLiveMessageUsersInGroup: {
+    operationId: "CheckLiveMessageUsersInGroup",
+    method: "POST",
+    path: "/",
+    action: "CheckLiveMessageUsersInGroup",
+    version: "2016-11-01",
+    qps: 50,
+    request: {"in":"query","encoding":null},
+    batch: {"fields":["UserIds"],"max":10},
+    retryableCodes: ["Throttling*","InternalError","ServerError","ServiceUnavailable"],
+    resultPointer: "",
+    requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"AppId":{"t":"s","min":1},"GroupId":{"t":"s","min":1},"UserIds":{"t":"a","i":{"t":"s","min":1,"re":"^[^,]+$"},"min":1,"max":10,"nil":1},"DataCenter":{"t":"e","v":["cn-shanghai","ap-southeast-1"]}},"r":["AppId","GroupId","UserIds"],"x":false}),
+    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"RequestId":{"t":"s"},"Users":{"t":"a","i":{"t":"o","p":{"UserId":{"t":"s"},"Online":{"t":"b"}},"r":["UserId","Online"]},"nil":1}},"r":["Users"]}, 'answer'),
+  },
+  listLiveMessageGroupUsers: {
+    operationId: "ListLiveMessageGroupUsers",
+    method: "POST",
+    path: "/",
+    action: "ListLiveMessageGroupUsers",
+    version: "2016-11-01",
+    qps: 50,
+    request: {"in":"query","encoding":null},
+    pagination: {"inputToken":"NextPageToken","outputToken":"/NextPageToken","items":"/UserList","hasMore":"/Hasmore","lastToken":"0","sizeParam":"PageSize","cap":2000,"maxPageSize":50},
+    retryableCodes: ["Throttling*","InternalError","ServerError","ServiceUnavailable"],
+    resultPointer: "",
+    requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"AppId":{"t":"s","min":1},"GroupId":{"t":"s","min":1},"PageSize":{"t":"i","gte":10,"lte":50},"SortType":{"t":"i","gte":1,"lte":2},"NextPageToken":{"t":"l","gte":0},"DataCenter":{"t":"e","v":["cn-shanghai","ap-southeast-1"]}},"r":["AppId","GroupId","PageSize","SortType"],"x":false}),
+    responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"RequestId":{"t":"s"},"GroupId":{"t":"s"},"NextPageToken":{"t":"l","gte":0},"Hasmore":{"t":"b"},"UserList":{"t":"a","i":{"t":"o","p":{"UserId":{"t":"s"},"UserInfo":{"t":"s"}},"r":["UserId"]},"nil":1}},"r":["UserList"]}, 'answer'),
   },
 } as const;
 
@@ -40,9 +80,15 @@ export type OperationName = keyof typeof operations;
 export interface OperationMethods {
   /** Whether each of up to 20 users is online in a message group (BatchGetOnlineUsers; QPS ≤ 100; at most 20 UserIds). */
   batchGetOnlineUsers(input: BatchGetOnlineUsersInput, options?: CallOptions): Promise<WithMetadata<BatchGetOnlineUsersOutput>>;
+  /** Whether each of up to 10 users is in an interactive-messaging group (today's apps) (CheckLiveMessageUsersInGroup; QPS ≤ 50; at most 10 UserIds). */
+  checkLiveMessageUsersInGroup(input: CheckLiveMessageUsersInGroupInput, options?: CallOptions): Promise<WithMetadata<CheckLiveMessageUsersInGroupOutput>>;
+  /** The members of an interactive-messaging group, a page at a time (today's apps) (ListLiveMessageGroupUsers; QPS ≤ 50). */
+  listLiveMessageGroupUsers(input: ListLiveMessageGroupUsersInput, options?: CallOptions): Promise<WithMetadata<ListLiveMessageGroupUsersOutput>>;
 }
 
 /** Input and output type of each operation, by method name. */
 export interface OperationTypes {
   batchGetOnlineUsers: { input: BatchGetOnlineUsersInput; output: BatchGetOnlineUsersOutput };
+  checkLiveMessageUsersInGroup: { input: CheckLiveMessageUsersInGroupInput; output: CheckLiveMessageUsersInGroupOutput };
+  listLiveMessageGroupUsers: { input: ListLiveMessageGroupUsersInput; output: ListLiveMessageGroupUsersOutput };
 }

@@ -41,6 +41,19 @@ export const BatchGetOnlineUsersResponseSchema = /* @__PURE__ */ looseObject({
 });
 export type BatchGetOnlineUsersResponse = z.output<typeof BatchGetOnlineUsersResponseSchema>;
 
+export const LiveMessageUserSchema = /* @__PURE__ */ looseObject({
+  "UserId": z.string(),
+  "Online": z.boolean(),
+});
+export type LiveMessageUser = z.output<typeof LiveMessageUserSchema>;
+
+/** The answer (no `Result` wrapper). */
+export const CheckLiveMessageUsersInGroupResponseSchema = /* @__PURE__ */ looseObject({
+  "RequestId": z.optional(z.string()),
+  "Users": z.array(LiveMessageUserSchema),
+});
+export type CheckLiveMessageUsersInGroupResponse = z.output<typeof CheckLiveMessageUsersInGroupResponseSchema>;
+
 /** The error body of every Alibaba Cloud RPC API. */
 export const ErrorResponseSchema = /* @__PURE__ */ looseObject({
   "RequestId": z.optional(z.string()),
@@ -50,3 +63,36 @@ export const ErrorResponseSchema = /* @__PURE__ */ looseObject({
   "Recommend": z.optional(z.string()),
 });
 export type ErrorResponse = z.output<typeof ErrorResponseSchema>;
+
+export const LiveMessageGroupMemberSchema = /* @__PURE__ */ looseObject({
+  "UserId": z.string(),
+  "UserInfo": z.optional(z.string()),
+});
+export type LiveMessageGroupMember = z.output<typeof LiveMessageGroupMemberSchema>;
+
+/** One page (no `Result` wrapper). */
+export const ListLiveMessageGroupUsersResponseSchema = /* @__PURE__ */ looseObject({
+  "RequestId": z.optional(z.string()),
+  "GroupId": z.optional(z.string()),
+  "NextPageToken": z.optional(int64({ gte: 0 })),
+  "Hasmore": z.optional(z.boolean()),
+  "UserList": z.array(LiveMessageGroupMemberSchema),
+});
+export type ListLiveMessageGroupUsersResponse = z.output<typeof ListLiveMessageGroupUsersResponseSchema>;
+/** Input of CheckLiveMessageUsersInGroup: its path and query parameters. */
+export const CheckLiveMessageUsersInGroupInputSchema = /* @__PURE__ */ z.strictObject({
+  "AppId": AppIdSchema,
+  "GroupId": GroupIdSchema,
+  "UserIds": z.array(UserIdSchema).check(z.minLength(1), z.maxLength(10)),
+  "DataCenter": z.optional(z.enum(["cn-shanghai","ap-southeast-1"])),
+});
+
+/** Input of ListLiveMessageGroupUsers: its path and query parameters. */
+export const ListLiveMessageGroupUsersInputSchema = /* @__PURE__ */ z.strictObject({
+  "AppId": AppIdSchema,
+  "GroupId": GroupIdSchema,
+  "PageSize": z.int().check(z.gte(10), z.lte(50)),
+  "SortType": z.int().check(z.gte(1), z.lte(2)),
+  "NextPageToken": z.optional(int64({ gte: 0 })),
+  "DataCenter": z.optional(z.enum(["cn-shanghai","ap-southeast-1"])),
+});

@@ -23,6 +23,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/CheckLiveMessageUsersInGroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Whether each of up to 10 users is in an interactive-messaging group (today's apps)
+         * @description Queries whether the given users are in a group of an app made in today's console. 1 to 10
+         *     user ids per call (the page: "单次查询用户数量范围[1,10]"), sent as one comma-separated
+         *     `UserIds`, so an id may not contain a comma. QPS ≤ 50 per account. Every parameter travels
+         *     in the query of a `POST /` with an empty body, as Alibaba's generated client sends it.
+         */
+        post: operations["CheckLiveMessageUsersInGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ListLiveMessageGroupUsers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The members of an interactive-messaging group, a page at a time (today's apps)
+         * @description Lists a group's members, 10 to 50 per page, by the time they joined. `NextPageToken` from
+         *     an answer asks for the next page; `0` (with `Hasmore: false`) means there is none. A group
+         *     above 2000 members is a "super group" whose member list the service no longer keeps: it
+         *     answers no members (the page). QPS ≤ 50 per account. Parameters in the query of a
+         *     `POST /`, as Alibaba's generated client sends them.
+         */
+        post: operations["ListLiveMessageGroupUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -45,6 +92,13 @@ export interface components {
             /** @description The online state of each requested user. */
             OnlineUsers: components["schemas"]["OnlineUser"][];
         };
+        /** @description The answer (no `Result` wrapper). */
+        CheckLiveMessageUsersInGroupResponse: {
+            /** @description The request id. */
+            RequestId?: string;
+            /** @description Each requested user, in the group or not. */
+            Users: components["schemas"]["LiveMessageUser"][];
+        };
         /** @description The error body of every Alibaba Cloud RPC API. */
         ErrorResponse: {
             /** @description Error code, e.g. `Throttling.User`. */
@@ -60,6 +114,34 @@ export interface components {
         };
         /** @description The message group id. */
         GroupId: string;
+        /** @description One page (no `Result` wrapper). */
+        ListLiveMessageGroupUsersResponse: {
+            /** @description The group listed. */
+            GroupId?: string;
+            /** @description Whether another page follows. */
+            Hasmore?: boolean;
+            /**
+             * Format: int64
+             * @description Where the next page starts; 0 when there is none.
+             */
+            NextPageToken?: number;
+            /** @description The request id. */
+            RequestId?: string;
+            /** @description The members on this page. */
+            UserList: components["schemas"]["LiveMessageGroupMember"][];
+        };
+        LiveMessageGroupMember: {
+            /** @description The user id. */
+            UserId: string;
+            /** @description What the app attached to the user. */
+            UserInfo?: string;
+        };
+        LiveMessageUser: {
+            /** @description Whether the user is in the group. */
+            Online: boolean;
+            /** @description The user id. */
+            UserId: string;
+        };
         OnlineUser: {
             /**
              * Format: int64
@@ -74,8 +156,62 @@ export interface components {
         /** @description A user id. It may not contain a comma, the list separator. */
         UserId: string;
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description A parameter is invalid. */
+        LiveMessageInputInvalid: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The caller may not use the app. */
+        LiveMessageNoAuth: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The app or the group does not exist. */
+        LiveMessageResourceNotExist: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Unknown error; the call may be retried. */
+        LiveMessageServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+    };
+    parameters: {
+        /**
+         * @description The app's data center, as chosen when the app was made (CreateLiveMessageApp): `cn-shanghai`
+         *     or `ap-southeast-1` (Singapore).
+         * @example cn-shanghai
+         */
+        DataCenter: "cn-shanghai" | "ap-southeast-1";
+        /**
+         * @description The interactive-messaging app (made in today's console).
+         * @example demo
+         */
+        LiveMessageAppId: components["schemas"]["AppId"];
+        /**
+         * @description The group.
+         * @example grouptest
+         */
+        LiveMessageGroupId: components["schemas"]["GroupId"];
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -158,6 +294,111 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+        };
+    };
+    CheckLiveMessageUsersInGroup: {
+        parameters: {
+            query: {
+                /**
+                 * @description The interactive-messaging app (made in today's console).
+                 * @example demo
+                 */
+                AppId: components["parameters"]["LiveMessageAppId"];
+                /**
+                 * @description The app's data center, as chosen when the app was made (CreateLiveMessageApp): `cn-shanghai`
+                 *     or `ap-southeast-1` (Singapore).
+                 * @example cn-shanghai
+                 */
+                DataCenter?: components["parameters"]["DataCenter"];
+                /**
+                 * @description The group.
+                 * @example grouptest
+                 */
+                GroupId: components["parameters"]["LiveMessageGroupId"];
+                /**
+                 * @description The users to look up, 1 to 10; sent as one comma-separated string.
+                 * @example [
+                 *       "uid1",
+                 *       "uid2"
+                 *     ]
+                 */
+                UserIds: components["schemas"]["UserId"][];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether each requested user is in the group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckLiveMessageUsersInGroupResponse"];
+                };
+            };
+            400: components["responses"]["LiveMessageInputInvalid"];
+            403: components["responses"]["LiveMessageNoAuth"];
+            404: components["responses"]["LiveMessageResourceNotExist"];
+            500: components["responses"]["LiveMessageServerError"];
+        };
+    };
+    ListLiveMessageGroupUsers: {
+        parameters: {
+            query: {
+                /**
+                 * @description The interactive-messaging app (made in today's console).
+                 * @example demo
+                 */
+                AppId: components["parameters"]["LiveMessageAppId"];
+                /**
+                 * @description The app's data center, as chosen when the app was made (CreateLiveMessageApp): `cn-shanghai`
+                 *     or `ap-southeast-1` (Singapore).
+                 * @example cn-shanghai
+                 */
+                DataCenter?: components["parameters"]["DataCenter"];
+                /**
+                 * @description The group.
+                 * @example grouptest
+                 */
+                GroupId: components["parameters"]["LiveMessageGroupId"];
+                /**
+                 * @description Where the page starts, from the previous answer; absent for the first page.
+                 * @example 1
+                 */
+                NextPageToken?: number;
+                /**
+                 * @description Members per page, 10 to 50.
+                 * @example 50
+                 */
+                PageSize: number;
+                /**
+                 * @description By the time each member joined, 1 ascending or 2 descending.
+                 * @example 1
+                 */
+                SortType: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the group's members. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListLiveMessageGroupUsersResponse"];
+                };
+            };
+            400: components["responses"]["LiveMessageInputInvalid"];
+            403: components["responses"]["LiveMessageNoAuth"];
+            404: components["responses"]["LiveMessageResourceNotExist"];
+            500: components["responses"]["LiveMessageServerError"];
         };
     };
 }

@@ -3,6 +3,7 @@ import { fakeClock, jsonResponse, printedForms, stubFetch } from '@rollcall/test
 import {
   AuthError,
   ConfigurationError,
+  NotFoundError,
   createAliyunLiveClient,
   InvalidParameterError,
   operations,
@@ -111,6 +112,71 @@ describe('Alibaba requests on the wire', () => {
     // What cannot be a region is refused, naming what can.
     expect(() => createAliyunLiveClient({ credentials: { accessKeyId: 'a', accessKeySecret: 'b' }, region: 'Shanghai' })).toThrow(ConfigurationError);
     expect(() => createAliyunLiveClient({ credentials: { accessKeyId: 'a', accessKeySecret: 'b' }, region: 'evil.example.com/x' })).toThrow(/unknown region/);
+  });
+});
+
+describe("Today's apps: the LiveMessage operations", () => {
+  const ids = ['1847260331508621312', '6812345672'];
+  it('CheckLiveMessageUsersInGroup: POST / with every parameter in the query and no body, UserIds comma-joined; the answer without a Result wrapper', async () => {
+    const { live, calls } = client(() =>
+      jsonResponse({
+        RequestId: 'F1F6-req',
+        Users: [
+          { UserId: ids[0], Online: true },
+          { UserId: ids[1], Online: false },
+        ],
+      }),
+    );
+    const result = await live.checkLiveMessageUsersInGroup({ AppId: 'im-app', GroupId: 'group-1', UserIds: ids, DataCenter: 'ap-southeast-1' });
+    expect(result.Users.map((u) => [u.UserId, u.Online])).toEqual([
+      [ids[0], true],
+      [ids[1], false],
+    ]);
+    expect(result.$metadata.requestId).toBe('F1F6-req');
+    const [call] = calls;
+    expect(call!.method).toBe('POST');
+    expect(call!.body).toBeUndefined();
+    expect(Object.fromEntries(call!.url.searchParams)).toEqual({ AppId: 'im-app', GroupId: 'group-1', UserIds: ids.join(','), DataCenter: 'ap-southeast-1' });
+    expect(call!.headers['x-acs-action']).toBe('CheckLiveMessageUsersInGroup');
+  });
+
+  it('refuses more than 10 ids, an id with a comma, and a data center Alibaba does not have, before sending', async () => {
+    const { live, calls } = client(() => jsonResponse({}));
+    const max = operations.checkLiveMessageUsersInGroup.batch.max;
+    const many = Array.from({ length: max + 1 }, (_, i) => String(1_847_260_331_508_621_312n + BigInt(i)));
+    await expect(live.checkLiveMessageUsersInGroup({ AppId: 'a', GroupId: 'g', UserIds: many })).rejects.toMatchObject({ field: 'UserIds' });
+    await expect(live.checkLiveMessageUsersInGroup({ AppId: 'a', GroupId: 'g', UserIds: ['a,b'] })).rejects.toBeInstanceOf(RequestValidationError);
+    await expect(
+      live.checkLiveMessageUsersInGroup({ AppId: 'a', GroupId: 'g', UserIds: ['a'], DataCenter: 'us-east-1' as 'cn-shanghai' }),
+    ).rejects.toMatchObject({ field: 'DataCenter' });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('ListLiveMessageGroupUsers: a page of members, the next page token an exact decimal string; PageSize bounded by the spec', async () => {
+    const { live, calls } = client(
+      () =>
+        new Response(`{"RequestId":"r","GroupId":"g","NextPageToken":9007199254740993,"Hasmore":true,"UserList":[{"UserId":"${ids[0]}","UserInfo":"host"}]}`),
+    );
+    const page = await live.listLiveMessageGroupUsers({ AppId: 'im-app', GroupId: 'g', PageSize: 50, SortType: 1, NextPageToken: 100n });
+    expect(page.NextPageToken).toBe('9007199254740993');
+    expect(page.UserList.map((u) => u.UserId)).toEqual([ids[0]]);
+    expect(calls[0]!.url.searchParams.get('NextPageToken')).toBe('100');
+    await expect(live.listLiveMessageGroupUsers({ AppId: 'a', GroupId: 'g', PageSize: 51, SortType: 1 })).rejects.toMatchObject({ field: 'PageSize' });
+    expect(calls).toHaveLength(1);
+  });
+
+  it("maps the LiveMessage pages' error codes to kinds", async () => {
+    for (const [status, code, ErrorClass] of [
+      [400, 'InputInvalid', InvalidParameterError],
+      [403, 'NoAuth', AuthError],
+      [404, 'ResourceNotExist', NotFoundError],
+      [500, 'ServerError', VendorApiError],
+    ] as const) {
+      const { live } = client(() => jsonResponse(errorBody(code), status));
+      const error = await live.checkLiveMessageUsersInGroup({ AppId: 'a', GroupId: 'g', UserIds: ['u'] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ErrorClass);
+      expect(error).toMatchObject({ code, httpStatus: status, retryable: code === 'ServerError' });
+    }
   });
 });
 

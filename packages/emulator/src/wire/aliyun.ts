@@ -47,9 +47,14 @@ export function routeAliyun(req: ReceivedRequest): AliyunRoute {
 
 const responseSchemas = Object.fromEntries(Object.values(operations).map((op) => [op.operationId, op.responseSchema]));
 
-/** A success of `operationId`; its int64 fields go on the wire as bare JSON numbers (Int64Digits, for writeJson). */
-export function aliyunOk(requestId: string, result: unknown, operationId: OperationId = 'BatchGetOnlineUsers'): Reply {
-  return { status: 200, body: responseSchemas[operationId]!.encode({ RequestId: requestId, Result: result }) };
+/**
+ * A success of `operationId`; its int64 fields go on the wire as bare JSON numbers (Int64Digits, for
+ * writeJson). BatchGetOnlineUsers wraps its answer in `Result`; the LiveMessage operations answer
+ * without a wrapper, their fields (`top`) beside `RequestId`.
+ */
+export function aliyunOk(requestId: string, result: unknown, operationId: OperationId = 'BatchGetOnlineUsers', top: Record<string, unknown> = {}): Reply {
+  const body = result === null ? { RequestId: requestId, ...top } : { RequestId: requestId, Result: result, ...top };
+  return { status: 200, body: responseSchemas[operationId]!.encode(body) };
 }
 
 export function aliyunFail(requestId: string, status: number, code: string, message: string): Reply {

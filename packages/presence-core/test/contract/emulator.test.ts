@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, worldIds, type RunningEmulator } from '@rollcall/emulator';
 import { operations as tencentOps } from '@rollcall/tencent-live';
 import { createPresence, LimiterRegistry, type Clock, type WatchEvent } from '../../src/index.js';
+import { aliyun } from '../../src/providers/aliyun.js';
 import { tencent } from '../../src/providers/tencent.js';
 import { volcengine } from '../../src/providers/volcengine.js';
 
@@ -53,6 +54,40 @@ describe('Volcengine live groups with real-shaped ids', () => {
       [worldIds.user(0), true, 'owner'],
       [worldIds.user(1), true, 'member'],
     ]);
+  });
+});
+
+describe("Alibaba apps of today's console (a data center: the LiveMessage operations)", () => {
+  const presence = () =>
+    createPresence(
+      aliyun({
+        credentials: DEMO_CREDENTIALS.aliyun,
+        endpoint: emulator.url,
+        appId: DEFAULT_APPS.aliyunLiveMessageAppId,
+        dataCenter: DEFAULT_APPS.aliyunDataCenter,
+      }),
+      { limiters: new LimiterRegistry() },
+    );
+
+  it('status: members and strangers of a group, 10 ids per call, each answered under its own id', async () => {
+    const before = emulator.stats().CheckLiveMessageUsersInGroup?.served ?? 0;
+    const ids = [...worldIds.users(25, 475), ...Array.from({ length: 20 }, (_, i) => `stranger-${i}`)];
+    const result = await presence().status('group-1', ids);
+    expect(emulator.stats().CheckLiveMessageUsersInGroup!.served - before).toBe(Math.ceil(45 / 10));
+    expect(result.map((e) => e.userId)).toEqual(ids);
+    expect(result.map((e) => e.ok && e.online)).toEqual(ids.map((_, i) => i < 25));
+  });
+
+  it('roster: every member of a 500-member group across pages of 50, in the order they joined', async () => {
+    const members = await presence().roster('group-2').all();
+    expect(members.map((m) => m.userId)).toEqual(worldIds.users(500));
+    await expect(presence().roster('no-such-group').all()).rejects.toMatchObject({ name: 'NotFoundError', code: 'ResourceNotExist' });
+  });
+
+  it('an app of the older console has no roster: a typed capability error', () => {
+    const legacy = createPresence(aliyun({ credentials: DEMO_CREDENTIALS.aliyun, endpoint: emulator.url, appId: DEFAULT_APPS.aliyunAppId }));
+    // @ts-expect-error roster needs dataCenter
+    expect(() => legacy.roster('group-1')).toThrow(/dataCenter/);
   });
 });
 
