@@ -49,6 +49,12 @@ const VENDOR_FLAGS: readonly VendorFlag[] = [
         )
         .join('; '),
   },
+  {
+    flags: '--data-center <dc>',
+    vendors: ['aliyun'],
+    description: () =>
+      `the data center of an app made in today's console, cn-shanghai or ap-southeast-1: its groups are read with the LiveMessage operations, roster included (env ${ENVIRONMENT.aliyun.dataCenter})`,
+  },
   { flags: '--sdk-app-id <id>', vendors: ['tencent'], description: () => `SDKAppID (env ${ENVIRONMENT.tencent.sdkAppId})` },
   { flags: '--identifier <admin>', vendors: ['tencent'], description: () => `app administrator (env ${ENVIRONMENT.tencent.identifier})` },
   { flags: '--secret-key <key>', vendors: ['tencent'], description: () => `app secret key (env ${ENVIRONMENT.tencent.secretKey})` },
@@ -195,11 +201,12 @@ export function buildProgram(out: Out, runOf: (flags: { redis?: string }) => Pro
     ]),
   ).action(async (flags) => setExit(await statusCommand(await runOf(flags), flags)));
 
-  connectionOptions(program.command('roster').description('everyone in a room (Tencent live rooms, Volcengine RTC rooms, Agora channels)'), [
-    'tencent',
-    'volcengine',
-    'agora',
-  ])
+  connectionOptions(
+    program
+      .command('roster')
+      .description("everyone in a room (Tencent live rooms, Volcengine RTC rooms, Agora channels, groups of Alibaba apps of today's console)"),
+    ['tencent', 'volcengine', 'agora', 'aliyun'],
+  )
     .option('--max <n>', 'stop after this many members')
     .action(async (flags) => setExit(await rosterCommand(await runOf(flags), flags)));
 

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { DetailsEntry, LimiterRegistry, PresenceHooks, StatusEntry, WatchEvent } from '@rollcall/presence-core';
 import { EXIT, UsageError } from './errors.js';
 import { ndjsonLine, printTable, progress, type Format, type Out, type Row } from './output.js';
-import { ENVIRONMENT, presenceFor, TABLES, VENDOR_NAMES, type ConnectionFlags, type Vendor } from './providers.js';
+import { aliyunDataCenter, ENVIRONMENT, presenceFor, TABLES, VENDOR_NAMES, type ConnectionFlags, type Vendor } from './providers.js';
 
 export interface OutputFlags {
   json?: boolean;
@@ -126,7 +126,8 @@ async function lookupCommand<E extends StatusEntry | DetailsEntry>(
 export async function statusCommand(run: Run, flags: ConnectionFlags & OutputFlags & { room: string; users?: string; usersFile?: string }): Promise<number> {
   formatOf(flags);
   const users = await readUsers(run.out, flags);
-  const table = TABLES.status[flags.vendor as keyof typeof TABLES.status];
+  const table =
+    flags.vendor === 'aliyun' && aliyunDataCenter(flags, run.env) ? TABLES.status.aliyunLiveMessage : TABLES.status[flags.vendor as keyof typeof TABLES.status];
   const bar = progress(run.out, table ? Math.ceil(new Set(users).size / table.batch) : 0, `status ${flags.vendor}`);
   const hooks: PresenceHooks = { onRequest: () => bar.tick() };
   const presence = presenceFor(flags, run.env, hooks, run.limiters).status;
@@ -223,7 +224,15 @@ export async function rosterCommand(run: Run, flags: ConnectionFlags & OutputFla
   const format = formatOf(flags);
   const maxItems = maxFlag(flags.max);
   const presence = presenceFor(flags, run.env, {}, run.limiters).roster;
-  if (!presence) throw new UsageError(`${flags.vendor} cannot list rooms here: ${flags.vendor === 'volcengine' ? 'pass --rtc-app-id' : 'use status'}`);
+  if (!presence) {
+    const hint =
+      flags.vendor === 'volcengine'
+        ? 'pass --rtc-app-id'
+        : flags.vendor === 'aliyun'
+          ? "pass --data-center (apps of today's console list their groups)"
+          : 'use status';
+    throw new UsageError(`${flags.vendor} cannot list rooms here: ${hint}`);
+  }
   // Agora tells hosts from audience; the others tell visible from invisible users, or nothing.
   const roles = flags.vendor === 'agora';
   const rows: Row[] = [];

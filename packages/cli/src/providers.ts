@@ -32,6 +32,12 @@ export const TABLES = {
       qps: volcOps.queryLiveParticipantStatus.qps,
     },
     aliyun: { operationId: aliyunOps.batchGetOnlineUsers.operationId, batch: aliyunOps.batchGetOnlineUsers.batch.max, qps: aliyunOps.batchGetOnlineUsers.qps },
+    // Apps of today's console (--data-center): the LiveMessage operations.
+    aliyunLiveMessage: {
+      operationId: aliyunOps.checkLiveMessageUsersInGroup.operationId,
+      batch: aliyunOps.checkLiveMessageUsersInGroup.batch.max,
+      qps: aliyunOps.checkLiveMessageUsersInGroup.qps,
+    },
     // One uid per user-status call; many users of a channel are answered by one user-list call instead.
     agora: {
       operationId: agoraOps.queryUserStatus.operationId,
@@ -65,6 +71,8 @@ export interface ConnectionFlags {
   region?: string;
   /** Alibaba: the interactive messaging app; Agora: the project. */
   appId?: string;
+  /** Alibaba: the data center of an app of today's console (the LiveMessage operations). */
+  dataCenter?: string;
   /** Volcengine: the IM app (live groups, conversations) and the RTC app (rooms). */
   imAppId?: string;
   rtcAppId?: string;
@@ -105,6 +113,7 @@ export const ENVIRONMENT = {
     securityToken: 'ALIBABA_CLOUD_SECURITY_TOKEN',
     region: 'ALIBABA_CLOUD_REGION_ID',
     appId: 'ALIBABA_CLOUD_LIVE_APP_ID',
+    dataCenter: 'ALIBABA_CLOUD_LIVE_DATA_CENTER',
   },
   tencent: {
     sdkAppId: 'TENCENT_IM_SDKAPPID',
@@ -120,6 +129,18 @@ export const ENVIRONMENT = {
     region: 'AGORA_REGION',
   },
 } as const;
+
+const DATA_CENTERS = ['cn-shanghai', 'ap-southeast-1'] as const;
+
+/** The Alibaba app's data center (today's console), or undefined for an app of the older console. */
+export function aliyunDataCenter(flags: ConnectionFlags, env: Record<string, string | undefined>): (typeof DATA_CENTERS)[number] | undefined {
+  const value = flags.dataCenter ?? env[ENVIRONMENT.aliyun.dataCenter];
+  if (value === undefined || value === '') return undefined;
+  if (!(DATA_CENTERS as readonly string[]).includes(value)) {
+    throw new UsageError(`--data-center must be one of ${DATA_CENTERS.join(', ')} (env ${ENVIRONMENT.aliyun.dataCenter})`);
+  }
+  return value as (typeof DATA_CENTERS)[number];
+}
 
 export function parseVendor(value: string): Vendor {
   if (!(VENDORS as readonly string[]).includes(value)) throw new UsageError(`--vendor must be one of ${VENDORS.join(', ')}`);
@@ -196,10 +217,12 @@ export function presenceFor(flags: ConnectionFlags, env: NodeJS.ProcessEnv, hook
           securityToken: flags.securityToken ?? env[e.securityToken],
         },
         appId: required('--app-id', e.appId, flags.appId, env[e.appId]),
+        dataCenter: aliyunDataCenter(flags, env),
       }),
       { hooks, limiters },
     );
-    return { status: p, watch: p };
+    // Apps of today's console can list a group; those of the older one cannot.
+    return { status: p, watch: p, roster: (p.capabilities as readonly string[]).includes('roster') ? (p as unknown as RosterMethods) : undefined };
   }
   if (vendor === 'agora') {
     const e = ENVIRONMENT.agora;

@@ -170,6 +170,28 @@ describe('rollcall roster and details', () => {
     expect(lines.at(-1)).toEqual({ summary: { members: 3, total: 1500, truncated: true, truncatedBy: 'max' } });
   });
 
+  it("Alibaba app of today's console (--data-center): every member of a group, and status by CheckLiveMessageUsersInGroup; an older app has no roster", async () => {
+    const env = {
+      ...aliyunEnv(),
+      ALIBABA_CLOUD_LIVE_APP_ID: DEFAULT_APPS.aliyunLiveMessageAppId,
+      ALIBABA_CLOUD_LIVE_DATA_CENTER: DEFAULT_APPS.aliyunDataCenter,
+    };
+    const r = await rollcall(['roster', '--vendor', 'aliyun', '--room', 'group-2', '--endpoint', url, '--json'], env);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).members.map((m: { user: string }) => m.user)).toEqual(worldIds.users(1500));
+    const status = await rollcall(['status', '--vendor', 'aliyun', '--room', 'group-2', '--users', `${u0},${stranger}`, '--endpoint', url, '--json'], env);
+    expect(JSON.parse(status.stdout).users.map((x: { user: string; online: boolean }) => [x.user, x.online])).toEqual([
+      [u0, true],
+      [stranger, false],
+    ]);
+    const older = await rollcall(['roster', '--vendor', 'aliyun', '--room', 'group-2', '--endpoint', url], aliyunEnv());
+    expect(older.code).toBe(2);
+    expect(older.stderr).toContain('--data-center');
+    const badDataCenter = await rollcall(['roster', '--vendor', 'aliyun', '--room', 'group-2', '--endpoint', url, '--data-center', 'us-east-1'], env);
+    expect(badDataCenter.code).toBe(2);
+    expect(badDataCenter.stderr).toContain('--data-center must be one of cn-shanghai, ap-southeast-1');
+  });
+
   it('Volcengine RTC room: visible and invisible users', async () => {
     const r = await rollcall(['roster', '--vendor', 'volcengine', '--room', 'room-2', '--endpoint', url, '--json'], volcEnv());
     expect(r.code).toBe(0);
