@@ -186,7 +186,7 @@ describe('@rollcall/emulator and @rollcall/cli from their packed tarballs', () =
   it('the CLI installs on its own and its demo runs', async () => {
     const appDir = await install('cli', ['@rollcall/cli']);
     const { stdout } = await run(path.join(appDir, 'node_modules/.bin/rollcall'), ['demo'], { cwd: appDir });
-    expect(stdout).toContain('5000 users in 1: 3000 online, 2000 not');
+    expect(stdout).toContain('5000 users in 7226277271248584971: 3000 online, 2000 not');
     expect(stdout).toContain('Showing 1000 of 1500 members: the list is truncated');
   });
 });

@@ -127,17 +127,18 @@ describe('releasing through a registry', () => {
         `
         import { createPresence, VendorApiError } from '@rollcall/presence-core';
         import { volcengine } from '@rollcall/presence-core/volcengine';
-        import { DEFAULT_APPS, DEMO_CREDENTIALS } from '@rollcall/emulator';
+        import { DEFAULT_APPS, DEMO_CREDENTIALS, worldIds } from '@rollcall/emulator';
         const presence = createPresence(volcengine({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: ${JSON.stringify(url)}, imAppId: DEFAULT_APPS.volcengineImAppId }));
-        const entries = await presence.status('1', ['1', '5', '6']);
+        // The 19-digit live group and the ids of its members 1, 5 (and 6, not one of the 5).
+        const entries = await presence.status(worldIds.volcengineGroup(1), worldIds.users(6).filter((_, i) => i === 0 || i >= 4));
         console.log(JSON.stringify({ entries: entries.map((e) => [e.userId, e.online]), errors: typeof VendorApiError }));`,
       );
       const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: app });
       expect(JSON.parse(stdout)).toEqual({
         entries: [
-          ['1', true],
-          ['5', true],
-          ['6', false],
+          ['1847260331508621312', true],
+          ['1847260331525398528', true],
+          ['6812345676', false],
         ],
         errors: 'function',
       });
