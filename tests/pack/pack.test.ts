@@ -26,7 +26,8 @@ const packages = [
       const client = m.createVolcengineRtcClient({ credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, endpoint: ${JSON.stringify(urls.volcengine)} });
       const result = await client.queryLiveParticipantStatus({ AppId: 0, ConversationShortId: 1, ParticipantUserIds: [10001, 10002] });
       out = result.Status.map((s) => s.ParticipantUserId);`,
-    expected: [10003, 10001, 10002],
+    // int64 ids come back as exact decimal strings.
+    expected: ['10003', '10001', '10002'],
   },
   {
     dir: 'aliyun-live',
