@@ -188,10 +188,10 @@ function compile(d: Descriptor, mode: Mode): Check {
         let none: string[] | undefined;
         for (let i = 0; i < keys.length; i++) {
           const item = record[keys[i]!];
-          // An answer's list given as null or left out (Go's nil slice), where the vendor writes
-          // empty lists so, means none: made [] once the object is otherwise valid (a union branch
-          // that does not fit changes nothing).
-          if ((item === undefined || item === null) && isList[i]) {
+          // An answer's list given as null, or a required one left out (Go's nil slice), where the
+          // vendor writes empty lists so, means none: made [] once the object is otherwise valid (a
+          // union branch that does not fit changes nothing). An optional list left out stays out.
+          if (isList[i] && (item === null || (item === undefined && required[i]))) {
             (none ??= []).push(keys[i]!);
             continue;
           }
