@@ -1,7 +1,7 @@
 // The quota-bound jobs of the benchmark, each as presence-core runs it, with the figures its floor
 // needs (calls, the longest chain of calls that must run one after another, the QPS).
 import { operations as aliyunOps } from '@rollcall/aliyun-live';
-import { DEFAULT_APPS, DEMO_CREDENTIALS as CREDENTIALS } from '@rollcall/emulator';
+import { DEFAULT_APPS, DEMO_CREDENTIALS as CREDENTIALS, worldIds } from '@rollcall/emulator';
 import { createPresence, LimiterRegistry } from '@rollcall/presence-core';
 import { aliyun } from '@rollcall/presence-core/aliyun';
 import { tencent } from '@rollcall/presence-core/tencent';
@@ -47,7 +47,8 @@ export function volcengineStatusJob(count: number): Job {
       const presence = createPresence(volcengine({ credentials: CREDENTIALS.volcengine, endpoint: url, imAppId: DEFAULT_APPS.volcengineImAppId }), {
         limiters,
       });
-      const result = await presence.status('1', ids(count));
+      // Real-shaped: a 19-digit live group, user ids on both sides of 2^53 (vendor-server.ts).
+      const result = await presence.status(worldIds.volcengineGroup(1), worldIds.users(count));
       if (result.length !== count) throw new Error('lost answers');
     },
   };

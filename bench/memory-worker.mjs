@@ -4,6 +4,7 @@
 //   node --expose-gc bench/memory-worker.mjs <vendor url> <status|stream> <N> <{"credentials", "imAppId", "qps"} as JSON>
 import { createPresence, LimiterRegistry } from '@rollcall/presence-core';
 import { volcengine } from '@rollcall/presence-core/volcengine';
+import { worldIds } from '@rollcall/emulator';
 
 const [url, form, count, accountJson] = process.argv.slice(2);
 const n = Number(count);
@@ -12,8 +13,10 @@ const presence = createPresence(volcengine({ credentials: account.credentials, e
   limiters: new LimiterRegistry(),
   qps: account.qps,
 });
+// Real-shaped: a 19-digit live group, user ids on both sides of 2^53 (most of them strangers).
+const room = worldIds.volcengineGroup(1);
 function* ids() {
-  for (let i = 1; i <= n; i++) yield String(i);
+  for (let i = 0; i < n; i++) yield worldIds.user(i);
 }
 // The heap before the job (no collection forced here: it would move where V8's own fall).
 const heapBefore = process.memoryUsage().heapUsed;
@@ -26,12 +29,12 @@ if (form === 'status') {
   // input's own garbage in the heap — an iterator result per id — and the peak then varies with
   // where V8's collections fall: 312–497 MB against 324–336 MB this way.)
   results = await presence.status(
-    '1',
-    Array.from({ length: n }, (_, i) => String(i + 1)),
+    room,
+    Array.from({ length: n }, (_, i) => worldIds.user(i)),
   );
   answered = results.length;
 } else {
-  for await (const entry of presence.statusStream('1', ids())) if (entry.userId) answered++;
+  for await (const entry of presence.statusStream(room, ids())) if (entry.userId) answered++;
 }
 const elapsedMs = performance.now() - started;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;

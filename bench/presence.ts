@@ -14,6 +14,7 @@ import { startRedis } from '@rollcall/test-support/redis';
 import { createPresence, LimiterRegistry, MAX_SEND_DELAY_MS, WINDOW_MARGIN_MS } from '@rollcall/presence-core';
 import { agora } from '@rollcall/presence-core/agora';
 import { ceilingTable } from './jitter-ceiling.js';
+import { worldIds } from '@rollcall/emulator';
 import { BENCH_ROOMS, CREDENTIALS, DEFAULT_APPS, floorMs, JOBS, volcengineStatusJob, type Job } from './jobs.js';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -216,7 +217,7 @@ if (!only || only.includes('agora')) {
       const presence = createPresence(agora({ credentials: CREDENTIALS.agora, endpoint: vendor.url, appId: DEFAULT_APPS.agoraAppId, statusVia }), {
         limiters: new LimiterRegistry(),
       });
-      const userIds = Array.from({ length: BENCH_ROOMS.agoraMembers }, (_, i) => String(i + 1));
+      const userIds = worldIds.agoraUids(BENCH_ROOMS.agoraMembers);
       const started = performance.now();
       const entries = await presence.status('channel-1', userIds);
       const elapsed = performance.now() - started;
