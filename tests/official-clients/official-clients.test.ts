@@ -249,19 +249,21 @@ describe('@alicloud/openapi-client', () => {
     { UserId: 'zz', Online: false, JoinTime: 0 },
   ];
 
+  /** An action's parameters as the generated live-20161101 client passes them to callApi. */
+  const rpc = (action: string) =>
+    new $OpenApi.Params({
+      action,
+      version: '2016-11-01',
+      protocol: 'HTTP',
+      pathname: '/',
+      method: 'POST',
+      authType: 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json',
+    });
+
   it("callApi for today's apps: CheckLiveMessageUsersInGroup and ListLiveMessageGroupUsers, sent as the generated live-20161101 client sends them", async () => {
-    const rpc = (action: string) =>
-      new $OpenApi.Params({
-        action,
-        version: '2016-11-01',
-        protocol: 'HTTP',
-        pathname: '/',
-        method: 'POST',
-        authType: 'AK',
-        style: 'RPC',
-        reqBodyType: 'formData',
-        bodyType: 'json',
-      });
     const query = { AppId: DEFAULT_APPS.aliyunLiveMessageAppId, GroupId: 'g1', DataCenter: DEFAULT_APPS.aliyunDataCenter };
     const inGroup = (await client().callApi(
       rpc('CheckLiveMessageUsersInGroup'),
@@ -283,18 +285,7 @@ describe('@alicloud/openapi-client', () => {
   });
 
   it('callApi (the generated clients’ path), RPC style', async () => {
-    const params = new $OpenApi.Params({
-      action: 'BatchGetOnlineUsers',
-      version: '2016-11-01',
-      protocol: 'HTTP',
-      pathname: '/',
-      method: 'POST',
-      authType: 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      bodyType: 'json',
-    });
-    const answer = (await client().callApi(params, request(), new $Util.RuntimeOptions({}))) as any;
+    const answer = (await client().callApi(rpc('BatchGetOnlineUsers'), request(), new $Util.RuntimeOptions({}))) as any;
     expect(last().headers['x-acs-action']).toBe('BatchGetOnlineUsers');
     expect(answer.body.Result.OnlineUsers).toEqual(expected);
   });
