@@ -47,7 +47,7 @@ export interface Member {
 
 /** Whether a Volcengine IM member answers to string-id lookups (and not to integer ones). */
 export function isStringIdMember(member: Member): boolean {
-  return member.stringId === true || !/^(0|[1-9][0-9]*)$/.test(member.userId);
+  return member.stringId === true || !/^(0|-?[1-9][0-9]*)$/.test(member.userId);
 }
 
 /** Seed data: rooms and their members, per vendor (a JSON file has this shape). */

@@ -1,5 +1,6 @@
 // Clients make one attempt here (retry: false): each test is about one exchange; the engine's
 // retries are tested in the clients' unit tests and the fault suite.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, createVolcengineRtcClient, NotFoundError, ThrottledError } from '@rollcall/volcengine-rtc';
 import { createAliyunLiveClient } from '@rollcall/aliyun-live';
@@ -26,6 +27,34 @@ const volc = () => createVolcengineRtcClient({ retry: false, credentials: DEMO_C
 const ali = (signatureVersion: 'v3' | 'v1' = 'v3') =>
   createAliyunLiveClient({ retry: false, credentials: DEMO_CREDENTIALS.aliyun, endpoint: emulator.url, signatureVersion });
 const im = () => createTencentLiveClient({ retry: false, credentials: DEMO_CREDENTIALS.tencent, endpoint: emulator.url });
+
+describe('int64 ids, client → emulator → client', () => {
+  it('random int64 user ids and live groups round-trip exactly (property)', async () => {
+    const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+    await fc.assert(
+      fc.asyncProperty(int64, fc.uniqueArray(int64, { minLength: 1, maxLength: 20 }), fc.func(fc.boolean()), async (group, users, joined) => {
+        const room = String(group);
+        const members = users.filter((_, i) => joined(i));
+        emulator.world.rooms['volcengine-im'].set(room, new Map());
+        for (const id of members) emulator.world.join('volcengine-im', room, { userId: String(id), joinedAt: 1_700_000_000_000 });
+        try {
+          // Each id in one of the forms a caller may hold it in: a bigint, a decimal string, a safe number.
+          const asked = users.map((id, i) => (i % 3 === 0 ? id : i % 3 === 1 || !Number.isSafeInteger(Number(id)) ? String(id) : Number(id)));
+          const result = await volc().queryLiveParticipantStatus(
+            { AppId: DEFAULT_APPS.volcengineImAppId, ConversationShortId: group, ParticipantUserIds: asked },
+            { retry: false },
+          );
+          expect(result.Status.map((s) => [s.ConversationShortId, s.ParticipantUserId, s.IsInConversation])).toEqual(
+            users.map((id) => [room, String(id), members.includes(id)]),
+          );
+        } finally {
+          emulator.world.rooms['volcengine-im'].delete(room);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
 
 describe('emulator: the five operations with state', () => {
   it('Volcengine QueryLiveParticipantStatus answers members and non-members', async () => {

@@ -9,6 +9,8 @@ const WHY = {
   unsafe: 'is a number beyond 2^53, which JavaScript may already have rounded: pass a bigint or a decimal string',
 } as const;
 
+/** Pure: a bundle that never reaches a schema drops it (as zod marks its own factories). */
+/* @__NO_SIDE_EFFECTS__ */
 export function int64(bounds: { gte?: number; lte?: number } = {}) {
   return z.pipe(
     z.union([z.bigint(), z.string(), z.number()]),
