@@ -11,6 +11,7 @@ import { aliyun } from '@rollcall/presence-core/aliyun';
 import { volcengine } from '@rollcall/presence-core/volcengine';
 import { operations as aliyunOps } from '@rollcall/aliyun-live';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
+import { worldIds } from '@rollcall/emulator';
 import { BENCH_ROOMS, CREDENTIALS, DEFAULT_APPS } from '../../bench/jobs.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -45,8 +46,9 @@ describe('presence-core against a QPS-enforcing vendor server', () => {
     const presence = createPresence(volcengine({ credentials: CREDENTIALS.volcengine, endpoint: url, imAppId: DEFAULT_APPS.volcengineImAppId }), {
       limiters: new LimiterRegistry(),
     });
-    const ids = Array.from({ length: 40_000 }, (_, i) => String(i + 1));
-    const entries = await presence.status('1', ids);
+    // Real-shaped: the vendor server's 19-digit live group, user ids on both sides of 2^53.
+    const ids = worldIds.users(40_000);
+    const entries = await presence.status(worldIds.volcengineGroup(1), ids);
     expect(entries.every((e, i) => e.ok && e.userId === ids[i] && e.online === i < BENCH_ROOMS.volcengineMembers)).toBe(true);
     expect(await stats(op.operationId)).toMatchObject({ served: 40_000 / op.batch.max, throttled: 0 });
     expect((await stats(op.operationId)).maxPerSecond).toBeLessThanOrEqual(op.qps);

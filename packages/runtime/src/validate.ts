@@ -168,6 +168,7 @@ function compile(d: Descriptor, mode: Mode): Check {
       const checks = keys.map((key) => compile(d.p[key]!, mode));
       const required = keys.map((key) => (d.r?.includes(key) ? EXPECTED[d.p[key]!.t] : undefined));
       const extra = d.x ? compile(d.x, mode) : undefined;
+      const copyOnChange = mode === 'request';
       const isList = keys.map((key) => {
         const p = d.p[key]!;
         return mode === 'answer' && p.t === 'a' && p.nil === 1;
@@ -179,11 +180,6 @@ function compile(d: Descriptor, mode: Mode): Check {
         }
         const record = value as Record<string, unknown>;
         let out = record;
-        const set = (key: string, checked: unknown) => {
-          if (checked === record[key]) return;
-          if (out === record && mode === 'request') out = { ...record };
-          out[key] = checked;
-        };
         const issuesBefore = issues.length;
         let none: string[] | undefined;
         for (let i = 0; i < keys.length; i++) {
@@ -197,8 +193,14 @@ function compile(d: Descriptor, mode: Mode): Check {
           }
           if (item === undefined && !required[i]) continue;
           path.push(keys[i]!);
-          if (item !== undefined) set(keys[i]!, checks[i]!(item, path, issues));
-          else fail(issues, path, { code: 'invalid_type', expected: required[i] });
+          if (item !== undefined) {
+            const checked = checks[i]!(item, path, issues);
+            // Written only where a value changed (int64s); a request's object is copied first.
+            if (checked !== item) {
+              if (out === record && copyOnChange) out = { ...record };
+              out[keys[i]!] = checked;
+            }
+          } else fail(issues, path, { code: 'invalid_type', expected: required[i] });
           path.pop();
         }
         if (none && issues.length === issuesBefore) for (const key of none) out[key] = [];
@@ -211,7 +213,11 @@ function compile(d: Descriptor, mode: Mode): Check {
         }
         for (const key of others) {
           path.push(key);
-          set(key, extra(record[key], path, issues));
+          const checked = extra(record[key], path, issues);
+          if (checked !== record[key]) {
+            if (out === record && copyOnChange) out = { ...record };
+            out[key] = checked;
+          }
           path.pop();
         }
         return out;
