@@ -4,7 +4,6 @@
 //   node --expose-gc bench/memory-worker.mjs <vendor url> <status|stream> <N> <{"credentials", "imAppId", "qps"} as JSON>
 import { createPresence, LimiterRegistry } from '@rollcall/presence-core';
 import { volcengine } from '@rollcall/presence-core/volcengine';
-import { worldIds } from '@rollcall/emulator';
 
 const [url, form, count, accountJson] = process.argv.slice(2);
 const n = Number(count);
@@ -13,10 +12,12 @@ const presence = createPresence(volcengine({ credentials: account.credentials, e
   limiters: new LimiterRegistry(),
   qps: account.qps,
 });
-// Real-shaped: a 19-digit live group, user ids on both sides of 2^53 (most of them strangers).
-const room = worldIds.volcengineGroup(1);
+// Real-shaped: a 19-digit live group, user ids on both sides of 2^53 (most of them strangers): the
+// emulator's worldIds, written out here because importing the emulator would weigh on the RSS.
+const room = String(7_226_277_271_248_584_970n + 1n);
+const user = (i) => (i % 2 === 0 ? String(1_847_260_331_508_621_312n + BigInt(i) * 4_194_304n) : String(6_812_345_671 + i));
 function* ids() {
-  for (let i = 0; i < n; i++) yield worldIds.user(i);
+  for (let i = 0; i < n; i++) yield user(i);
 }
 // The heap before the job (no collection forced here: it would move where V8's own fall).
 const heapBefore = process.memoryUsage().heapUsed;
@@ -30,7 +31,7 @@ if (form === 'status') {
   // where V8's collections fall: 312–497 MB against 324–336 MB this way.)
   results = await presence.status(
     room,
-    Array.from({ length: n }, (_, i) => worldIds.user(i)),
+    Array.from({ length: n }, (_, i) => user(i)),
   );
   answered = results.length;
 } else {
