@@ -76,13 +76,14 @@ export function recordsById<R, K extends string | number = string>(
  */
 export function answersFrom<R, E, K extends string | number = string>(
   records: Map<K, R | Error>,
-  map: (record: R) => E,
+  /** The entry of a record, given the id it answers (the caller's own string). */
+  map: (record: R, userId: string) => E,
   keyOf: (userId: string) => K = (userId) => userId as K,
 ): (userId: string) => E | Error | undefined {
   return (userId) => {
     const record = records.get(keyOf(userId));
     if (record === undefined) return undefined;
-    return record instanceof Error ? record : map(record as R);
+    return record instanceof Error ? record : map(record as R, userId);
   };
 }
 

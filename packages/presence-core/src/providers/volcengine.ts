@@ -97,6 +97,12 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
                 joinedAt: s.IsInConversation ? seconds(s.CreateTime) : null,
                 raw: s,
               });
+              // The record answers the caller's id, the same digits: it keeps the caller's string rather
+              // than its own copy (a million 19-digit ids would otherwise be held twice).
+              const integerEntryOf = (s: (typeof result.Status)[number], userId: string) => {
+                s.ParticipantUserId = userId;
+                return entryOf(s);
+              };
               if (stringIds) {
                 const answers = result.Status.filter((s) => s.ParticipantUserIdStr !== undefined);
                 return answersFrom(
@@ -107,7 +113,7 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
               // Keyed by the id asked for: both are canonical decimal strings (the answer's int64 exact).
               return answersFrom(
                 recordsById('volcengine', statusOp.operationId, result.Status, (s) => s.ParticipantUserId),
-                entryOf,
+                integerEntryOf,
               );
             },
           },
