@@ -17,6 +17,13 @@ export class Int64Digits {
   }
 }
 
+/** Why a value is not an int64, by int64Digits' answer (`type`: not an integer of any accepted form). */
+export const INT64_MESSAGES = {
+  range: 'is beyond the int64 range',
+  unsafe: 'is a number beyond 2^53, which JavaScript may already have rounded: pass a bigint or a decimal string',
+  type: 'must be an int64: a bigint, a decimal string or a safe integer',
+} as const;
+
 const INT64_MAX = '9223372036854775807';
 const INT64_MIN_ABS = '9223372036854775808';
 const CANONICAL_INTEGER = /^(0|-?[1-9]\d{0,19})$/;

@@ -11,7 +11,7 @@
 // quoted big integer (readJson) becomes a decimal string. Requests are the caller's: the containers
 // on the way to a changed value are copied. Answers are ours (readJson made them): changed in place.
 import type { Schema, SchemaIssue } from './engine.js';
-import { Int64Digits, int64Digits } from './json.js';
+import { INT64_MESSAGES, Int64Digits, int64Digits } from './json.js';
 
 export type Descriptor =
   | { readonly t: 's'; readonly min?: number; readonly max?: number; readonly re?: string }
@@ -53,12 +53,6 @@ type Check = (value: unknown, path: PropertyKey[], issues: SchemaIssue[]) => unk
 
 /** `request`: int64 → Int64Digits, the caller's containers copied on change. `answer`: int64 → string, in place. */
 type Mode = 'request' | 'answer';
-
-const INT64_MESSAGES = {
-  range: 'is beyond the int64 range',
-  unsafe: 'is a number beyond 2^53, which JavaScript may already have rounded: pass a bigint or a decimal string',
-  type: 'must be an int64: a bigint, a decimal string or a safe integer',
-} as const;
 
 /** A descriptor compiled once into a checking function: no dispatch on the descriptor per value. */
 function compile(d: Descriptor, mode: Mode): Check {

@@ -2,12 +2,7 @@
 // a decimal string or a safe-integer number; every form comes out as the exact decimal string (what
 // answers give, and what the clients send as digits).
 import * as z from 'zod/mini';
-import { int64Digits } from '../json.js';
-
-const WHY = {
-  range: 'is beyond the int64 range',
-  unsafe: 'is a number beyond 2^53, which JavaScript may already have rounded: pass a bigint or a decimal string',
-} as const;
+import { INT64_MESSAGES, int64Digits } from '../json.js';
 
 /** Pure: a bundle that never reaches a schema drops it (as zod marks its own factories). */
 /* @__NO_SIDE_EFFECTS__ */
@@ -19,9 +14,9 @@ export function int64(bounds: { gte?: number; lte?: number } = {}) {
       const n = Number(digits);
       const message =
         digits === undefined
-          ? 'must be an int64: a bigint, a decimal string or a safe integer'
+          ? INT64_MESSAGES.type
           : digits === 'range' || digits === 'unsafe'
-            ? WHY[digits]
+            ? INT64_MESSAGES[digits]
             : bounds.gte !== undefined && n < bounds.gte
               ? `must be at least ${bounds.gte}`
               : bounds.lte !== undefined && n > bounds.lte
