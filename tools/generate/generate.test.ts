@@ -62,6 +62,22 @@ describe('generator: REST operations', () => {
   });
 });
 
+describe('generator: a quota a parameter selects (x-rollcall-qps-when)', () => {
+  const detail = { name: 'detail', in: 'query', schema: { type: 'boolean' } };
+  it('carries each rule with its value in wire form, and names it in the method comment', () => {
+    const table = operationTableModule(getSpec({ parameters: [detail], 'x-rollcall-qps-when': [{ parameter: 'detail', equals: true, qps: 1 }] }, '/v1/items'));
+    expect(table).toContain('qpsWhen: [{"parameter":"detail","equals":"true","qps":1}],');
+    expect(table).toContain('(ListItems; QPS ≤ 10, ≤ 1 with detail=true)');
+  });
+  it('refuses a rule on a field the input lacks, a value that is not a scalar, or no positive qps', () => {
+    const spec = (rule: object) => getSpec({ parameters: [detail], 'x-rollcall-qps-when': [rule] }, '/v1/items');
+    expect(() => operationTableModule(spec({ parameter: 'Detail', equals: true, qps: 1 }))).toThrow(/Detail is not an input field/);
+    expect(() => operationTableModule(spec({ parameter: 'detail', equals: [true], qps: 1 }))).toThrow(/equals must be a string, number or boolean/);
+    expect(() => operationTableModule(spec({ parameter: 'detail', equals: true, qps: 0 }))).toThrow(/qps must be a positive number/);
+    expect(() => operationTableModule(getSpec({ parameters: [detail], 'x-rollcall-qps-when': [] }, '/v1/items'))).toThrow(/non-empty list/);
+  });
+});
+
 describe('generator', () => {
   it('is deterministic and matches the committed files', async () => {
     const first = await generateAll();

@@ -82,6 +82,8 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     action: rpc?.action ?? null,
     version: rpc?.version ?? null,
     qps: op['x-rollcall-qps'],
+    // Quotas a parameter's value selects, each counted apart from the operation's (see qpsWhenOf).
+    qpsWhen: null,
     request: null,
     batch: null,
     pagination: op['x-rollcall-pagination'] ?? null,
@@ -152,6 +154,8 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
     out.request = { in: 'query', encoding: null };
   }
 
+  out.qpsWhen = qpsWhenOf(op['x-rollcall-qps-when'], requestObject, where);
+
   // The lists one call's ids travel in (a vendor may take integer and string ids side by side)
   // and the bound on all of them together, which the runtime checks before sending.
   const batch = op['x-rollcall-batch'];
@@ -187,6 +191,24 @@ function describeOperation(doc, vendor, { pathKey, method, op }) {
   }
   const responseDescriptor = descriptor(doc, success.schema, `${where}.responses.200`);
   return { out, examples, requestSchemaExpr, requestDescriptor, responseDescriptor, responseName, summary: op.summary };
+}
+
+/**
+ * `x-rollcall-qps-when`: a vendor that documents a lower quota for a call with a given parameter
+ * value (Volcengine GetRoomOnlineUsers with `Property: true`, QPS 1 not 40). Each rule names an
+ * input field and its value, kept in its wire form (what String() of the value gives, the same in
+ * a query and in JSON), so a limiter and the emulator match it alike.
+ */
+function qpsWhenOf(rules, requestObject, where) {
+  if (rules === undefined) return null;
+  if (!Array.isArray(rules) || rules.length === 0) throw new Error(`${where}: x-rollcall-qps-when must be a non-empty list`);
+  return rules.map((rule, i) => {
+    const at = `${where}: x-rollcall-qps-when[${i}]`;
+    if (!requestObject?.properties?.[rule.parameter]) throw new Error(`${at}: ${rule.parameter} is not an input field`);
+    if (!['string', 'number', 'boolean'].includes(typeof rule.equals)) throw new Error(`${at}: equals must be a string, number or boolean`);
+    if (!(typeof rule.qps === 'number' && rule.qps > 0)) throw new Error(`${at}: qps must be a positive number`);
+    return { parameter: rule.parameter, equals: String(rule.equals), qps: rule.qps };
+  });
 }
 
 /** Whether an operation's input schema is built by the generator (not one of the spec's named schemas). */
@@ -296,7 +318,7 @@ export function operationTableModule(doc) {
   for (const { out, summary } of described) {
     const name = out.operationId;
     lines.push(
-      `  /** ${summary.replace(/\*\//g, '*\\/')} (${name}; QPS ≤ ${out.qps}${out.batch ? `; at most ${out.batch.max} ${out.batch.fields.join(' + ')}` : ''}). */`,
+      `  /** ${summary.replace(/\*\//g, '*\\/')} (${name}; QPS ≤ ${out.qps}${(out.qpsWhen ?? []).map((q) => `, ≤ ${q.qps} with ${q.parameter}=${q.equals}`).join('')}${out.batch ? `; at most ${out.batch.max} ${out.batch.fields.join(' + ')}` : ''}). */`,
     );
     lines.push(`  ${camelCase(name)}(input: ${name}Input, options?: CallOptions): Promise<WithMetadata<${name}Output>>;`);
   }

@@ -56,6 +56,15 @@ function compareOperations(before, after, add) {
       add('breaking', id, `moved from ${a.method.toUpperCase()} ${a.path} to ${b.method.toUpperCase()} ${b.path}`);
     if (!deepEqual(a.op['x-rollcall-rpc'], b.op['x-rollcall-rpc'])) add('breaking', id, 'the real request (x-rollcall-rpc) changed');
     compareNumber(id, 'QPS (x-rollcall-qps)', a.op['x-rollcall-qps'], b.op['x-rollcall-qps'], 'upper', add);
+    // A parameter's own quota: a rule added, removed or changed is that call's QPS going from the
+    // operation's (where no rule applies) to the rule's, or back.
+    const rulesOf = (op) => new Map((op['x-rollcall-qps-when'] ?? []).map((r) => [`${r.parameter}=${String(r.equals)}`, r.qps]));
+    const [rulesA, rulesB] = [rulesOf(a.op), rulesOf(b.op)];
+    for (const when of new Set([...rulesA.keys(), ...rulesB.keys()])) {
+      const was = rulesA.get(when) ?? a.op['x-rollcall-qps'];
+      const now = rulesB.get(when) ?? b.op['x-rollcall-qps'];
+      compareNumber(id, `QPS with ${when} (x-rollcall-qps-when)`, was, now, 'upper', add);
+    }
     compareNumber(id, 'listed items (x-rollcall-list-bound)', a.op['x-rollcall-list-bound']?.max, b.op['x-rollcall-list-bound']?.max, 'upper', add);
     for (const key of ['x-rollcall-batch', 'x-rollcall-pagination']) {
       if (!deepEqual(a.op[key], b.op[key])) add('breaking', id, `${key} changed`);

@@ -160,6 +160,20 @@ const cases: Case[] = [
     lists: 'GetRoomOnlineUsers: QPS (x-rollcall-qps) relaxed: 40 → 80',
   },
   {
+    rule: "limit tightened (a parameter's own QPS)",
+    vendor: 'volcengine',
+    edit: (s) => (s.paths['/GetRoomOnlineUsers'].get['x-rollcall-qps-when'][0].qps = 0.5),
+    kind: 'breaking',
+    lists: 'GetRoomOnlineUsers: QPS with Property=true (x-rollcall-qps-when) tightened: 1 → 0.5',
+  },
+  {
+    rule: "limit relaxed (a parameter's own QPS removed: the operation's applies)",
+    vendor: 'volcengine',
+    edit: (s) => delete s.paths['/GetRoomOnlineUsers'].get['x-rollcall-qps-when'],
+    kind: 'feature',
+    lists: 'GetRoomOnlineUsers: QPS with Property=true (x-rollcall-qps-when) relaxed: 1 → 40',
+  },
+  {
     rule: 'limit tightened (list bound)',
     vendor: 'volcengine',
     edit: (s) => (s.paths['/GetRoomOnlineUsers'].get['x-rollcall-list-bound'].max = 5000),

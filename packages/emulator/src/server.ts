@@ -1,6 +1,7 @@
 // One local HTTP server that stands in for every vendor: the shared machinery (HTTP, the admin API,
 // faults, the per-account QPS window). Each vendor's behaviour is its own file in vendors/, and
 // the wire (routing, answer and error shapes) is in wire/.
+import type { Quota } from '@rollcall/runtime';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { NonceLog } from './verify.js';
 import { aliyun } from './vendors/aliyun.js';
@@ -108,10 +109,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const travel = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : undefined);
   let requestCounter = 0;
 
-  function qpsFor(operationId: string, table: number): number | null {
+  function qpsFor(quota: Quota): number | null {
     if (options.qps === 'off') return null;
-    if (options.qps && typeof options.qps === 'object') return options.qps[operationId] ?? table;
-    return table;
+    if (options.qps && typeof options.qps === 'object') return options.qps[quota.key] ?? quota.qps;
+    return quota.qps;
   }
 
   const context: VendorContext = {
@@ -125,17 +126,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       account: req.url.searchParams.get('sdkappid') ?? req.headers.authorization?.split(/[=/,]/)[1] ?? 'unchecked',
     }),
     /** Sliding one-second window per account and operation, on arrival, as a vendor counts. */
-    admit(account, operationId, tableQps, at) {
-      const seenKey = `${account}\u0000${operationId}`;
+    admit(account, operationId, quota, at) {
+      const seenKey = `${account}\u0000${quota.key}`;
       let seen = allArrivals.get(seenKey);
       if (!seen) allArrivals.set(seenKey, (seen = []));
       seen.push(at);
       while (seen.length && at - seen[0]! >= 1000) seen.shift();
       const counted = statsFor(operationId);
       counted.maxPerSecond = Math.max(counted.maxPerSecond, seen.length);
-      const limit = qpsFor(operationId, tableQps);
+      const limit = qpsFor(quota);
       if (limit === null) return true;
-      const key = `${account}\u0000${operationId}`;
+      const key = `${account}\u0000${quota.key}`;
       let list = arrivals.get(key);
       if (!list) arrivals.set(key, (list = []));
       while (list.length && at - list[0]! >= 1000) list.shift();

@@ -6,8 +6,9 @@ import { AuthError, createVolcengineRtcClient, NotFoundError, ThrottledError } f
 import { createAliyunLiveClient } from '@rollcall/aliyun-live';
 import { createTencentLiveClient } from '@rollcall/tencent-live';
 import { AuthError as AgoraAuthError, createAgoraRtcClient, operations as agoraOps } from '@rollcall/agora-rtc';
-import { signVolcengineRequest } from '@rollcall/volcengine-rtc';
+import { operations as volcOps, signVolcengineRequest } from '@rollcall/volcengine-rtc';
 import { crypto as nodeCrypto } from '@rollcall/runtime/crypto/node';
+import { quotaOf } from '@rollcall/runtime';
 import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, worldIds, type RunningEmulator } from '../src/index.js';
 
 // Real-shaped: 19-digit live groups, members' ids on both sides of 2^53.
@@ -289,6 +290,33 @@ describe('emulator: the five operations with state', () => {
         now: () => new Date(Date.now() - 2 * 86_400_000),
       }).getMemberList({ RoomId: 'room-1', Next: '' }),
     ).rejects.toMatchObject({ code: '70001' });
+  });
+
+  it('counts a quota a parameter selects apart: GetRoomOnlineUsers with Property true at QPS 1, beside the 40 of plain listings', async () => {
+    // A stopped clock: every request arrives in the same instant, whatever the machine's speed.
+    const instant = Date.now();
+    const limited = await startEmulator({ seed: generateSeed(1, 10), now: () => instant });
+    try {
+      const rtc = createVolcengineRtcClient({ retry: false, credentials: DEMO_CREDENTIALS.volcengine, endpoint: limited.url });
+      const room = { AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'room-1' };
+      const rule = volcOps.getRoomOnlineUsers.qpsWhen[0];
+      expect(quotaOf(volcOps.getRoomOnlineUsers, { ...room, Property: true })).toEqual({ key: 'GetRoomOnlineUsers?Property=true', qps: rule.qps });
+      const outcome = (p: Promise<unknown>) =>
+        p.then(
+          () => 'ok',
+          (e: unknown) => (e instanceof ThrottledError ? 'throttled' : e),
+        );
+      const detailed = [];
+      for (let i = 0; i < rule.qps + 2; i++) detailed.push(await outcome(rtc.getRoomOnlineUsers({ ...room, Property: true, RoleType: 1 })));
+      expect(detailed).toEqual([...Array(rule.qps).fill('ok'), 'throttled', 'throttled']);
+      // The plain listing's quota is untouched by them, and the reverse.
+      const plain = [];
+      for (let i = 0; i < volcOps.getRoomOnlineUsers.qps + 1; i++) plain.push(await outcome(rtc.getRoomOnlineUsers({ ...room, Property: false })));
+      expect(plain).toEqual([...Array(volcOps.getRoomOnlineUsers.qps).fill('ok'), 'throttled']);
+      expect(limited.stats().GetRoomOnlineUsers).toMatchObject({ served: rule.qps + volcOps.getRoomOnlineUsers.qps, throttled: 3 });
+    } finally {
+      await limited.close();
+    }
   });
 
   it("enforces each operation's QPS per account, with the vendor's throttling answer", async () => {

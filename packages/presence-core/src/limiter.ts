@@ -17,6 +17,10 @@ export interface LimiterKey {
   readonly vendor: string;
   /** The account the vendor counts the quota against (access key id, SDKAppID). */
   readonly account: string;
+  /**
+   * The quota's key (runtime `quotaOf`): the operation id, or the operation id with the parameter
+   * value that selects a quota of its own (`GetRoomOnlineUsers?Property=true`).
+   */
   readonly operation: string;
   /** Calls per second allowed. */
   readonly qps: number;

@@ -256,8 +256,9 @@ export function createPresence<C extends Capability>(provider: Provider<C>, opti
    * (on presence's clock) whether and when to try again within the deadline.
    */
   async function invoke<T>(operation: OperationInfo, signal: AbortSignal | undefined, call: (o: CallOptions) => Promise<T>): Promise<T> {
-    const qps = options.qps?.[operation.operationId] ?? operation.qps;
-    const limiter = limiters.get({ vendor: driver.vendor, account: driver.account, operation: operation.operationId, qps });
+    const quota = operation.quotaKey ?? operation.operationId;
+    const qps = options.qps?.[quota] ?? operation.qps;
+    const limiter = limiters.get({ vendor: driver.vendor, account: driver.account, operation: quota, qps });
     const attemptTimeoutMs = options.timeoutMs ?? driver.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const event = (attempt: number) => ({ vendor: driver.vendor, operation: operation.operationId, attempt });
     let deadline = Infinity;

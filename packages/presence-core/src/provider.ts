@@ -6,6 +6,8 @@ import type { Capability, MemberDetails, RosterMember, RoomsPage, UserStatus, Ve
 
 export interface OperationInfo {
   readonly operationId: string;
+  /** The quota the provider's calls count against (runtime `quotaOf`), when not the operation's own. */
+  readonly quotaKey?: string;
   readonly qps: number;
   /** How often the vendor refreshes the answer (from the operation table), when it says. */
   readonly refreshSeconds?: number;

@@ -78,6 +78,8 @@ export interface OperationSpec {
   readonly action?: string;
   readonly version?: string;
   readonly qps: number;
+  /** Lower quotas a parameter's value selects, each counted apart (see `quotaOf`). */
+  readonly qpsWhen?: ReadonlyArray<{ readonly parameter: string; readonly equals: string; readonly qps: number }>;
   readonly request: {
     readonly in: 'body' | 'query';
     readonly encoding: 'json' | 'form' | null;

@@ -5,6 +5,8 @@ export * from './canonical.js';
 export * from './pointer.js';
 export * from './redact.js';
 export * from './endpoints.js';
+export { quotaOf } from './quota.js';
+export type { Quota } from './quota.js';
 export type { CryptoProvider } from './crypto/types.js';
 export { crypto as defaultCrypto } from '#crypto';
 export type { HttpRequest, HttpResponse, Transport } from './transport/types.js';

@@ -19,3 +19,6 @@ export type { CallMetadata, CallOptions, CommonClientOptions, FetchLike, RetryPo
 export { isRetryable } from './index.js';
 export type { CryptoProvider } from './index.js';
 export { redactHeaders, redactUrl } from './index.js';
+// The quota a call counts against, for callers pacing raw clients themselves.
+export { quotaOf } from './index.js';
+export type { Quota } from './index.js';

@@ -2,6 +2,7 @@
 // list, and the channel list paged by number. Channels are listed busiest first, as they are at
 // the moment of each call: when members come and go between pages, a channel can move to another
 // page and be listed twice or not at all — the drift Agora's docs warn of.
+import { quotaOf } from '@rollcall/runtime';
 import { operations as agoraOps } from '@rollcall/agora-rtc';
 import { agoraAccount, verifyAgora } from '../verify.js';
 import { agoraFail, agoraOk, agoraUserList, routeAgora } from '../wire/index.js';
@@ -35,7 +36,7 @@ export const agora: VendorHandler = async (ctx, req, arrivedAt, requestId) => {
   if (contentType !== undefined && !/^application\/json\b/i.test(contentType)) {
     return [operationId, agoraFail(requestId, 415, 'Unsupported Media Type: Content-Type must be application/json')];
   }
-  if (!ctx.admit(verified.account, operationId, op.qps, arrivedAt)) {
+  if (!ctx.admit(verified.account, operationId, quotaOf(op), arrivedAt)) {
     ctx.count(operationId, 'throttled');
     return [operationId, agoraFail(requestId, 429, 'Too Many Requests')];
   }

@@ -1,6 +1,7 @@
 // Alibaba: BatchGetOnlineUsers (apps of the older console) and the LiveMessage operations (apps of
 // today's console, in a data center), signed V3 or V1, sent as GET or POST, parameters in the query
 // or a form body — every style Alibaba's own clients use.
+import { quotaOf } from '@rollcall/runtime';
 import { operations as aliyunOps } from '@rollcall/aliyun-live';
 import { verifyAliyun } from '../verify.js';
 import { aliyunFail, aliyunOk, aliyunOnlineUser, routeAliyun } from '../wire/index.js';
@@ -20,7 +21,7 @@ export const aliyun: VendorHandler = async (ctx, req, arrivedAt, requestId) => {
   }
   if (!route.operationId) return [label, aliyunFail(requestId, 404, 'InvalidAction.NotFound', `Specified api ${route.action} is not found for ${req.method}.`)];
   const op = byOperationId[route.operationId]!;
-  if (!ctx.admit(verified.account, op.operationId, op.qps, arrivedAt)) {
+  if (!ctx.admit(verified.account, op.operationId, quotaOf(op), arrivedAt)) {
     ctx.count(op.operationId, 'throttled');
     return [op.operationId, aliyunFail(requestId, 400, 'Throttling.User', 'Request was denied due to user flow control.')];
   }

@@ -1,3 +1,4 @@
+import type { Quota } from '@rollcall/runtime';
 // What each vendor's handler gets from the shared server: the world, the credentials, the clock,
 // signature checking and the per-account QPS window.
 import type { Reply, ReceivedRequest } from '../wire/index.js';
@@ -13,8 +14,8 @@ export interface VendorContext {
   checkSignatures: boolean;
   /** The account as sent, when signatures are not checked. */
   unchecked(req: ReceivedRequest): VerifyResult;
-  /** Counts an arrival in the account's one-second window; false when over the operation's QPS. */
-  admit(account: string, operationId: string, tableQps: number, at: number): boolean;
+  /** Counts an arrival in the account's one-second window of the call's quota (`quotaOf`); false when over it. */
+  admit(account: string, operationId: string, quota: Quota, at: number): boolean;
   /** Counts a request refused before it reached an operation (bad signature, throttled). */
   count(operationId: string, outcome: 'throttled' | 'rejected'): void;
 }

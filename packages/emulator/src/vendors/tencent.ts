@@ -1,4 +1,5 @@
 // Tencent: get_member_list, paged with an opaque `Next`, capped at the documented 1000 members.
+import { quotaOf } from '@rollcall/runtime';
 import { operations as tencentOps } from '@rollcall/tencent-live';
 import { verifyTencent } from '../verify.js';
 import { tencentFail, tencentMemberPage, tencentOk } from '../wire/index.js';
@@ -18,7 +19,7 @@ export const tencent =
       ctx.count(op.operationId, 'rejected');
       return [op.operationId, tencentFail(requestId, verified.code, verified.message)];
     }
-    if (!ctx.admit(verified.account, op.operationId, op.qps, arrivedAt)) {
+    if (!ctx.admit(verified.account, op.operationId, quotaOf(op), arrivedAt)) {
       ctx.count(op.operationId, 'throttled');
       return [op.operationId, tencentFail(requestId, 60007, 'rest api request frequency limit')];
     }

@@ -1,6 +1,6 @@
 // Volcengine: the two IM actions (live groups and conversations, integer or string user ids) and
 // the RTC room listing, as the service and its SDK models describe them.
-import { int64Digits, readJson } from '@rollcall/runtime';
+import { int64Digits, quotaOf, readJson } from '@rollcall/runtime';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
 import { verifyVolcengine } from '../verify.js';
 import { routeVolcengine, volcengineFail, volcengineOk, volcengineParticipant, volcengineRoom, volcengineStatus, type VolcengineRoute } from '../wire/index.js';
@@ -30,7 +30,7 @@ export const volcengine: VendorHandler = async (ctx, req, arrivedAt, requestId) 
   }
   if (!route.operationId) return fail('InvalidActionOrVersion', `Could not find operation ${route.action} ${route.version}`);
   const op = byOperationId[route.operationId]!;
-  if (!ctx.admit(verified.account, op.operationId, op.qps, arrivedAt)) {
+  if (!ctx.admit(verified.account, op.operationId, quotaOf(op, op.request.in === 'query' ? Object.fromEntries(req.url.searchParams) : undefined), arrivedAt)) {
     ctx.count(op.operationId, 'throttled');
     return fail('FlowLimitExceeded.QPSOverLimit', 'QPS over limit', 429);
   }

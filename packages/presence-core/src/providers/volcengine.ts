@@ -6,6 +6,7 @@ import {
   type VolcengineRtcClient,
   type VolcengineRtcClientOptions,
 } from '@rollcall/volcengine-rtc';
+import { quotaOf } from '@rollcall/runtime';
 import { integerId, integerIds, validateAll } from '../ids.js';
 import { answersFrom, makeProvider, recordsById, type Provider } from '../provider.js';
 import type { MemberDetails } from '../model.js';
@@ -70,6 +71,8 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
   const statusOp = operations.queryLiveParticipantStatus;
   const detailsOp = operations.batchGetConversationParticipant;
   const rosterOp = operations.getRoomOnlineUsers;
+  const rosterRequest = (room: string) => ({ AppId: rtcAppId!, RoomId: room });
+  const rosterQuota = quotaOf(rosterOp, rosterRequest(''));
 
   return makeProvider({
     vendor: 'volcengine',
@@ -145,14 +148,15 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
       rtcAppId === undefined
         ? undefined
         : {
-            operation: { operationId: rosterOp.operationId, qps: rosterOp.qps },
+            // The quota follows the request sent (no Property: the listing's 40 QPS, not the details' 1).
+            operation: { operationId: rosterOp.operationId, quotaKey: rosterQuota.key, qps: rosterQuota.qps },
             // One page; only its invisible users are bounded (x-rollcall-list-bound).
             listCap: null,
             validate(room) {
               validateAll(rosterOp.operationId, [['room', room, schemas.RoomIdSchema]]);
             },
             async fetchPage(room, _cursor, callOptions) {
-              const result = await client.getRoomOnlineUsers({ AppId: rtcAppId, RoomId: room }, callOptions);
+              const result = await client.getRoomOnlineUsers(rosterRequest(room), callOptions);
               // RoomExists is optional in the model: an answer without it that gives the room's
               // totals is a room; one with neither is not.
               if (result.RoomExists === false || (result.RoomExists === undefined && result.TotalUser === undefined)) {

@@ -52,11 +52,12 @@ export const operations = {
     action: "GetRoomOnlineUsers",
     version: "2023-11-01",
     qps: 40,
+    qpsWhen: [{"parameter":"Property","equals":"true","qps":1}],
     request: {"in":"query","encoding":null},
     listBound: {"field":"InvisibleUserList","max":10000},
     retryableCodes: ["FlowLimitExceeded*","AccountFlowLimitExceeded","InternalError*","ServiceUnavailable"],
     signingRegions: {"cn-north-1":"cn-north-1","ap-southeast-1":"ap-singapore-1"},
-    requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"AppId":{"t":"s","min":1,"max":128},"RoomId":{"t":"s","min":1,"max":128,"re":"^[a-zA-Z0-9@._-]+$"}},"r":["AppId","RoomId"],"x":false}),
+    requestSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"AppId":{"t":"s","min":1,"max":128},"RoomId":{"t":"s","min":1,"max":128,"re":"^[a-zA-Z0-9@._-]+$"},"Property":{"t":"b"},"RoleType":{"t":"i32","gte":0,"lte":2}},"r":["AppId","RoomId"],"x":false}),
     responseSchema: /* @__PURE__ */ schemaOf({"t":"o","p":{"ResponseMetadata":{"t":"o","p":{"RequestId":{"t":"s"},"Action":{"t":"s"},"Version":{"t":"s"},"Service":{"t":"s"},"Region":{"t":"s"},"Error":{"t":"o","p":{"CodeN":{"t":"i","gte":0,"lte":4294967295},"Code":{"t":"s"},"Message":{"t":"s"}},"r":["Code","Message"]}},"r":["RequestId","Action","Version","Service","Region"]},"Result":{"t":"o","p":{"RoomExists":{"t":"b"},"TotalUser":{"t":"i32","gte":0},"TotalInvisibleUser":{"t":"i32","gte":0},"VisibleUserList":{"t":"a","i":{"t":"s"},"nil":1},"InvisibleUserList":{"t":"a","i":{"t":"s"},"nil":1}}}},"r":["ResponseMetadata"]}, 'answer'),
   },
   queryLiveParticipantStatus: {
@@ -81,7 +82,7 @@ export type OperationName = keyof typeof operations;
 export interface OperationMethods {
   /** Details of several members of a conversation (BatchGetConversationParticipant; QPS ≤ 100; at most 200 ParticipantUserIds). */
   batchGetConversationParticipant(input: BatchGetConversationParticipantInput, options?: CallOptions): Promise<WithMetadata<BatchGetConversationParticipantOutput>>;
-  /** Users currently in an RTC room (GetRoomOnlineUsers; QPS ≤ 40). */
+  /** Users currently in an RTC room (GetRoomOnlineUsers; QPS ≤ 40, ≤ 1 with Property=true). */
   getRoomOnlineUsers(input: GetRoomOnlineUsersInput, options?: CallOptions): Promise<WithMetadata<GetRoomOnlineUsersOutput>>;
   /** Whether each of up to 200 users is in a live group (QueryLiveParticipantStatus; QPS ≤ 100; at most 200 ParticipantUserIds + ParticipantUserIdsStr). */
   queryLiveParticipantStatus(input: QueryLiveParticipantStatusInput, options?: CallOptions): Promise<WithMetadata<QueryLiveParticipantStatusOutput>>;

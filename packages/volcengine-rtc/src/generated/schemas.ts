@@ -161,4 +161,6 @@ export type RtcAppId = z.output<typeof RtcAppIdSchema>;
 export const GetRoomOnlineUsersInputSchema = /* @__PURE__ */ z.strictObject({
   "AppId": RtcAppIdSchema,
   "RoomId": RoomIdSchema,
+  "Property": z.optional(z.boolean()),
+  "RoleType": z.optional(z.int32().check(z.gte(0), z.lte(2))),
 });

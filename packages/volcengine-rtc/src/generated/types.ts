@@ -38,6 +38,13 @@ export interface paths {
          *     more reports a larger `TotalInvisibleUser` than the list holds. QPS ≤ 40 per account.
          *     The page gives Version 2023-11-01 (sent); the action also exists at 2023-08-01 (model:
          *     `service/rtc/v20230801/config.go`), which servers accept.
+         *
+         *     `Property` and `RoleType` (doc 6348/1188355, the 2023-11-01 page; not in volc-sdk-golang's
+         *     model): with `Property: true` the service adds each user's device and SDK type, lists at
+         *     most 200 users when `RoleType` is 0, and allows QPS ≤ 1 — a quota of its own
+         *     (`x-rollcall-qps-when`). The page's table of that answer's extra fields is not in the
+         *     sources this spec was written from: they reach the caller as the service sends them,
+         *     unvalidated, beside the fields below.
          */
         get: operations["GetRoomOnlineUsers"];
         put?: never;
@@ -390,6 +397,19 @@ export interface operations {
                  * @example 661e****543cf
                  */
                 AppId: components["schemas"]["RtcAppId"];
+                /**
+                 * @description Whether to add each user's details (device type, SDK type) to the ids (doc
+                 *     6348/1188355). Default false. True lowers the quota to QPS 1.
+                 * @example false
+                 */
+                Property?: boolean;
+                /**
+                 * @description Which users to list; read only with `Property: true` (doc 6348/1188355). 0 (default):
+                 *     visible and invisible, at most 200 in all, visible first; 1: visible only; 2:
+                 *     invisible only.
+                 * @example 0
+                 */
+                RoleType?: number;
                 /**
                  * @description The room to list.
                  * @example Room1
