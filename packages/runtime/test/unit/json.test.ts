@@ -2,7 +2,7 @@
 // untouched whatever it holds, and a key repeated with another value refused.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DuplicateKeyError, Int64Digits, readJson, writeJson } from '../../src/json.js';
+import { DuplicateKeyError, Int64Digits, int64Digits, readJson, writeJson } from '../../src/json.js';
 
 /**
  * What readJson gives for a value written with exact integers: an integer written beyond 2^53 as its
@@ -81,5 +81,39 @@ describe('readJson', () => {
 
   it('leaves what is not JSON to JSON.parse: a SyntaxError', () => {
     for (const text of ['{"a":', '{"a":1', '[1,2', 'not json', '{"a":"unterminated}']) expect(() => readJson(text)).toThrow(SyntaxError);
+  });
+});
+
+describe('int64Digits', () => {
+  it('takes exactly the canonical decimal int64s (as /^(0|-?[1-9]\\d*)$/ within the range), whatever the string', () => {
+    const canonical = (s: string) => /^(0|-?[1-9]\d*)$/.test(s) && BigInt(s) >= -(2n ** 63n) && BigInt(s) < 2n ** 63n;
+    for (const s of [
+      '',
+      '-',
+      '0',
+      '-0',
+      '00',
+      '007',
+      '+1',
+      ' 1',
+      '1 ',
+      '1.0',
+      '1e3',
+      '１',
+      '-1',
+      '9223372036854775807',
+      '9223372036854775808',
+      '-9223372036854775808',
+      '-9223372036854775809',
+      '12345678901234567890123',
+    ]) {
+      expect(int64Digits(s) === s, JSON.stringify(s)).toBe(canonical(s));
+    }
+    fc.assert(
+      fc.property(fc.oneof(fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n }).map(String), fc.stringMatching(/^-?[0-9]{0,21}$/), fc.string()), (s) => {
+        expect(int64Digits(s) === s).toBe(canonical(s));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
