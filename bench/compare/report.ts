@@ -90,7 +90,7 @@ const report = [
   '# rollcall clients beside the official SDKs',
   '',
   `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; sequential calls to a canned loopback server in another process,`,
-  `${process.env.BENCH_ROUNDS ?? 15} interleaved rounds of ${process.env.BENCH_CALLS ?? 400} calls; medians, ratios paired per round.`,
+  `${process.env.BENCH_ROUNDS ?? 15} interleaved rounds of ${process.env.BENCH_CALLS ?? 400} calls; medians, ratios paired per round; each row in a fresh process.`,
   'rollcall uses node:http on Node by default; the rows "over global fetch" show the same clients given `fetch` (what other runtimes use).',
   'Targets: CPU per call ≤ 0.7× @volcengine/openapi and ≤ 1.0× @alicloud/openapi-client.',
   '',

@@ -3,6 +3,7 @@ import {
   defaultCrypto,
   formEncode,
   requireOption,
+  lastUrlParser,
   resolveEndpoint,
   ConfigurationError,
   type CommonClientOptions,
@@ -38,9 +39,10 @@ export function createAliyunLiveClient(options: AliyunLiveClientOptions): Aliyun
   const now = options.now ?? (() => new Date());
   const nonce = options.nonce ?? (() => globalThis.crypto.randomUUID());
 
+  const parseUrl = lastUrlParser();
   const signer: RequestSigner = {
     async sign({ operation, baseUrl: base, method, path, query, body, contentType }) {
-      const url = new URL(base + path);
+      const url = parseUrl(base + path);
       const date = now();
       if (signatureVersion === 'v3') {
         const headers = await aliyunV3Headers(crypto, {

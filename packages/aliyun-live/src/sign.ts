@@ -11,7 +11,8 @@ export interface AliyunCredentials {
 
 /** `YYYY-MM-DDTHH:mm:ssZ` in UTC: V3's `x-acs-date` and V1's `Timestamp`. */
 export function aliyunTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // The fixed ISO form (YYYY-MM-DDTHH:mm:ss.sssZ) without its milliseconds.
+  return `${date.toISOString().slice(0, 19)}Z`;
 }
 
 export interface AliyunV3HeaderInput {

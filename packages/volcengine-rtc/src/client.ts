@@ -1,4 +1,12 @@
-import { createClientMethods, defaultCrypto, requireOption, resolveEndpoint, type CommonClientOptions, type RequestSigner } from '@rollcall/runtime';
+import {
+  createClientMethods,
+  defaultCrypto,
+  lastUrlParser,
+  requireOption,
+  resolveEndpoint,
+  type CommonClientOptions,
+  type RequestSigner,
+} from '@rollcall/runtime';
 import { operations, servers, vendor, type OperationMethods } from './generated/operations.js';
 import { signVolcengineRequest, type VolcengineCredentials } from './sign.js';
 
@@ -24,9 +32,10 @@ export function createVolcengineRtcClient(options: VolcengineRtcClientOptions): 
   const now = options.now ?? (() => new Date());
   const service = vendor.service;
 
+  const parseUrl = lastUrlParser();
   const signer: RequestSigner = {
     async sign({ operation, baseUrl: base, method, path, query, body, contentType }) {
-      const url = new URL(base + path);
+      const url = parseUrl(base + path);
       const signed = await signVolcengineRequest(crypto, {
         method,
         pathname: url.pathname,

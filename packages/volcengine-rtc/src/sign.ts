@@ -43,10 +43,10 @@ const UNSIGNABLE_HEADERS = new Set(['authorization', 'content-type', 'content-le
 
 /** `YYYYMMDD'T'HHMMSS'Z'` in UTC. */
 export function volcengineDate(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+  // Sliced from the fixed ISO form (YYYY-MM-DDTHH:mm:ss.sssZ): three regular expressions cost
+  // more than the rest of the date's share of a call.
+  const iso = date.toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
 }
 
 /** Sorted by key, repeated keys by encoded value; RFC 3986 encoding. The same string is sent. */
