@@ -154,6 +154,7 @@ function compile(d: Descriptor, mode: Mode): Check {
     }
     case 'a': {
       const item = compile(d.i, mode);
+      const isInt64Answer = mode === 'answer' && d.i.t === 'l';
       return (value, path, issues) => {
         if (!Array.isArray(value)) {
           fail(issues, path, { code: 'invalid_type', expected: 'array' });
@@ -163,7 +164,7 @@ function compile(d: Descriptor, mode: Mode): Check {
         for (let i = 0; i < value.length; i++) {
           path.push(i);
           const checked = item(value[i], path, issues);
-          if (checked !== value[i]) {
+          if (checked !== value[i] || isInt64Answer) {
             if (out === value && mode === 'request') out = value.slice();
             out[i] = checked;
           }
@@ -183,6 +184,9 @@ function compile(d: Descriptor, mode: Mode): Check {
         const p = d.p[key]!;
         return mode === 'answer' && p.t === 'a' && p.nil === 1;
       });
+      // An answer's int64 is written back even when equal: the checker hands a repeat the string it
+      // made the first time, and a string compares equal by its contents, not by which one it is.
+      const isInt64Answer = keys.map((key) => mode === 'answer' && d.p[key]!.t === 'l');
       return (value, path, issues) => {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) {
           fail(issues, path, { code: 'invalid_type', expected: 'object' });
@@ -206,7 +210,7 @@ function compile(d: Descriptor, mode: Mode): Check {
           if (item !== undefined) {
             const checked = checks[i]!(item, path, issues);
             // Written only where a value changed (int64s); a request's object is copied first.
-            if (checked !== item) {
+            if (checked !== item || isInt64Answer[i]) {
               if (out === record && copyOnChange) out = { ...record };
               out[keys[i]!] = checked;
             }
