@@ -79,18 +79,18 @@ server.kill('SIGTERM');
 void readFile;
 const f = (n: number, digits = 0) => n.toFixed(digits);
 const table = [
-  '| call | ours: req/s | official: req/s | req/s ratio | ours: CPU µs/call | official: CPU µs/call | CPU ratio (ours ÷ official) |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
+  '| call | ours: req/s | official: req/s | req/s ratio | ours: CPU µs/call | official: CPU µs/call | CPU ratio (ours ÷ official) | CPU ratio, each process |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ...rows.map(
     (r) =>
-      `| ${r.name} vs ${r.officialName} | ${f(r.ours.rps)} | ${f(r.official.rps)} | ${f(r.rpsRatio, 2)} | ${f(r.ours.cpu)} | ${f(r.official.cpu)} | ${f(r.cpuRatio, 2)} |`,
+      `| ${r.name} vs ${r.officialName} | ${f(r.ours.rps)} | ${f(r.official.rps)} | ${f(r.rpsRatio, 2)} | ${f(r.ours.cpu)} | ${f(r.official.cpu)} | ${f(r.cpuRatio, 2)} | ${r.cpuRatioRange ? `${f(r.cpuRatioRange[0], 2)}–${f(r.cpuRatioRange[1], 2)}` : '–'} |`,
   ),
 ].join('\n');
 const report = [
   '# rollcall clients beside the official SDKs',
   '',
   `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; sequential calls to a canned loopback server in another process,`,
-  `${process.env.BENCH_ROUNDS ?? 15} interleaved rounds of ${process.env.BENCH_CALLS ?? 400} calls; medians, ratios paired per round; each row in a fresh process.`,
+  `each side of a row in ${process.env.BENCH_PROCESSES ?? 3} fresh processes of its own (a side's garbage is collected on its own time), ${process.env.BENCH_ROUNDS ?? 9} rounds of ${process.env.BENCH_CALLS ?? 400} calls each; medians; ratios paired by process, the median pair's.`,
   'rollcall uses node:http on Node by default; the rows "over global fetch" show the same clients given `fetch` (what other runtimes use).',
   'Targets: CPU per call ≤ 0.7× @volcengine/openapi and ≤ 1.0× @alicloud/openapi-client.',
   '',

@@ -4,9 +4,11 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { pairs, type Call } from './clients.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+/** Fresh processes per pair: a process's JIT and heap set its figures by a few per cent either way. */
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
 const CALLS = Number(process.env.BENCH_CALLS ?? 400);
-const WARMUP = 100;
+const WARMUP = 200;
 
 interface Sample {
   cpuUsPerCall: number;
@@ -35,34 +37,61 @@ export interface ComparisonRow {
   official: { cpu: number; rps: number };
   cpuRatio: number;
   rpsRatio: number;
+  /** The lowest and highest of the processes' CPU ratios. */
+  cpuRatioRange?: readonly [number, number];
 }
 
 /**
- * Every pair, each in a fresh process (with its own canned server): one pair's calls would
- * otherwise shape the JIT's state for the next — the official Volcengine call, identical in the
- * fetch and node:http pairs, came to the second warm and monomorphic, while the shared runtime
- * had seen both transports (measured: 0.73 in one process against 0.60–0.66 alone).
+ * Every pair, each side in its own fresh processes (each with its own canned server), PROCESSES
+ * of each, alternating which side goes first. Apart, because in one process one side's garbage is
+ * collected on the other's time — the official Alibaba client leaves several times our old-space
+ * garbage, and its concurrent marking was charged to our rounds — and one pair's calls shaped the
+ * JIT for the next (the official Volcengine call, the same in the fetch and node:http pairs, came
+ * to the second warm and monomorphic). A user's process runs one of them, not both.
  */
 export async function compare(): Promise<ComparisonRow[]> {
   const count = pairs('http://127.0.0.1:1').length;
   const wanted = process.env.BENCH_ONLY?.split(',').map(Number) ?? Array.from({ length: count }, (_, i) => i);
   const rows: ComparisonRow[] = [];
   for (const index of wanted) {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, BENCH_PAIR: String(index) },
+    const ours: SideRun[] = [];
+    const official: SideRun[] = [];
+    for (let run = 0; run < PROCESSES; run++) {
+      for (const side of run % 2 === 0 ? (['ours', 'official'] as const) : (['official', 'ours'] as const)) {
+        const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+          env: { ...process.env, BENCH_PAIR: String(index), BENCH_SIDE: side },
+        });
+        let out = '';
+        child.stdout!.on('data', (chunk: Buffer) => (out += chunk));
+        const [code] = (await once(child, 'exit')) as [number | null];
+        if (code !== 0) throw new Error(`the comparison of pair ${index} (${side}) exited with ${code}`);
+        (side === 'ours' ? ours : official).push(JSON.parse(out.trim()) as SideRun);
+      }
+    }
+    const cpuRatios = ours.map((o, i) => o.cpu / official[i]!.cpu);
+    rows.push({
+      name: ours[0]!.name,
+      officialName: ours[0]!.officialName,
+      ours: { cpu: median(ours.map((r) => r.cpu)), rps: median(ours.map((r) => r.rps)) },
+      official: { cpu: median(official.map((r) => r.cpu)), rps: median(official.map((r) => r.rps)) },
+      cpuRatio: median(cpuRatios),
+      rpsRatio: median(ours.map((o, i) => o.rps / official[i]!.rps)),
+      cpuRatioRange: [Math.min(...cpuRatios), Math.max(...cpuRatios)],
     });
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => (out += chunk));
-    const [code] = (await once(child, 'exit')) as [number | null];
-    if (code !== 0) throw new Error(`the comparison of pair ${index} exited with ${code}`);
-    rows.push(JSON.parse(out.trim()) as ComparisonRow);
   }
   return rows;
 }
 
-/** One pair (BENCH_PAIR), in this process. */
-async function comparePair(index: number): Promise<ComparisonRow> {
+interface SideRun {
+  name: string;
+  officialName: string;
+  cpu: number;
+  rps: number;
+}
+
+/** One side (BENCH_SIDE) of one pair (BENCH_PAIR), in this process: the median of its rounds. */
+async function measureSide(index: number, side: 'ours' | 'official'): Promise<SideRun> {
   const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./canned-server.ts', import.meta.url))], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -70,33 +99,16 @@ async function comparePair(index: number): Promise<ComparisonRow> {
   const url = line.toString().trim();
   try {
     const pair = pairs(url)[index]!;
-    {
-      for (let i = 0; i < WARMUP; i++) {
-        await pair.ours();
-        await pair.official();
-      }
-      const ours: Sample[] = [];
-      const official: Sample[] = [];
-      // Interleaved, alternating who goes first, so drift and GC hit both alike.
-      for (let round = 0; round < ROUNDS; round++) {
-        if (round % 2 === 0) {
-          ours.push(await measure(pair.ours));
-          official.push(await measure(pair.official));
-        } else {
-          official.push(await measure(pair.official));
-          ours.push(await measure(pair.ours));
-        }
-      }
-      return {
-        name: pair.name,
-        officialName: pair.officialName,
-        ours: { cpu: median(ours.map((s) => s.cpuUsPerCall)), rps: median(ours.map((s) => s.requestsPerSecond)) },
-        official: { cpu: median(official.map((s) => s.cpuUsPerCall)), rps: median(official.map((s) => s.requestsPerSecond)) },
-        // Paired per round, then the median of the ratios.
-        cpuRatio: median(ours.map((s, i) => s.cpuUsPerCall / official[i]!.cpuUsPerCall)),
-        rpsRatio: median(ours.map((s, i) => s.requestsPerSecond / official[i]!.requestsPerSecond)),
-      };
-    }
+    const call = side === 'ours' ? pair.ours : pair.official;
+    for (let i = 0; i < WARMUP; i++) await call();
+    const samples: Sample[] = [];
+    for (let round = 0; round < ROUNDS; round++) samples.push(await measure(call));
+    return {
+      name: pair.name,
+      officialName: pair.officialName,
+      cpu: median(samples.map((s) => s.cpuUsPerCall)),
+      rps: median(samples.map((s) => s.requestsPerSecond)),
+    };
   } finally {
     server.kill('SIGTERM');
     await once(server, 'exit');
@@ -104,6 +116,7 @@ async function comparePair(index: number): Promise<ComparisonRow> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  if (process.env.BENCH_PAIR !== undefined) console.log(JSON.stringify(await comparePair(Number(process.env.BENCH_PAIR))));
-  else for (const row of await compare()) console.log(JSON.stringify(row));
+  if (process.env.BENCH_PAIR !== undefined) {
+    console.log(JSON.stringify(await measureSide(Number(process.env.BENCH_PAIR), process.env.BENCH_SIDE === 'official' ? 'official' : 'ours')));
+  } else for (const row of await compare()) console.log(JSON.stringify(row));
 }
