@@ -14,10 +14,12 @@ export function fetchTransport(fetchImpl: (request: Request) => Promise<Response
     const stop = (reason: unknown) => controller.abort(reason);
     const timer = setTimeout(() => stop(new TransportTimeout()), request.timeoutMs);
     const onAbort = () => stop(request.signal!.reason);
+    // Settles when the controller aborts, whether or not fetch (or the body) notices. Made before
+    // the caller's signal is looked at: a signal aborted already stops the exchange through it too
+    // (a `fetch` option that ignores signals would otherwise answer an aborted call).
+    const stopped = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason)));
     if (request.signal?.aborted) onAbort();
     request.signal?.addEventListener('abort', onAbort);
-    // Settles when the controller aborts, whether or not fetch (or the body) notices.
-    const stopped = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason)));
     const exchange = async (): Promise<HttpResponse> => {
       const response = await fetchImpl(
         new Request(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, signal: controller.signal }),

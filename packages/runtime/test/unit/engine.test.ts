@@ -260,6 +260,9 @@ describe('engine: attempts', () => {
 
   it("stops on the caller's signal with its reason, during an attempt or between two", async () => {
     const reason = new Error('shutting down');
+    // Aborted before the call, with a fetch that ignores signals: nothing is answered.
+    const before = harness([json(200, OK)]);
+    await expect(before.client.lookup({ RoomId: 'r', UserIds: [1] }, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     const during = new AbortController();
     const hanging = harness([() => new Promise<Response>(() => {})]);
     setTimeout(() => during.abort(reason), 5);
