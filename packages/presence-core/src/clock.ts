@@ -1,4 +1,5 @@
 // Time, behind an interface so that tests drive it. No timer is created at import time.
+import { sleep } from '@rollcall/runtime';
 
 export interface Clock {
   now(): number;
@@ -6,23 +7,8 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The real clock: the runtime's one `sleep` (its listener removed whichever way it ends). */
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep(ms, signal) {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal!.reason);
-      };
-      const timer = setTimeout(
-        () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        Math.max(0, ms),
-      );
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  },
+  sleep,
 };

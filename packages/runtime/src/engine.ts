@@ -480,6 +480,29 @@ export function retryDelayMs(error: unknown, attempt: number, policy: Required<R
   return after ?? Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
 }
 
+/**
+ * Waits `ms`, or rejects with the signal's reason when it aborts first. Either way the listener
+ * goes with the wait: a long-lived signal (a server's shutdown signal) would otherwise keep one per
+ * wait, and each wait's closure with it.
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /** The engine's own strategy: exponential backoff with full jitter, Retry-After, the deadline. */
 function policyStrategy(policy: RetryPolicy | false | undefined, deadline: number, signal: AbortSignal | undefined): RetryStrategy {
   const { maxAttempts = policy === false ? 1 : 3, baseDelayMs = 100, maxDelayMs = 20_000 } = policy || {};
@@ -490,17 +513,7 @@ function policyStrategy(policy: RetryPolicy | false | undefined, deadline: numbe
       if (delay === undefined) return;
       // A retry that could not start before the deadline is not made.
       if (Date.now() + delay >= deadline) return;
-      await new Promise((resolve, reject) => {
-        const timer = setTimeout(resolve, delay);
-        signal?.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            reject(signal.reason);
-          },
-          { once: true },
-        );
-      });
+      await sleep(delay, signal);
       return delay;
     },
   };

@@ -2,6 +2,7 @@
 // checks before any network call, the wire form built from the table, a signature per attempt,
 // answers read into results or typed errors, retries within the deadline — pinned here before the
 // engine's code is moved (issue 24), so that the move can be shown to change nothing.
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import {
   AuthError,
@@ -273,5 +274,13 @@ describe('engine: attempts', () => {
     });
     await expect(failing.client.lookup({ RoomId: 'r', UserIds: [1] }, { signal: between.signal })).rejects.toBe(reason);
     expect(failing.sent).toHaveLength(1);
+  });
+
+  it("leaves no listener on the caller's signal once a call is over, whatever it waited through", async () => {
+    // A long-lived signal (a server's shutdown signal) must not collect a listener per wait between attempts.
+    const shutdown = new AbortController();
+    const { client } = harness([vendorFailure(500, 'InternalError'), vendorFailure(500, 'InternalError'), json(200, OK)]);
+    expect((await client.lookup({ RoomId: 'r', UserIds: [1] }, { signal: shutdown.signal })).$metadata).toMatchObject({ attempts: 3 });
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
   });
 });
