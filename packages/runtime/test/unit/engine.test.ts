@@ -79,10 +79,8 @@ const operations: Record<string, OperationSpec> = {
   },
 };
 
-type Methods = Record<
-  keyof typeof operations,
-  (input: unknown, options?: CallOptions) => Promise<Record<string, unknown> & { $metadata: Record<string, unknown> }>
->;
+type Method = (input: unknown, options?: CallOptions) => Promise<Record<string, unknown> & { $metadata: Record<string, unknown> }>;
+type Methods = { lookup: Method; list: Method; form: Method };
 
 const OK = { RequestId: 'req-1', Result: { Online: [7226277271248584971n], Total: 1 } };
 /** JSON as a vendor writes it: bigints as bare digits. */
