@@ -3,12 +3,16 @@
 // Node-compatible runtimes, dist (WebCrypto, fetch) everywhere else. Dependencies, @rollcall/runtime
 // among them, stay external, so an app carries one copy of the shared runtime.
 import { rmSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { defineConfig } from 'tsup';
 
 export function packageBuild({ entry = ['src/index.ts'], splitting = false, nodeOnly = false } = {}) {
   // dist is cleared once, here, before tsup starts its builds: the builds share it and run at once,
-  // so none of them may clean it (and no stale file may reach a tarball).
-  rmSync('dist', { recursive: true, force: true });
+  // so none of them may clean it (and no stale file may reach a tarball). Only on the main thread:
+  // tsup's declaration build loads this file again in a worker, and a clean from there, late on a
+  // busy machine, deleted what the other builds had written (runtime's dist/public.* went missing
+  // under turbo's parallel builds).
+  if (isMainThread) rmSync('dist', { recursive: true, force: true });
   const shared = {
     entry,
     format: ['esm'],
