@@ -2,7 +2,7 @@
 // for a parameter's value (Volcengine GetRoomOnlineUsers: QPS 1 with `Property: true`, 40
 // otherwise), counted apart. The spec says so (`x-rollcall-qps-when`); limiters and the emulator
 // both ask here, so they key and count a call alike.
-import type { OperationSpec } from './engine.js';
+import type { OperationSpec } from './contract.js';
 
 export interface Quota {
   /** What the vendor counts calls under: the operation id, or it and the parameter value selecting a quota of its own. */

@@ -10,8 +10,53 @@
 // number becomes its exact digits (Int64Digits, written bare into JSON), and an answer's number or
 // quoted big integer (readJson) becomes a decimal string. Requests are the caller's: the containers
 // on the way to a changed value are copied. Answers are ours (readJson made them): changed in place.
-import type { Schema, SchemaIssue } from './engine.js';
+import type { ValidationIssue } from './errors.js';
 import { INT64_MESSAGES, Int64Digits, int64Digits } from './json.js';
+
+/** A zod issue, as much of it as the messages need (locale-free: zod/mini ships no messages). */
+export interface SchemaIssue {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly origin?: string;
+  readonly expected?: string;
+  readonly minimum?: number | bigint;
+  readonly maximum?: number | bigint;
+  readonly format?: string;
+  readonly pattern?: string;
+  readonly keys?: readonly string[];
+  readonly values?: readonly unknown[];
+}
+
+/** The part of a generated zod schema the engine uses. */
+export interface Schema {
+  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly SchemaIssue[] } };
+}
+
+/** A plain-English message for a zod issue. */
+export function describeIssue(issue: SchemaIssue): string {
+  const unit = issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : '';
+  switch (issue.code) {
+    case 'too_big':
+      return `must be at most ${issue.maximum}${unit}`;
+    case 'too_small':
+      return `must be at least ${issue.minimum}${unit}`;
+    case 'invalid_type':
+      // int64 issues carry their own words (which of bigint, string or number went wrong).
+      return issue.expected === 'int64' ? issue.message : `must be ${issue.expected === 'int' ? 'a safe integer' : issue.expected}`;
+    case 'invalid_format':
+      return `must match ${issue.pattern ?? issue.format}`;
+    case 'unrecognized_keys':
+      return `unknown field ${issue.keys?.join(', ')}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** Issues as the errors carry them: a dotted path and a plain-English message. */
+export function issuesOf(error: { issues: readonly SchemaIssue[] }): ValidationIssue[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: describeIssue(issue) }));
+}
 
 export type Descriptor =
   | { readonly t: 's'; readonly min?: number; readonly max?: number; readonly re?: string }
