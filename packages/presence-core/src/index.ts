@@ -16,10 +16,10 @@ export type {
   StatusMethods,
   StreamOptions,
   ThrottleEvent,
-} from './presence.js';
+} from './api.js';
 export type { Provider } from './provider.js';
 export { DEFAULT_WATCH_INTERVAL_MS } from './watch.js';
-export type { WatchEvent, WatchMethods, WatchOptions } from './watch.js';
+export type { WatchEvent, WatchMethods, WatchOptions } from './api.js';
 export type * from './model.js';
 export {
   burstFor,

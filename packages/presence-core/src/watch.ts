@@ -5,44 +5,12 @@ import type { Clock } from './clock.js';
 import { CapabilityError } from './errors.js';
 import type { StatusEntry, VendorId } from './model.js';
 import type { OperationInfo } from './provider.js';
-import type { LookupOptions, RosterOptions, RosterQuery } from './presence.js';
+import type { LookupOptions, RosterOptions, RosterQuery, WatchEvent, WatchMethods, WatchOptions } from './api.js';
 
 /** How often a room is polled when neither the caller nor the vendor says (a product default, not a vendor fact). */
 export const DEFAULT_WATCH_INTERVAL_MS = 5_000;
 /** The longest wait between attempts after transient errors. */
 export const MAX_WATCH_BACKOFF_MS = 60_000;
-
-export interface WatchOptions {
-  signal?: AbortSignal;
-  /**
-   * Time between polls. Never shorter than the vendor's refresh granularity (Tencent refreshes its
-   * member list every 40 s: polling faster only spends quota); default: the longer of that and
-   * 5 s.
-   */
-  intervalMs?: number;
-  /** The ids to watch, for a provider that answers statuses only (or to watch only them). */
-  userIds?: readonly string[];
-}
-
-export type WatchEvent =
-  /** The first answer: who is in the room. `truncated`: the vendor listed only part of it. */
-  | { type: 'snapshot'; at: Date; members: string[]; truncated: boolean }
-  | { type: 'joined'; at: Date; userId: string }
-  /** `reason: 'room-gone'` when the room itself stopped existing. */
-  | { type: 'left'; at: Date; userId: string; reason?: 'room-gone' }
-  /**
-   * Changes a truncated listing cannot tell apart from the vendor's cap, so neither a join nor a
-   * leave is invented: `vanished` are no longer listed but may be beyond the cap (a later complete
-   * listing settles it); `appeared` are listed now but may have been there, unlisted, before.
-   */
-  | { type: 'unknown'; at: Date; appeared: string[]; vanished: string[]; reason: 'truncated' }
-  /** A failed poll; watching goes on after `retryInMs`. */
-  | { type: 'error'; at: Date; error: Error; retryInMs: number };
-
-export interface WatchMethods {
-  /** Events as members join and leave, until `signal` aborts. */
-  watch(room: string, options?: WatchOptions): AsyncIterableIterator<WatchEvent>;
-}
 
 interface WatchSources {
   vendor: VendorId;
