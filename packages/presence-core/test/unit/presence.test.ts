@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { readJson } from '@rollcall/runtime';
 import { jsonResponse, stubFetch } from '@rollcall/test-support';
@@ -283,6 +284,13 @@ describe('isOnline coalescing', () => {
     await clock.advance(30);
     expect(await clock.run(Promise.all([a, b, c]))).toEqual([true, false, false]);
     expect(up.calls).toHaveLength(2);
+  });
+
+  it("leaves no listener on a caller's signal once its answer is in", async () => {
+    const { clock, presence } = volcPresence();
+    const shutdown = new AbortController();
+    expect(await clock.run(Promise.all(['2', '3'].map((id) => presence.isOnline('7', id, { signal: shutdown.signal }))))).toEqual([true, false]);
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
   });
 
   it('a failed batch rejects each waiting caller with the typed error', async () => {
