@@ -1,7 +1,7 @@
 // The project's channel list, every page, de-duplicated. Agora pages by number, and warns that when
 // user counts change often a channel may appear on more than one page or on none: repeats are
 // dropped and counted, never delivered twice, and the walk ends on an empty page or at the total.
-import type { CallOptions } from '@rollcall/runtime';
+import { MAX_IDLE_PAGES, PageWalk, type CallOptions } from '@rollcall/runtime';
 import { operations, type QueryChannelListOutput } from './generated/operations.js';
 import type { AgoraRtcClient } from './client.js';
 
@@ -23,8 +23,8 @@ export interface ChannelListPage {
 /** The most channels a page may hold, from the spec's `page_size` bound. */
 export const MAX_CHANNEL_PAGE_SIZE: number = op.pagination.maxPageSize;
 
-/** Pages in a row that bring no new channel before the walk stops (the list is churning). */
-export const MAX_IDLE_CHANNEL_PAGES = 2;
+/** Pages in a row that bring no new channel before the walk stops (the list is churning): the runtime's guard. */
+export const MAX_IDLE_CHANNEL_PAGES = MAX_IDLE_PAGES;
 
 /**
  * Every page of the channel list from `fetchPage` (one call each), de-duplicated. The loop guard:
@@ -36,14 +36,12 @@ export async function* channelPages(
   pageSize: number,
   firstPage: number = op.pagination.firstPage,
 ): AsyncGenerator<ChannelListPage> {
-  const seen = new Set<string>();
-  let idle = 0;
+  const walk = new PageWalk<ChannelListPage['channels'][number]>((c) => c.channel_name);
   for (let pageNo = firstPage; ; pageNo++) {
     const page = await fetchPage(pageNo);
-    const fresh = page.channels.filter((c) => !seen.has(c.channel_name) && seen.add(c.channel_name));
-    idle = fresh.length === 0 ? idle + 1 : 0;
+    const fresh = walk.take(page.channels);
     const pagesInAll = Math.ceil(page.total_size / pageSize);
-    const last = page.channels.length === 0 || pageNo - firstPage + 1 >= pagesInAll || idle >= MAX_IDLE_CHANNEL_PAGES;
+    const last = page.channels.length === 0 || pageNo - firstPage + 1 >= pagesInAll || walk.stalled;
     yield { channels: fresh, total: page.total_size, pageNo, duplicates: page.channels.length - fresh.length, next: last ? null : pageNo + 1 };
     if (last) return;
   }

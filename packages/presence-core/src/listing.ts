@@ -1,14 +1,12 @@
 // Listings: a room's members (roster) and an app's rooms, page by page, as one query callers can
 // await (the first page), iterate (every item) or page through — each cut at `maxItems`, and a
 // vendor's paging that loops or stalls stopped with a typed error instead of running on.
+import { PageWalk } from '@rollcall/runtime';
 import type { RoomsOptions, RoomsQuery, RosterOptions, RosterQuery } from './api.js';
 import { PaginationLoopError, PaginationStalledError } from './errors.js';
 import type { RoomsPage, RosterPage } from './model.js';
 import type { ProviderDriver, RosterSource } from './provider.js';
 import type { Upstream } from './upstream.js';
-
-/** Pages in a row without a new member after which paging stops (an empty page can happen once). */
-const MAX_IDLE_PAGES = 2;
 
 /** A listing as callers use it: `await` for the first page, `for await` for every item, `.pages()`, `.all()`. */
 function pagedQuery<Page, Item>(pages: () => AsyncIterableIterator<Page>, itemsOf: (page: Page) => readonly Item[]) {
@@ -57,40 +55,38 @@ export function createListings({
       const seenCursors = new Set<string>();
       // Every member delivered so far: a vendor that lists someone again (on a page or across pages)
       // gets the repeat dropped and counted, never delivered twice.
-      const seenMembers = new Set<string>();
+      const walk = new PageWalk<RosterPage['members'][number]>((m) => m.userId);
       let cursor: string | null = null;
       let delivered = 0;
       let fetched = 0;
-      let idlePages = 0;
       const operationId = source.operation.operationId;
       for (;;) {
         signal?.throwIfAborted();
         const page = await invoke(source.operation, signal, (o) => source.fetchPage(room, cursor, o));
         fetched++;
-        const fresh = page.members.filter((m) => !seenMembers.has(m.userId) && seenMembers.add(m.userId));
+        const fresh = walk.take(page.members);
         const duplicates = page.members.length - fresh.length;
         const { items: members, cut } = takeUpTo(fresh, maxItems - delivered, page.next);
         delivered += members.length;
         const last = cut || page.next === null;
         // A complete listing has as many members as the vendor's count says (or as its cap allows).
-        const short = last && page.total !== null && seenMembers.size < Math.min(page.total, source.listCap ?? Infinity);
+        const short = last && page.total !== null && walk.seen < Math.min(page.total, source.listCap ?? Infinity);
         yield { members, total: page.total, truncated: page.truncated || cut || short, duplicates, next: cut ? null : page.next };
         if (last) return;
         const next: string = page.next!;
         if (seenCursors.has(next)) throw new PaginationLoopError(driver.vendor, operationId, next);
         seenCursors.add(next);
         // Pages that bring no one new while naming yet another cursor are not progress.
-        idlePages = fresh.length === 0 ? idlePages + 1 : 0;
-        if (idlePages >= MAX_IDLE_PAGES) {
-          throw new PaginationStalledError(driver.vendor, operationId, next, fetched, `${idlePages} pages in a row brought no new member`);
+        if (walk.stalled) {
+          throw new PaginationStalledError(driver.vendor, operationId, next, fetched, `${walk.idlePages} pages in a row brought no new member`);
         }
-        if (source.listCap !== null && seenMembers.size > source.listCap) {
+        if (source.listCap !== null && walk.seen > source.listCap) {
           throw new PaginationStalledError(
             driver.vendor,
             operationId,
             next,
             fetched,
-            `it listed ${seenMembers.size} members, more than it can list (${source.listCap})`,
+            `it listed ${walk.seen} members, more than it can list (${source.listCap})`,
           );
         }
         cursor = next;

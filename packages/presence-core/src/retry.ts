@@ -1,4 +1,5 @@
-// presence-core's retry options: attempts, backoff and its deadline (the delay itself is the runtime's retryDelayMs).
+// presence-core's retry options: attempts, backoff and its deadline (the defaults and the delay itself are the runtime's).
+import { DEFAULT_DEADLINE_MS, DEFAULT_RETRY_POLICY } from '@rollcall/runtime';
 
 export interface RetryOptions {
   /** Attempts in all, the first included; default 3. 1 disables retries. */
@@ -25,11 +26,11 @@ export type ResolvedRetryOptions = Required<Omit<RetryOptions, 'throttlePauseMs'
 
 export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {
   const resolved = {
-    maxAttempts: options.maxAttempts ?? 3,
-    baseDelayMs: options.baseDelayMs ?? 100,
-    maxDelayMs: options.maxDelayMs ?? 20_000,
+    maxAttempts: options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+    baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
     throttlePauseMs: options.throttlePauseMs,
-    deadlineMs: options.deadlineMs ?? 20_000,
+    deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
   };
   if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
     throw new RangeError(`retry.maxAttempts must be an integer ≥ 1, got ${resolved.maxAttempts}`);

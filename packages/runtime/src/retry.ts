@@ -25,6 +25,9 @@ export interface RetryStrategy {
   next(error: unknown, n: number): Promise<number | undefined>;
 }
 
+/** The policy when none is given: every client's, and presence-core's. */
+export const DEFAULT_RETRY_POLICY = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 20_000 } as const;
+
 /** Worth another attempt: a failure the operation table marks retryable, or no answer at all. */
 export function isRetryable(error: unknown): boolean {
   return error instanceof VendorApiError ? error.retryable : error instanceof ConnectionError;
@@ -66,7 +69,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** The engine's own strategy: exponential backoff with full jitter, Retry-After, the deadline. */
 export function policyStrategy(policy: RetryPolicy | false | undefined, deadline: number, signal: AbortSignal | undefined): RetryStrategy {
-  const { maxAttempts = policy === false ? 1 : 3, baseDelayMs = 100, maxDelayMs = 20_000 } = policy || {};
+  const {
+    maxAttempts = policy === false ? 1 : DEFAULT_RETRY_POLICY.maxAttempts,
+    baseDelayMs = DEFAULT_RETRY_POLICY.baseDelayMs,
+    maxDelayMs = DEFAULT_RETRY_POLICY.maxDelayMs,
+  } = policy || {};
   return {
     attempt: (_n, send) => send(),
     async next(error, n) {
