@@ -51,6 +51,7 @@ export async function report(entry, { check }) {
           },
         },
         apiReport: { enabled: true, reportFolder: path.join(entry.dir, 'api'), reportTempFolder: temp, reportFileName: entry.report },
+        newlineKind: 'lf',
         docModel: { enabled: false },
         dtsRollup: { enabled: false },
         tsdocMetadata: { enabled: false },

@@ -15,7 +15,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { targets } from '../generate/index.mjs';
-import { classifySpecChange } from './classify.mjs';
+import { classifyApiChange } from './api.mjs';
+import { BUMP, classifySpecChange } from './classify.mjs';
 
 const BUMP_RANK = { none: 0, patch: 1, minor: 2, major: 3 };
 
@@ -74,15 +75,49 @@ export function specDiff(root) {
   });
 }
 
+/**
+ * Every published package whose committed API reports (packages/<p>/api) changed since its last
+ * release: hand-written exports change a package's API as a spec change does, and propose a bump the
+ * same way. A report that did not exist at the release counts as new (a feature).
+ */
+export function apiDiff(root) {
+  const out = [];
+  const packages = path.join(root, 'packages');
+  for (const folder of existsSync(packages) ? readdirSync(packages).sort() : []) {
+    const apiDir = path.join(packages, folder, 'api');
+    const manifest = path.join(packages, folder, 'package.json');
+    if (!existsSync(apiDir) || !existsSync(manifest)) continue;
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8'));
+    if (pkg.private) continue;
+    const tag = lastReleaseTag(root, pkg.name);
+    if (!tag) continue; // never released: its first release carries everything
+    const changes = [];
+    for (const file of readdirSync(apiDir).filter((f) => f.endsWith('.api.md'))) {
+      const relative = `packages/${folder}/api/${file}`;
+      let released = '';
+      try {
+        released = git(root, ['show', `${tag}:${relative}`]);
+      } catch {
+        // No report at the release (reports came later): every declaration counts as added.
+      }
+      changes.push(...classifyApiChange(released, readFileSync(path.join(apiDir, file), 'utf8'), relative).changes);
+    }
+    const kind = changes.some((c) => c.kind === 'breaking') ? 'breaking' : changes.length ? 'feature' : 'none';
+    out.push({ name: pkg.name, spec: `packages/${folder}/api`, tag, kind, bump: BUMP[kind], changes });
+  }
+  return out;
+}
+
 export function changesetText(result) {
   const lines = result.changes.map((c) => `- ${c.kind}: ${c.where}: ${c.what}`);
-  return `---\n'${result.name}': ${result.bump}\n---\n\nThe vendor spec (${result.spec}) changed since ${result.tag}:\n\n${lines.join('\n')}\n`;
+  const what = result.spec.endsWith('/api') ? `The exported API (${result.spec})` : `The vendor spec (${result.spec})`;
+  return `---\n'${result.name}': ${result.bump}\n---\n\n${what} changed since ${result.tag}:\n\n${lines.join('\n')}\n`;
 }
 
 function main(argv) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const cwd = argv.includes('--root') ? path.resolve(argv[argv.indexOf('--root') + 1]) : root;
-  const results = specDiff(cwd);
+  const results = [...specDiff(cwd), ...apiDiff(cwd)];
   const pending = pendingBumps(cwd);
   let failed = false;
   for (const r of results) {
@@ -92,14 +127,15 @@ function main(argv) {
     if (r.bump === 'none') continue;
     const have = pending[r.name] ?? 'none';
     if (argv.includes('--write') && r.tag && BUMP_RANK[have] < BUMP_RANK[r.bump]) {
-      const file = path.join(cwd, '.changeset', `spec-${r.name.replace(/^@[^/]+\//, '')}-${r.tag.split('@').at(-1).replaceAll('.', '-')}.md`);
+      const prefix = r.spec.endsWith('/api') ? 'api' : 'spec';
+      const file = path.join(cwd, '.changeset', `${prefix}-${r.name.replace(/^@[^/]+\//, '')}-${r.tag.split('@').at(-1).replaceAll('.', '-')}.md`);
       writeFileSync(file, changesetText(r));
       console.log(`  wrote ${path.relative(cwd, file)}: describe the change for users before you commit it`);
       pending[r.name] = r.bump;
     }
     if (argv.includes('--check') && BUMP_RANK[pending[r.name] ?? 'none'] < BUMP_RANK[r.bump]) {
       console.error(
-        `${r.name}: its spec changed (${r.kind}${r.tag ? ` since ${r.tag}` : ''}) but the pending changesets give it ` +
+        `${r.name}: its ${r.spec.endsWith('/api') ? 'exported API' : 'spec'} changed (${r.kind}${r.tag ? ` since ${r.tag}` : ''}) but the pending changesets give it ` +
           `${pending[r.name] ?? 'no'} bump; run \`npx -y pnpm@12.4.2 spec:diff --write\` or add a changeset of at least ${r.bump}.`,
       );
       failed = true;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { classifySpecChange } from './classify.mjs';
+import { classifyApiChange } from './api.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const load = (vendor: string) => parse(readFileSync(path.join(root, 'specs', `${vendor}.yaml`), 'utf8'));
@@ -292,6 +293,7 @@ describe('pnpm spec:diff --check in a repository with a release', () => {
   it('passes on a release, fails on a spec change without a changeset, passes once --write proposes one', () => {
     for (const dir of ['specs', 'packages/volcengine-rtc', 'packages/aliyun-live', 'packages/tencent-live', 'packages/agora-rtc']) {
       cpSync(path.join(root, dir, dir === 'specs' ? '' : 'package.json'), path.join(repo, dir, dir === 'specs' ? '' : 'package.json'), { recursive: true });
+      if (dir !== 'specs') cpSync(path.join(root, dir, 'api'), path.join(repo, dir, 'api'), { recursive: true });
     }
     cpSync(path.join(root, '.changeset/config.json'), path.join(repo, '.changeset/config.json'));
     git('init', '-q', '-b', 'main');
@@ -323,5 +325,38 @@ describe('pnpm spec:diff --check in a repository with a release', () => {
     expect(proposed).toEqual(['spec-volcengine-rtc-0-1-0.md']);
     expect(readFileSync(path.join(repo, '.changeset', proposed[0]!), 'utf8')).toMatch(/^---\n'@rollcall\/volcengine-rtc': major\n---\n/);
     expect(specDiff('--check').code).toBe(0);
+  });
+
+  it('proposes a bump for a hand-written API change too: a removed export is breaking, an added one a feature', () => {
+    const report = path.join(repo, 'packages/aliyun-live/api/index.api.md');
+    const released = readFileSync(report, 'utf8');
+    const removed = released.replace(/\/\/ @public[^\n]*\nexport function createAliyunLiveClient[^\n]*\n/, '');
+    expect(removed).not.toBe(released);
+    writeFileSync(report, removed);
+    const failing = specDiff('--check');
+    expect(failing.code).toBe(1);
+    expect(failing.out).toContain('breaking packages/aliyun-live/api/index.api.md: removed: export function createAliyunLiveClient');
+    expect(failing.out).toContain('@rollcall/aliyun-live: its exported API changed (breaking since @rollcall/aliyun-live@0.1.0)');
+    expect(specDiff('--write').code).toBe(0);
+    expect(readFileSync(path.join(repo, '.changeset/api-aliyun-live-0-1-0.md'), 'utf8')).toMatch(
+      /^---\n'@rollcall\/aliyun-live': major\n---\n\nThe exported API/,
+    );
+    expect(specDiff('--check').code).toBe(0);
+  });
+});
+
+describe('spec:diff classifies API report changes', () => {
+  const report = (...declarations: string[]) => `## API Report\n\n\`\`\`ts\n\nimport { X } from 'y';\n\n${declarations.join('\n\n')}\n\n\`\`\`\n`;
+  const a = '// @public\nexport function a(x: string): number;';
+  const b = '// @public (undocumented)\nexport interface B {\n    readonly id: string;\n}';
+  it('none, feature, breaking', () => {
+    expect(classifyApiChange(report(a, b), report(a, b), 'r').kind).toBe('none');
+    expect(classifyApiChange(report(a), report(a, b), 'r')).toEqual({
+      kind: 'feature',
+      changes: [{ kind: 'feature', where: 'r', what: 'added: export interface B' }],
+    });
+    expect(classifyApiChange(report(a, b), report(b), 'r').changes).toEqual([{ kind: 'breaking', where: 'r', what: 'removed: export function a' }]);
+    const narrowed = b.replace('readonly id: string;', 'readonly id: number;');
+    expect(classifyApiChange(report(a, b), report(a, narrowed), 'r').changes).toEqual([{ kind: 'breaking', where: 'r', what: 'changed: export interface B' }]);
   });
 });
