@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { DetailsEntry, LimiterRegistry, PresenceHooks, StatusEntry, WatchEvent } from '@rollcall/presence-core';
 import { EXIT, UsageError } from './errors.js';
 import { ndjsonLine, printTable, progress, type Format, type Out, type Row } from './output.js';
-import { aliyunDataCenter, ENVIRONMENT, presenceFor, TABLES, VENDOR_NAMES, type ConnectionFlags, type Vendor } from './providers.js';
+import { aliyunDataCenter, ENVIRONMENT, presenceFor, TABLES, VENDOR_NAMES, VENDOR_OUTPUT, type ConnectionFlags, type Vendor } from './providers.js';
 
 export interface OutputFlags {
   json?: boolean;
@@ -131,9 +131,10 @@ export async function statusCommand(run: Run, flags: ConnectionFlags & OutputFla
   const bar = progress(run.out, table ? Math.ceil(new Set(users).size / table.batch) : 0, `status ${flags.vendor}`);
   const hooks: PresenceHooks = { onRequest: () => bar.tick() };
   const presence = presenceFor(flags, run.env, hooks, run.limiters).status;
-  if (!presence) throw new UsageError(`${flags.vendor} cannot look up statuses here: ${flags.vendor === 'volcengine' ? 'pass --im-app-id' : 'use roster'}`);
-  // Agora answers either way (a call per user, or one user list): each row says which.
-  const via = flags.vendor === 'agora';
+  const facts = VENDOR_OUTPUT[flags.vendor as Vendor];
+  if (!presence) throw new UsageError(`${flags.vendor} cannot look up statuses here: ${facts.statusHint}`);
+  // A vendor that answers either way (Agora: a call per user, or one user list): each row says which.
+  const via = facts.statusShowsAnsweredBy;
   try {
     return await lookupCommand<StatusEntry>(
       run,
@@ -211,111 +212,126 @@ function maxFlag(value: string | undefined): number | undefined {
 }
 
 /** Why a listing stopped short, in the vendor's figures from the operation tables. */
-function truncationReason(vendor: string, members: number, invisible: number, total: number | null): string {
-  if (vendor === 'tencent' && members >= TABLES.roster.tencent.cap) return `Tencent lists at most ${TABLES.roster.tencent.cap} members of a room`;
-  if (vendor === 'volcengine' && invisible >= TABLES.roster.volcengine.invisibleCap)
-    return `Volcengine lists at most ${TABLES.roster.volcengine.invisibleCap} invisible users`;
-  if (vendor === 'agora') return `Agora lists the first ${TABLES.roster.agora.audienceCap} audience members of a channel`;
-  return `the listing ended with ${members} of the ${total ?? 'unknown number of'} members the vendor counts`;
+/** What a listing command ends with: its summary, the caption, and whether the vendor cut it short. */
+interface ListingEnd {
+  summary: Record<string, unknown>;
+  caption: string;
+  cutByVendor: boolean;
+  /** The JSON document's fields besides the rows' (the rows go under `rowsKey`). */
+  head?: Record<string, unknown>;
 }
 
-export async function rosterCommand(run: Run, flags: ConnectionFlags & OutputFlags & { room: string; max?: string }): Promise<number> {
+/**
+ * The one flow of the listing commands (roster, rooms): every page's rows, written as they come with
+ * --ndjson; the summary and caption once the pages end or Ctrl-C stops them; the exit code.
+ */
+async function listingCommand<Page>(
+  run: Run,
+  flags: OutputFlags,
+  listing: {
+    pages: (signal: AbortSignal | undefined) => AsyncIterable<Page>;
+    rowsOf: (page: Page) => Row[];
+    columns: string[];
+    rowsKey: string;
+    /** What was listed, in words for the interruption note ("12 members"). */
+    counted: (rows: number) => string;
+    end: (rows: Row[], pages: Page[]) => ListingEnd;
+  },
+): Promise<number> {
   const { out, signal } = run;
   const format = formatOf(flags);
-  const maxItems = maxFlag(flags.max);
-  const presence = presenceFor(flags, run.env, {}, run.limiters).roster;
-  if (!presence) {
-    const hint =
-      flags.vendor === 'volcengine'
-        ? 'pass --rtc-app-id'
-        : flags.vendor === 'aliyun'
-          ? "pass --data-center (apps of today's console list their groups)"
-          : 'use status';
-    throw new UsageError(`${flags.vendor} cannot list rooms here: ${hint}`);
-  }
-  // Agora tells hosts from audience; the others tell visible from invisible users, or nothing.
-  const roles = flags.vendor === 'agora';
   const rows: Row[] = [];
-  let total: number | null = null;
-  let vendorTruncated = false;
+  const pages: Page[] = [];
   let interrupted = false;
   try {
-    for await (const page of presence.roster(flags.room, { maxItems, signal }).pages()) {
-      const pageRows = page.members.map((m): Row => (roles ? { user: m.userId, role: m.role } : { user: m.userId, visibility: m.visibility }));
+    for await (const page of listing.pages(signal)) {
+      const pageRows = listing.rowsOf(page);
       rows.push(...pageRows);
+      pages.push(page);
       if (format === 'ndjson') for (const row of pageRows) out.write(ndjsonLine(row));
-      total = page.total ?? total;
-      vendorTruncated ||= page.truncated && !(maxItems !== undefined && rows.length >= maxItems);
     }
   } catch (error) {
     if (!signal?.aborted) throw error;
     interrupted = true;
   }
-  const stoppedAtMax = maxItems !== undefined && rows.length >= maxItems;
-  const truncatedBy = stoppedAtMax ? 'max' : vendorTruncated ? 'vendor' : null;
-  const invisible = rows.filter((r) => r.visibility === 'invisible').length;
-  const reason = truncatedBy === 'vendor' ? truncationReason(flags.vendor, rows.length, invisible, total) : null;
-  const summary = {
-    members: rows.length,
-    total,
-    truncated: truncatedBy !== null,
-    truncatedBy,
-    ...(reason && { reason }),
-    ...(interrupted && { interrupted: true }),
-  };
-  const caption =
-    truncatedBy === 'max'
-      ? `Showing the first ${rows.length} of ${total ?? 'more'} members (stopped at --max ${maxItems}).`
-      : truncatedBy === 'vendor'
-        ? `Showing ${rows.length} of ${total ?? 'more'} members: the list is truncated (${reason}).`
-        : `${rows.length} members in ${flags.room}.`;
+  const end = listing.end(rows, pages);
+  const summary = { ...end.summary, ...(interrupted && { interrupted: true }) };
   if (format === 'ndjson') out.write(ndjsonLine({ summary }));
-  else if (format === 'json') out.write(`${JSON.stringify({ room: flags.room, members: rows, summary }, null, 2)}\n`);
-  else printTable(out, roles ? ['user', 'role'] : ['user', 'visibility'], rows, caption);
-  return listingExit(out, format, interrupted ? `${rows.length} members listed` : null, truncatedBy === 'vendor', caption);
+  else if (format === 'json') out.write(`${JSON.stringify({ ...end.head, [listing.rowsKey]: rows, summary }, null, 2)}\n`);
+  else printTable(out, listing.columns, rows, end.caption);
+  return listingExit(out, format, interrupted ? listing.counted(rows.length) : null, end.cutByVendor, end.caption);
+}
+
+/** A room's members, every page, each member once; NDJSON as pages arrive. */
+export async function rosterCommand(run: Run, flags: ConnectionFlags & OutputFlags & { room: string; max?: string }): Promise<number> {
+  const maxItems = maxFlag(flags.max);
+  const facts = VENDOR_OUTPUT[flags.vendor as Vendor];
+  const presence = presenceFor(flags, run.env, {}, run.limiters).roster;
+  if (!presence) throw new UsageError(`${flags.vendor} cannot list rooms here: ${facts.rosterHint}`);
+  // Agora tells hosts from audience; the others tell visible from invisible users, or nothing.
+  const column = facts.rosterColumn;
+  return listingCommand(run, flags, {
+    pages: (signal) => presence.roster(flags.room, { maxItems, signal }).pages(),
+    rowsOf: (page) => page.members.map((m): Row => (column === 'role' ? { user: m.userId, role: m.role } : { user: m.userId, visibility: m.visibility })),
+    columns: ['user', column],
+    rowsKey: 'members',
+    counted: (n) => `${n} members listed`,
+    end(rows, pages) {
+      const total = pages.reduce<number | null>((t, page) => page.total ?? t, null);
+      const vendorTruncated = pages.some((page) => page.truncated) && !(maxItems !== undefined && rows.length >= maxItems);
+      const stoppedAtMax = maxItems !== undefined && rows.length >= maxItems;
+      const truncatedBy = stoppedAtMax ? 'max' : vendorTruncated ? 'vendor' : null;
+      const invisible = rows.filter((r) => r.visibility === 'invisible').length;
+      const reason =
+        truncatedBy === 'vendor'
+          ? (facts.rosterCut(rows.length, invisible) ??
+            `the listing ended with ${rows.length} of the ${total ?? 'unknown number of'} members the vendor counts`)
+          : null;
+      const caption =
+        truncatedBy === 'max'
+          ? `Showing the first ${rows.length} of ${total ?? 'more'} members (stopped at --max ${maxItems}).`
+          : truncatedBy === 'vendor'
+            ? `Showing ${rows.length} of ${total ?? 'more'} members: the list is truncated (${reason}).`
+            : `${rows.length} members in ${flags.room}.`;
+      return {
+        summary: { members: rows.length, total, truncated: truncatedBy !== null, truncatedBy, ...(reason && { reason }) },
+        caption,
+        cutByVendor: truncatedBy === 'vendor',
+        head: { room: flags.room },
+      };
+    },
+  });
 }
 
 /** A project's rooms with their member counts, every page, each room once; NDJSON as pages arrive. */
 export async function roomsCommand(run: Run, flags: ConnectionFlags & OutputFlags & { max?: string }): Promise<number> {
-  const { out, signal } = run;
-  const format = formatOf(flags);
   const maxItems = maxFlag(flags.max);
   const presence = presenceFor(flags, run.env, {}, run.limiters).rooms;
   if (!presence) throw new UsageError(`${flags.vendor} cannot list a project's rooms`);
-  const rows: Row[] = [];
-  let total: number | null = null;
-  let duplicates = 0;
-  let truncated = false;
-  let interrupted = false;
-  try {
-    for await (const page of presence.rooms({ maxItems, signal }).pages()) {
-      const pageRows = page.rooms.map((r): Row => ({ room: r.room, members: r.members }));
-      rows.push(...pageRows);
-      if (format === 'ndjson') for (const row of pageRows) out.write(ndjsonLine(row));
-      total = page.total;
-      duplicates += page.duplicates;
-      truncated ||= page.truncated;
-    }
-  } catch (error) {
-    if (!signal?.aborted) throw error;
-    interrupted = true;
-  }
-  const stoppedAtMax = maxItems !== undefined && rows.length >= maxItems;
-  const truncatedBy = !truncated ? null : stoppedAtMax ? 'max' : 'vendor';
-  const members = rows.reduce((n, r) => n + (r.members as number), 0);
-  const summary = { rooms: rows.length, total, members, duplicates, truncated, truncatedBy, ...(interrupted && { interrupted: true }) };
-  // The vendor's pages drift as channels fill and empty: say what was dropped or may be missing.
-  const drift = duplicates > 0 ? ` ${duplicates} listed twice across pages (dropped).` : '';
-  const caption =
-    truncatedBy === 'max'
-      ? `Showing the first ${rows.length} of ${total ?? 'more'} rooms (stopped at --max ${maxItems}).${drift}`
-      : truncatedBy === 'vendor'
-        ? `Showing ${rows.length} of the ${total} rooms the vendor counts: channels moved between pages while they were read.${drift}`
-        : `${rows.length} rooms, ${members} members in all.${drift}`;
-  if (format === 'ndjson') out.write(ndjsonLine({ summary }));
-  else if (format === 'json') out.write(`${JSON.stringify({ rooms: rows, summary }, null, 2)}\n`);
-  else printTable(out, ['room', 'members'], rows, caption);
-  return listingExit(out, format, interrupted ? `${rows.length} rooms listed` : null, truncatedBy === 'vendor', caption);
+  return listingCommand(run, flags, {
+    pages: (signal) => presence.rooms({ maxItems, signal }).pages(),
+    rowsOf: (page) => page.rooms.map((r): Row => ({ room: r.room, members: r.members })),
+    columns: ['room', 'members'],
+    rowsKey: 'rooms',
+    counted: (n) => `${n} rooms listed`,
+    end(rows, pages) {
+      const total = pages.at(-1)?.total ?? null;
+      const duplicates = pages.reduce((n, page) => n + page.duplicates, 0);
+      const truncated = pages.some((page) => page.truncated);
+      const stoppedAtMax = maxItems !== undefined && rows.length >= maxItems;
+      const truncatedBy = !truncated ? null : stoppedAtMax ? 'max' : 'vendor';
+      const members = rows.reduce((n, r) => n + (r.members as number), 0);
+      // The vendor's pages drift as channels fill and empty: say what was dropped or may be missing.
+      const drift = duplicates > 0 ? ` ${duplicates} listed twice across pages (dropped).` : '';
+      const caption =
+        truncatedBy === 'max'
+          ? `Showing the first ${rows.length} of ${total ?? 'more'} rooms (stopped at --max ${maxItems}).${drift}`
+          : truncatedBy === 'vendor'
+            ? `Showing ${rows.length} of the ${total} rooms the vendor counts: channels moved between pages while they were read.${drift}`
+            : `${rows.length} rooms, ${members} members in all.${drift}`;
+      return { summary: { rooms: rows.length, total, members, duplicates, truncated, truncatedBy }, caption, cutByVendor: truncatedBy === 'vendor' };
+    },
+  });
 }
 
 function eventJson(event: WatchEvent) {
@@ -357,7 +373,7 @@ export async function watchCommand(
   const users = flags.users !== undefined || flags.usersFile !== undefined ? await readUsers(out, flags) : undefined;
   const presence = presenceFor(flags, run.env, {}, run.limiters).watch;
   if (!presence) throw new UsageError(`${flags.vendor} cannot be watched here: pass --rtc-app-id (a room) or --im-app-id with --users`);
-  const refresh = flags.vendor === 'tencent' ? TABLES.roster.tencent.refreshSeconds : undefined;
+  const refresh = VENDOR_OUTPUT[flags.vendor as Vendor].refreshSeconds;
   if (seconds !== undefined && refresh !== undefined && seconds < refresh) {
     out.error(
       `rollcall: ${VENDOR_NAMES[flags.vendor as Vendor]} refreshes its member list every ${refresh} s; polling every ${refresh} s, not ${seconds} s.\n`,

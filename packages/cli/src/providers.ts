@@ -64,6 +64,55 @@ export const TABLES = {
   },
 } as const;
 
+/**
+ * What the commands say and show differently by vendor, in one place: the flag a missing capability
+ * needs, the roster's second column, whether a status row names the operation that answered (Agora
+ * answers by user-status calls or one user list), and why a vendor's roster ends short.
+ */
+export const VENDOR_OUTPUT: Record<
+  Vendor,
+  {
+    statusHint: string;
+    rosterHint: string;
+    rosterColumn: 'role' | 'visibility';
+    statusShowsAnsweredBy: boolean;
+    /** Why the vendor's listing is cut, when its own bound explains it. */
+    rosterCut(members: number, invisible: number): string | null;
+    refreshSeconds?: number;
+  }
+> = {
+  volcengine: {
+    statusHint: 'pass --im-app-id',
+    rosterHint: 'pass --rtc-app-id',
+    rosterColumn: 'visibility',
+    statusShowsAnsweredBy: false,
+    rosterCut: (_, invisible) =>
+      invisible >= TABLES.roster.volcengine.invisibleCap ? `Volcengine lists at most ${TABLES.roster.volcengine.invisibleCap} invisible users` : null,
+  },
+  aliyun: {
+    statusHint: 'use roster',
+    rosterHint: "pass --data-center (apps of today's console list their groups)",
+    rosterColumn: 'visibility',
+    statusShowsAnsweredBy: false,
+    rosterCut: () => null,
+  },
+  tencent: {
+    statusHint: 'use roster',
+    rosterHint: 'use status',
+    rosterColumn: 'visibility',
+    statusShowsAnsweredBy: false,
+    rosterCut: (members) => (members >= TABLES.roster.tencent.cap ? `Tencent lists at most ${TABLES.roster.tencent.cap} members of a room` : null),
+    refreshSeconds: TABLES.roster.tencent.refreshSeconds,
+  },
+  agora: {
+    statusHint: 'use roster',
+    rosterHint: 'use status',
+    rosterColumn: 'role',
+    statusShowsAnsweredBy: true,
+    rosterCut: () => `Agora lists the first ${TABLES.roster.agora.audienceCap} audience members of a channel`,
+  },
+};
+
 /** Flags every vendor command takes. */
 export interface ConnectionFlags {
   vendor: string;
