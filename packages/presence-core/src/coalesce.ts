@@ -3,6 +3,7 @@
 // `load` only adds to the pending batch; the batch is dispatched once, on the next microtask or
 // after the coalescing window, and each caller is settled from it).
 import type { LookupOptions, PresenceOptions, StreamOptions } from './api.js';
+import { CancelScope } from './cancel-scope.js';
 import type { Clock } from './clock.js';
 import type { StatusEntry } from './model.js';
 import type { ProviderDriver } from './provider.js';
@@ -43,21 +44,25 @@ export function createStatusStream({ status, source: require, options, clock, in
     const mostInFlight = Math.max(1, Math.min(STREAM_MAX_IN_FLIGHT, Math.ceil(qps)));
     const startedAt = clock.now();
     const full = () => inFlight.length >= inFlightFor(source.operation.operationId, qps, mostInFlight, clock.now() - startedAt);
-    // One controller per batch in flight (one shared signal would carry a listener per batch).
-    const inFlight: Array<{ answered: Promise<StatusEntry[]>; controller: AbortController }> = [];
-    const stopAll = (reason: unknown) => {
-      for (const { controller } of inFlight) controller.abort(reason);
-    };
+    // The batches in flight, in input order, all aborted by the caller's signal or when the stream closes.
     const parent = streamOptions.signal;
-    const onAbort = () => stopAll(parent!.reason);
-    parent?.addEventListener('abort', onAbort, { once: true });
+    const scope = new CancelScope(parent);
+    const inFlight: Array<{ answered: Promise<StatusEntry[]>; done(): void }> = [];
     const launch = (batch: string[]) => {
       parent?.throwIfAborted();
-      const controller = new AbortController();
-      const answered = status(room, batch, { signal: controller.signal, failures: streamOptions.failures, leftOut: streamOptions.leftOut });
+      const call = scope.open();
+      const answered = status(room, batch, { signal: call.signal, failures: streamOptions.failures, leftOut: streamOptions.leftOut });
       // Awaited in turn below; until then a failure must not count as unhandled.
       answered.catch(() => undefined);
-      inFlight.push({ answered, controller });
+      inFlight.push({ answered, done: call.done });
+    };
+    const next = async () => {
+      const first = inFlight.shift()!;
+      try {
+        return await first.answered;
+      } finally {
+        first.done();
+      }
     };
     try {
       let batch: string[] = [];
@@ -66,14 +71,14 @@ export function createStatusStream({ status, source: require, options, clock, in
         if (batch.length < chunk) continue;
         launch(batch);
         batch = [];
-        while (full()) yield* await inFlight.shift()!.answered;
+        while (full()) yield* await next();
       }
       if (batch.length) launch(batch);
-      while (inFlight.length) yield* await inFlight.shift()!.answered;
+      while (inFlight.length) yield* await next();
     } finally {
       // Stopped early (break, throw, abort): what is still out is not wanted.
-      stopAll(new Error('the stream was closed'));
-      parent?.removeEventListener('abort', onAbort);
+      scope.cancel(new Error('the stream was closed'));
+      scope.close();
     }
   }
 

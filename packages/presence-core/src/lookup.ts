@@ -6,6 +6,7 @@ import { RequestValidationError } from '@rollcall/runtime';
 import type { LookupOptions, PresenceOptions } from './api.js';
 import type { Clock } from './clock.js';
 import { IncompleteResponseError } from './errors.js';
+import { CancelScope } from './cancel-scope.js';
 import { FirstOccurrence } from './first-occurrence.js';
 import type { FailedLookup } from './model.js';
 import type { BatchLookup, ProviderDriver } from './provider.js';
@@ -53,18 +54,9 @@ export function createLookup({ driver, options, clock, upstream }: { driver: Pro
       }
       return finished.promise;
     };
-    // One controller per batch in flight, all aborted by the caller's signal or, in 'throw' mode, by
-    // the first failure. (One shared signal would carry a listener per request in flight.)
-    const inFlight = new Set<AbortController>();
-    let stopped: { reason: unknown } | undefined;
-    const cancelAll = (reason: unknown) => {
-      stopped ??= { reason };
-      for (const controller of inFlight) controller.abort(reason);
-    };
+    // The batches in flight, all aborted by the caller's signal or, in 'throw' mode, by the first failure.
     const parent = lookupOptions.signal;
-    const onParentAbort = () => cancelAll(parent!.reason);
-    if (parent?.aborted) cancelAll(parent.reason);
-    parent?.addEventListener('abort', onParentAbort, { once: true });
+    const scope = new CancelScope(parent);
     type Entry = (E & { ok: true }) | FailedLookup;
     // Where one listing of the room is cheaper than a call per id (Agora), the room is listed first;
     // the ids it answers are done, the rest (left out of a capped listing) are looked up one by one.
@@ -116,10 +108,9 @@ export function createLookup({ driver, options, clock, upstream }: { driver: Pro
     };
     const runBatch = async ({ ids, positions }: { ids: string[]; positions: number[] }) => {
       active++;
-      const controller = new AbortController();
-      inFlight.add(controller);
+      const call = scope.open();
       try {
-        const answer = await invoke(source.operation, controller.signal, (o) => source.fetch(room, ids, o));
+        const answer = await invoke(source.operation, call.signal, (o) => source.fetch(room, ids, o));
         const answered: Entry[] = [];
         for (let i = 0; i < ids.length; i++) {
           const userId = ids[i]!;
@@ -140,7 +131,7 @@ export function createLookup({ driver, options, clock, upstream }: { driver: Pro
         lookupOptions.onBatch?.(answered);
       } catch (error) {
         if (!report) {
-          cancelAll(error);
+          scope.cancel(error);
           throw error;
         }
         // Aborted by the caller: these ids were not answered, not failed.
@@ -154,7 +145,7 @@ export function createLookup({ driver, options, clock, upstream }: { driver: Pro
         }
         lookupOptions.onBatch?.(failed);
       } finally {
-        inFlight.delete(controller);
+        call.done();
         active--;
         batchFinished();
       }
@@ -171,13 +162,13 @@ export function createLookup({ driver, options, clock, upstream }: { driver: Pro
     const worker = async () => {
       for (;;) {
         // (Checked without awaiting when there is room: the batch is counted before another looks.)
-        while (!stopped && full()) await roomMayBeMade();
-        if (stopped) break;
+        while (!scope.stopped && full()) await roomMayBeMade();
+        if (scope.stopped) break;
         const batch = takeBatch();
         if (batch.ids.length === 0) break;
         await runBatch(batch);
       }
-      if (stopped && !report) throw stopped.reason;
+      if (scope.stopped && !report) throw scope.stopped.reason;
     };
     await Promise.all(Array.from({ length: Math.min(slots, Math.ceil(userIds.length / batchMax)) }, worker))
       .catch((error: unknown) => {
@@ -185,7 +176,7 @@ export function createLookup({ driver, options, clock, upstream }: { driver: Pro
         if (parent?.aborted) throw parent.reason;
         throw error;
       })
-      .finally(() => parent?.removeEventListener('abort', onParentAbort));
+      .finally(() => scope.close());
     // Aborted in 'report' mode: the caller's reason, not a list with holes.
     if (parent?.aborted) throw parent.reason;
     for (let i = 0; i < duplicates.length; i += 2) out[duplicates[i]!] = out[duplicates[i + 1]!];
