@@ -3,6 +3,7 @@
 // id, or the exact error class. Then presence-core over the faults it handles itself, the CLI over a
 // gateway that echoes requests, and a sweep of everything printed for every secret that was sent.
 import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import {
 } from '@rollcall/volcengine-rtc';
 import { createAliyunLiveClient } from '@rollcall/aliyun-live';
 import { createTencentLiveClient } from '@rollcall/tencent-live';
+import { createAgoraRtcClient } from '@rollcall/agora-rtc';
 import { ContradictoryResponseError, createPresence, LimiterRegistry, type PresenceHooks } from '@rollcall/presence-core';
 import { aliyun } from '@rollcall/presence-core/aliyun';
 import { tencent } from '@rollcall/presence-core/tencent';
@@ -126,6 +128,22 @@ function expected(fault: Fault, operation: VendorOperation): { answer: string[] 
     case 'duplicate-contradicting':
       // Raw clients return what the vendor listed; presence-core judges duplicates (below).
       throw new Error('judged by presence-core');
+    case 'redirect-301':
+    case 'redirect-302':
+    case 'redirect-307':
+    case 'redirect-308':
+      return {
+        error: VendorApiError,
+        also: (e) => {
+          const status = Number(fault.slice('redirect-'.length));
+          expect(e).toMatchObject({ httpStatus: status, code: `HTTP_${status}`, retryable: false });
+          expect(e.message).toContain(`redirected to ${server.thiefOrigin}, not followed`);
+          // Nothing reached the other origin: no request, so no credential.
+          expect(server.stolen).toEqual([]);
+        },
+      };
+    case 'bom-prefixed':
+      return { answer: RIGHT_ANSWER[operation] };
   }
 }
 
@@ -158,6 +176,58 @@ describe('every fault × every operation × both transports, through the plain c
       expect(error).toBeInstanceOf(want.error);
       want.also?.(error);
     }
+  });
+});
+
+describe('a redirect is never followed, for every vendor and every kind of credential, on both transports', () => {
+  // Any request: a 302 to the other origin, with the whole request URL (its signed query too).
+  let redirector: Server;
+  let base = '';
+  beforeAll(async () => {
+    redirector = createServer((req, res) => {
+      req.resume();
+      res.writeHead(302, { location: `${server.thiefOrigin}${req.url}` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(redirector.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    redirector.closeAllConnections();
+    await new Promise<void>((resolve) => redirector.close(() => resolve()));
+  });
+
+  const clients = {
+    'Volcengine, X-Security-Token (STS)': (options: object) =>
+      createVolcengineRtcClient({ credentials: volcCredentials, ...options }).getRoomOnlineUsers({ AppId: 'app', RoomId: 'room' }),
+    'Alibaba V3, x-acs-security-token (STS)': (options: object) =>
+      createAliyunLiveClient({ credentials: aliyunCredentials, ...options }).batchGetOnlineUsers({ AppId: 'app', GroupId: 'g', UserIds: ['u1'] }),
+    'Alibaba V1, Signature and SecurityToken in the query': (options: object) =>
+      createAliyunLiveClient({ credentials: aliyunCredentials, signatureVersion: 'v1', ...options }).batchGetOnlineUsers({
+        AppId: 'app',
+        GroupId: 'g',
+        UserIds: ['u1'],
+      }),
+    'Tencent, usersig in the query': (options: object) =>
+      createTencentLiveClient({ credentials: tencentCredentials, ...options }).getMemberList({ RoomId: 'room', Next: '' }),
+    'Agora, Basic Authorization': (options: object) =>
+      createAgoraRtcClient({ credentials: { customerId: 'agora-customer-id', customerSecret: 'agora-customer-secret-0123' }, ...options }).queryUserStatus({
+        appid: 'app',
+        uid: 1,
+        channelName: 'c',
+      }),
+  };
+  const cases = Object.keys(clients).flatMap((client) => (Object.keys(transports) as TransportName[]).map((transport) => ({ client, transport })));
+  it.each(cases)('$client | $transport', async ({ client, transport }) => {
+    const error = await clients[client as keyof typeof clients]({ endpoint: base, retry: false, ...transports[transport] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    printed.push(printedForms(error));
+    expect(error).toBeInstanceOf(VendorApiError);
+    expect(error).toMatchObject({ httpStatus: 302, code: 'HTTP_302', retryable: false });
+    expect((error as Error).message).toContain(`redirected to ${server.thiefOrigin}, not followed: the request carries credentials signed for ${base}`);
+    expect(server.stolen).toEqual([]);
   });
 });
 

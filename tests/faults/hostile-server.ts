@@ -122,11 +122,28 @@ export const FAULTS = [
   'huge-headers',
   'wrong-type-error-code',
   'duplicate-contradicting',
+  // A gateway's redirect to another origin (with the whole request URL, query and all): never followed.
+  'redirect-301',
+  'redirect-302',
+  'redirect-307',
+  'redirect-308',
+  // The right answer behind a UTF-8 byte order mark.
+  'bom-prefixed',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export async function startHostileServer() {
   const seen: SeenRequest[] = [];
+  // Another origin, where a redirect points: whatever reaches it (a credential in a header or the
+  // query) is recorded, and must stay empty.
+  const stolen: Array<{ url: string; headers: Record<string, string | string[] | undefined> }> = [];
+  const thief: Server = createServer((req, res) => {
+    stolen.push({ url: req.url ?? '', headers: req.headers });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"stolen":true}');
+  });
+  await new Promise<void>((resolve) => thief.listen(0, '127.0.0.1', resolve));
+  const thiefOrigin = `http://127.0.0.1:${(thief.address() as { port: number }).port}`;
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -210,6 +227,15 @@ export async function startHostileServer() {
         }
         return json(res, 200, good);
       }
+      case 'redirect-301':
+      case 'redirect-302':
+      case 'redirect-307':
+      case 'redirect-308':
+        res.writeHead(Number(fault.slice('redirect-'.length)), { location: `${thiefOrigin}${req.url}` });
+        return res.end();
+      case 'bom-prefixed':
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        return res.end(`\uFEFF${replyText({ body: goodAnswer(operation, request) })}`);
       default:
         return json(res, 200, goodAnswer(operation, request));
     }
@@ -218,10 +244,14 @@ export async function startHostileServer() {
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return {
     seen,
+    /** What reached the other origin a redirect pointed to. */
+    stolen,
+    thiefOrigin,
     endpoint: (fault: Fault) => `${base}/${fault}`,
-    close: () => {
+    close: async () => {
       server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      thief.closeAllConnections();
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), new Promise<void>((resolve) => thief.close(() => resolve()))]);
     },
   };
 }

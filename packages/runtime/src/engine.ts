@@ -60,7 +60,7 @@ export function createEngine(engine: EngineOptions) {
         const context = { vendor: vendor.id, operation: operation.operationId, baseUrl, timeoutMs, maxResponseBytes, signal: callOptions.signal };
         throw transportFailure(error, context);
       }
-      return readAnswer<Output>(vendor, operation, response, signed.secrets);
+      return readAnswer<Output>(vendor, operation, response, signed);
     };
 
     let retryDelayMs = 0;

@@ -28,10 +28,17 @@ export function readAnswer<Output>(
   vendor: VendorSpec,
   operation: OperationSpec,
   response: HttpResponse,
-  secrets: SignedRequest['secrets'],
+  signed: Pick<SignedRequest, 'url' | 'secrets'>,
 ): readonly [Output & object, string | undefined, number] {
+  const { secrets } = signed;
   const text = response.text;
   response.text = '';
+  // Never followed (neither transport does): the request carries credentials signed for its own
+  // origin, and a gateway's redirect would hand them to another (fetch drops only Authorization).
+  // Status 0: a browser's fetch hides a redirect it did not follow ('opaqueredirect').
+  if ((response.status >= 300 && response.status < 400) || response.status === 0) {
+    throw redirectError(vendor, operation, response, signed, redactSecrets(text, secrets));
+  }
   const ok = response.status >= 200 && response.status < 300;
   let body: unknown;
   let parsedJson = true;
@@ -66,6 +73,37 @@ export function readAnswer<Output>(
   }
   // The parsed answer is ours (JSON.parse built it), so it takes $metadata without a copy.
   return [payload as Output & object, requestId, response.status] as const;
+}
+
+/** A redirect refused, naming its status and where it pointed (the origin only: a Location can carry the signed query). */
+function redirectError(
+  vendor: VendorSpec,
+  operation: OperationSpec,
+  response: Pick<HttpResponse, 'status' | 'header'>,
+  signed: Pick<SignedRequest, 'url' | 'secrets'>,
+  body: string,
+): VendorApiError {
+  const from = new URL(signed.url).origin;
+  const location = response.header('location');
+  let target = 'an unknown target';
+  if (response.status === 0) target = 'a target this runtime hides';
+  else if (location) {
+    try {
+      target = new URL(location, signed.url).origin;
+    } catch {
+      target = 'an invalid Location';
+    }
+  }
+  return new VendorApiError({
+    vendor: vendor.id,
+    operation: operation.operationId,
+    httpStatus: response.status,
+    code: response.status === 0 ? 'REDIRECT' : `HTTP_${response.status}`,
+    message: `redirected to ${target}, not followed: the request carries credentials signed for ${from}`,
+    requestId: requestIdOf(vendor, response, undefined),
+    retryable: false,
+    body,
+  });
 }
 
 /** How much of a body that is not the vendor's error envelope (a gateway page) a message quotes. */
@@ -117,12 +155,29 @@ function stringAt(body: unknown, pointer: string | undefined): string | undefine
   return value === undefined || value === null ? undefined : String(value);
 }
 
-/** `Retry-After` in milliseconds: delta-seconds or an HTTP date. */
+/**
+ * RFC 9110's HTTP-date, in its three forms: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the
+ * obsolete RFC 850 form (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`).
+ */
+const HTTP_DATE = [
+  /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+  /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
+  /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/,
+];
+
+/**
+ * `Retry-After` in milliseconds: delta-seconds (digits only — `0x10`, `1e3`, `16.5` and `-1` are not
+ * seconds, though `Number()` reads them so) or an HTTP-date. Anything else is ignored: undefined, and
+ * the normal backoff applies.
+ */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const form = HTTP_DATE.findIndex((pattern) => pattern.test(text));
+  if (form < 0) return undefined;
+  // asctime names no zone, and Date.parse would read it as local time: it is GMT.
+  const date = Date.parse(form === 2 ? `${text} GMT` : text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

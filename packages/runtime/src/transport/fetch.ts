@@ -22,7 +22,14 @@ export function fetchTransport(fetchImpl: (request: Request) => Promise<Response
     request.signal?.addEventListener('abort', onAbort);
     const exchange = async (): Promise<HttpResponse> => {
       const response = await fetchImpl(
-        new Request(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, signal: controller.signal }),
+        // Redirects are not followed: the engine refuses them (the request's credentials are for this origin).
+        new Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body ?? null,
+          signal: controller.signal,
+          redirect: 'manual',
+        }),
       );
       // Read chunk by chunk, so that an answer without end stops at the cap. (A reader, not
       // `for await`: Safari's streams are not async-iterable.)

@@ -39,7 +39,9 @@ export const defaultTransport: Transport = (request) =>
         incoming.on('aborted', () => reject(new Error('the answer was cut off')));
         incoming.on('end', () => {
           const raw = incoming.headers;
-          const text = Buffer.concat(chunks, Math.min(size, request.maxResponseBytes)).toString('utf8');
+          const decoded = Buffer.concat(chunks, Math.min(size, request.maxResponseBytes)).toString('utf8');
+          // A UTF-8 byte order mark goes, as fetch's decoder drops it: the same answer either way.
+          const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
           // The chunks go as soon as they are read (see HttpResponse.text): these listeners can
           // outlive the exchange in V8's old generation, and the socket's buffers with them.
           chunks.length = 0;

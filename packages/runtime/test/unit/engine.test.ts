@@ -9,6 +9,7 @@ import {
   ConnectionError,
   createClientMethods,
   InvalidParameterError,
+  parseRetryAfter,
   RequestValidationError,
   ResponseTooLargeError,
   ResponseValidationError,
@@ -280,5 +281,30 @@ describe('engine: attempts', () => {
     const { client } = harness([vendorFailure(500, 'InternalError'), vendorFailure(500, 'InternalError'), json(200, OK)]);
     expect((await client.lookup({ RoomId: 'r', UserIds: [1] }, { signal: shutdown.signal })).$metadata).toMatchObject({ attempts: 3 });
     expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+  });
+});
+
+describe('Retry-After', () => {
+  const now = Date.parse('2026-12-05T10:00:00Z');
+  it('is delta-seconds (digits only) or an HTTP-date in any of its three forms', () => {
+    expect(parseRetryAfter('16', now)).toBe(16_000);
+    expect(parseRetryAfter(' 0 ', now)).toBe(0);
+    expect(parseRetryAfter('Sat, 05 Dec 2026 10:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Saturday, 05-Dec-26 10:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Sat Dec  5 10:00:30 2026', now)).toBe(30_000);
+    // A date past is no wait at all.
+    expect(parseRetryAfter('Sat, 05 Dec 2026 09:00:00 GMT', now)).toBe(0);
+  });
+  it('ignores what is neither: 0x10 is not 16 s, and no garbage is read as a date', () => {
+    for (const odd of ['0x10', '1e3', '16.5', '-1', '+5', '2026-12-05', 'soon', '', null]) expect(parseRetryAfter(odd, now), String(odd)).toBeUndefined();
+  });
+  it('an odd one gets the normal backoff: the call is retried at once, not after 16 s', async () => {
+    const { client, sent } = harness([vendorFailure(429, 'Throttling', 'x', { 'retry-after': '0x10' }), json(200, OK)], {
+      retry: { baseDelayMs: 1, maxDelayMs: 50 },
+    });
+    const result = await client.lookup({ RoomId: 'r', UserIds: [1] });
+    expect(result.$metadata).toMatchObject({ attempts: 2 });
+    expect(result.$metadata.retryDelayMs as number).toBeLessThan(50);
+    expect(sent).toHaveLength(2);
   });
 });
