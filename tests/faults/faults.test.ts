@@ -3,7 +3,9 @@
 // id, or the exact error class. Then presence-core over the faults it handles itself, the CLI over a
 // gateway that echoes requests, and a sweep of everything printed for every secret that was sent.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -228,6 +230,48 @@ describe('a redirect is never followed, for every vendor and every kind of crede
     expect(error).toMatchObject({ httpStatus: 302, code: 'HTTP_302', retryable: false });
     expect((error as Error).message).toContain(`redirected to ${server.thiefOrigin}, not followed: the request carries credentials signed for ${base}`);
     expect(server.stolen).toEqual([]);
+  });
+});
+
+describe('a certificate that fails verification is not retried: a ConnectionError with the TLS code, at once', () => {
+  let tlsServer: HttpsServer;
+  let base = '';
+  let handshakes = 0;
+  beforeAll(async () => {
+    const dir = path.join(root, 'tests/faults/tls');
+    tlsServer = createHttpsServer(
+      { cert: readFileSync(path.join(dir, 'self-signed.crt')), key: readFileSync(path.join(dir, 'self-signed.key')) },
+      (_req, res) => res.end('{}'),
+    );
+    // Each attempt is one connection (accepted before the server's certificate reaches the client).
+    tlsServer.on('connection', () => handshakes++);
+    await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+    base = `https://127.0.0.1:${(tlsServer.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    tlsServer.closeAllConnections();
+    await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
+  });
+
+  const calls = {
+    volcengine: (options: object) =>
+      createVolcengineRtcClient({ credentials: volcCredentials, ...options }).getRoomOnlineUsers({ AppId: 'app', RoomId: 'room' }),
+    aliyun: (options: object) =>
+      createAliyunLiveClient({ credentials: aliyunCredentials, ...options }).batchGetOnlineUsers({ AppId: 'app', GroupId: 'g', UserIds: ['u1'] }),
+    tencent: (options: object) => createTencentLiveClient({ credentials: tencentCredentials, ...options }).getMemberList({ RoomId: 'room', Next: '' }),
+  };
+  const cases = Object.keys(calls).flatMap((vendor) => (Object.keys(transports) as TransportName[]).map((transport) => ({ vendor, transport })));
+  it.each(cases)('self-signed | $vendor | $transport', async ({ vendor, transport }) => {
+    const before = handshakes;
+    // Three attempts allowed: only one may be made.
+    const error = await calls[vendor as keyof typeof calls]({ endpoint: base, retry: { maxAttempts: 3, baseDelayMs: 1 }, ...transports[transport] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT', retryable: false });
+    expect((error as Error).message).toContain(`connection failed (DEPTH_ZERO_SELF_SIGNED_CERT) at ${base}`);
+    expect(handshakes - before).toBe(1);
   });
 });
 

@@ -130,10 +130,28 @@ export class ConnectionError extends RollcallError {
   static override readonly kind: string = 'ConnectionError';
   declare readonly vendor: string;
   declare readonly operation: string;
+  /** The system's or TLS's code (`ECONNRESET`, `ENOTFOUND`, `CERT_HAS_EXPIRED`…), when it gave one. */
+  declare readonly code: string | undefined;
+  /** Whether another attempt may get an answer: false for a certificate that fails verification or a name that does not exist. */
+  declare readonly retryable: boolean;
 
-  constructor({ vendor, operation, message, cause }: { vendor: string; operation: string; message?: string; cause?: unknown }) {
+  constructor({
+    vendor,
+    operation,
+    message,
+    cause,
+    code,
+    retryable = true,
+  }: {
+    vendor: string;
+    operation: string;
+    message?: string;
+    cause?: unknown;
+    code?: string | undefined;
+    retryable?: boolean;
+  }) {
     super(`${vendor} ${operation}: ${message ?? 'connection failed'}`, { cause });
-    Object.assign(this, { vendor, operation });
+    Object.assign(this, { vendor, operation, code, retryable });
   }
 }
 

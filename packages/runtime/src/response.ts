@@ -197,12 +197,40 @@ export function transportFailure(
   if (error instanceof ResponseTooLarge) {
     return new ResponseTooLargeError({ ...where, httpStatus: error.status, limitBytes: context.maxResponseBytes });
   }
-  return new ConnectionError({ ...where, message: `${describeNetworkError(error)} at ${new URL(context.baseUrl).origin}`, cause: error });
+  // fetch wraps the system error in `cause`; node:http rejects with it directly.
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const raw = e?.cause?.code ?? e?.code;
+  const code = typeof raw === 'string' ? raw : undefined;
+  return new ConnectionError({
+    ...where,
+    message: `connection failed${code ? ` (${code})` : ''} at ${new URL(context.baseUrl).origin}`,
+    cause: error,
+    code,
+    retryable: code === undefined || !FINAL_CONNECTION_CODES.has(code),
+  });
 }
 
-function describeNetworkError(error: unknown): string {
-  // fetch wraps the system error in `cause`; node:http rejects with it directly.
-  const e = error as { code?: string; cause?: { code?: string } } | undefined;
-  const code = e?.cause?.code ?? e?.code;
-  return `connection failed${code ? ` (${code})` : ''}`;
-}
+/**
+ * Failures another attempt cannot mend, so none is made: a certificate that fails verification
+ * (self-signed, expired or not yet valid, for another name, from an unknown issuer, revoked) stays
+ * so for the call's lifetime, and `ENOTFOUND` is the resolver's definite answer that the name does
+ * not exist. `EAI_AGAIN` (the resolver did not answer in time) is transient and retried, as are
+ * refusals and resets.
+ */
+const FINAL_CONNECTION_CODES = new Set([
+  'ENOTFOUND',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'INVALID_CA',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);

@@ -30,7 +30,7 @@ export const DEFAULT_RETRY_POLICY = { maxAttempts: 3, baseDelayMs: 100, maxDelay
 
 /** Worth another attempt: a failure the operation table marks retryable, or no answer at all. */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof VendorApiError ? error.retryable : error instanceof ConnectionError;
+  return error instanceof VendorApiError || error instanceof ConnectionError ? error.retryable : false;
 }
 
 /**

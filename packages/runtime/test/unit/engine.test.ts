@@ -251,6 +251,16 @@ describe('engine: attempts', () => {
     expect(error.message).toContain('connection failed (ECONNREFUSED) at https://api.acme.example');
     expect(down.sent).toHaveLength(2);
 
+    // A name that does not exist is the resolver's final answer: not retried. One it could not resolve in time is.
+    const nxdomain = harness([Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } })]);
+    await expect(nxdomain.client.lookup({ RoomId: 'r', UserIds: [1] })).rejects.toMatchObject({ code: 'ENOTFOUND', retryable: false });
+    expect(nxdomain.sent).toHaveLength(1);
+    const slowResolver = harness([Object.assign(new TypeError('fetch failed'), { cause: { code: 'EAI_AGAIN' } })], {
+      retry: { maxAttempts: 2, baseDelayMs: 1 },
+    });
+    await expect(slowResolver.client.lookup({ RoomId: 'r', UserIds: [1] })).rejects.toMatchObject({ code: 'EAI_AGAIN', retryable: true });
+    expect(slowResolver.sent).toHaveLength(2);
+
     const slow = harness([() => new Promise<Response>(() => {})], { retry: false });
     await expect(slow.client.lookup({ RoomId: 'r', UserIds: [1] }, { timeoutMs: 20 })).rejects.toBeInstanceOf(TimeoutError);
 
