@@ -145,7 +145,13 @@ function expected(fault: Fault, operation: VendorOperation): { answer: string[] 
         },
       };
     case 'bom-prefixed':
+    case 'gzip':
+    case 'deflate':
+    case 'brotli':
       return { answer: RIGHT_ANSWER[operation] };
+    case 'gzip-bomb':
+      // The cap counts decoded bytes: reading stops there, not at 1 GiB.
+      return { error: ResponseTooLargeError, also: (e) => expect(e.limitBytes).toBe(MAX_RESPONSE_BYTES) };
   }
 }
 
@@ -272,6 +278,22 @@ describe('a certificate that fails verification is not retried: a ConnectionErro
     expect(error).toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT', retryable: false });
     expect((error as Error).message).toContain(`connection failed (DEPTH_ZERO_SELF_SIGNED_CERT) at ${base}`);
     expect(handshakes - before).toBe(1);
+  });
+});
+
+describe('a decompression bomb stops at the cap with bounded memory', () => {
+  it.each(Object.keys(transports) as TransportName[])('1 GiB of zeros behind 1 MB of gzip, the default 16 MiB cap | %s', async (transport) => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--expose-gc', path.join(root, 'tests/faults/bomb-memory.mjs'), server.endpoint('gzip-bomb'), transport, server.endpoint('gzip')],
+      {
+        cwd: root,
+      },
+    );
+    const outcome = JSON.parse(stdout) as { error: string; limitBytes: number; growthMb: number };
+    expect(outcome).toMatchObject({ error: 'ResponseTooLargeError', limitBytes: 16 * 1024 * 1024 });
+    // The cap's 16 MiB and the decoder's buffers, not the GiB.
+    expect(outcome.growthMb).toBeLessThan(50);
   });
 });
 

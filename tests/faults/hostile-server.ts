@@ -2,6 +2,7 @@
 // fault per request, chosen by the first path segment of the client's endpoint (`/<fault>/…`). It
 // records every request (so tests can count them and sweep what was sent for secrets).
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { readJson } from '@rollcall/runtime';
 import {
   aliyunFail,
@@ -129,8 +130,24 @@ export const FAULTS = [
   'redirect-308',
   // The right answer behind a UTF-8 byte order mark.
   'bom-prefixed',
+  // The right answer compressed as a gateway may, asked for or not.
+  'gzip',
+  'deflate',
+  'brotli',
+  // About 1 MB on the wire that inflates to 1 GiB (1,024 gzip members of 1 MiB of zeros).
+  'gzip-bomb',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
+
+/** 1,024 gzip members of 1 MiB of zeros: about 1 MB that inflates to 1 GiB. Made once. */
+let bomb: Buffer | undefined;
+export function gzipBomb(): Buffer {
+  if (!bomb) {
+    const member = gzipSync(Buffer.alloc(1 << 20), { level: 9 });
+    bomb = Buffer.concat(Array.from({ length: 1024 }, () => member));
+  }
+  return bomb;
+}
 
 export async function startHostileServer() {
   const seen: SeenRequest[] = [];
@@ -233,6 +250,17 @@ export async function startHostileServer() {
       case 'redirect-308':
         res.writeHead(Number(fault.slice('redirect-'.length)), { location: `${thiefOrigin}${req.url}` });
         return res.end();
+      case 'gzip':
+      case 'deflate':
+      case 'brotli': {
+        const text = replyText({ body: goodAnswer(operation, request) });
+        const encoded = fault === 'gzip' ? gzipSync(text) : fault === 'deflate' ? deflateSync(text) : brotliCompressSync(text);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': fault === 'brotli' ? 'br' : fault });
+        return res.end(encoded);
+      }
+      case 'gzip-bomb':
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        return res.end(gzipBomb());
       case 'bom-prefixed':
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
         return res.end(`\uFEFF${replyText({ body: goodAnswer(operation, request) })}`);

@@ -34,15 +34,26 @@ export function fetchTransport(fetchImpl: (request: Request) => Promise<Response
       // Read chunk by chunk, so that an answer without end stops at the cap. (A reader, not
       // `for await`: Safari's streams are not async-iterable.)
       const reader = response.body?.getReader();
-      const decoder = new TextDecoder();
-      let text = '';
+      // The (decoded) bytes kept as they come and made text once: a string grown chunk by chunk leaves
+      // a copy of what it held behind at every step, which a decompression bomb fills up to the cap.
+      const parts: Uint8Array[] = [];
       let size = 0;
       for (let read; reader && !(read = await reader.read()).done; ) {
         size += read.value.byteLength;
         if (size > request.maxResponseBytes) throw new ResponseTooLarge(response.status);
-        text += decoder.decode(read.value, { stream: true });
+        parts.push(read.value);
       }
-      return { status: response.status, header: (name) => response.headers.get(name), text: text + decoder.decode() };
+      let bytes = parts[0] ?? new Uint8Array(0);
+      if (parts.length > 1) {
+        bytes = new Uint8Array(size);
+        let at = 0;
+        for (const part of parts) {
+          bytes.set(part, at);
+          at += part.byteLength;
+        }
+      }
+      parts.length = 0;
+      return { status: response.status, header: (name) => response.headers.get(name), text: new TextDecoder().decode(bytes) };
     };
     try {
       return await Promise.race([exchange(), stopped]);

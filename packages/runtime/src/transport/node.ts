@@ -3,6 +3,8 @@
 // own SDKs use node:http too. A caller's `fetch` option still replaces it.
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate, type Gunzip } from 'node:zlib';
 import { ResponseTooLarge, TransportTimeout, type HttpResponse, type Transport } from './types.js';
 
 let agents: { http: HttpAgent; https: HttpsAgent } | undefined;
@@ -12,7 +14,8 @@ export const defaultTransport: Transport = (request) =>
     agents ??= { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
     const url = new URL(request.url);
     const secure = url.protocol === 'https:';
-    const headers: Record<string, string | number> = { ...request.headers };
+    // Compressed answers are asked for, as fetch asks, and decoded as they stream in.
+    const headers: Record<string, string | number> = { 'accept-encoding': 'gzip, deflate, br', ...request.headers };
     if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
     // Plain options rather than the URL object: node:http converts a URL on every call.
     const outgoing = (secure ? httpsRequest : httpRequest)(
@@ -26,18 +29,23 @@ export const defaultTransport: Transport = (request) =>
         agent: secure ? agents.https : agents.http,
       },
       (incoming) => {
-        // Bytes, counted as they come: an answer without end stops at the cap instead of growing a
-        // string to V8's limit (which throws from inside this listener and kills the process).
+        // Decoded bytes, counted as they come: an answer without end, or a few compressed KB that
+        // inflate to a GiB, stops at the cap instead of growing a string to V8's limit (which
+        // throws from inside this listener and kills the process).
+        const decoder = decoderFor(incoming.headers['content-encoding']);
+        const body: Readable = decoder ? incoming.pipe(decoder) : incoming;
+        if (decoder) stopBody = () => decoder.destroy();
         const chunks: Buffer[] = [];
         let size = 0;
-        incoming.on('data', (chunk: Buffer) => {
+        body.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > request.maxResponseBytes) stop(new ResponseTooLarge(incoming.statusCode ?? 0));
           else chunks.push(chunk);
         });
         incoming.on('error', reject);
+        decoder?.on('error', reject);
         incoming.on('aborted', () => reject(new Error('the answer was cut off')));
-        incoming.on('end', () => {
+        body.on('end', () => {
           const raw = incoming.headers;
           const decoded = Buffer.concat(chunks, Math.min(size, request.maxResponseBytes)).toString('utf8');
           // A UTF-8 byte order mark goes, as fetch's decoder drops it: the same answer either way.
@@ -58,9 +66,12 @@ export const defaultTransport: Transport = (request) =>
     );
     // A plain timer and the caller's signal, if any: cheaper than an AbortController per call. The
     // timer covers the whole exchange, body included; destroying the request rejects with the reason.
+    let stopBody: (() => void) | undefined;
     const stop = (reason: Error) => {
       reject(reason);
       outgoing.destroy(reason);
+      // A decoder holds what it inflated from input already read: it stops too.
+      stopBody?.();
     };
     const timer = setTimeout(() => stop(new TransportTimeout()), request.timeoutMs);
     const onAbort = () => stop(request.signal!.reason instanceof Error ? request.signal!.reason : new Error('aborted'));
@@ -73,3 +84,18 @@ export const defaultTransport: Transport = (request) =>
     else request.signal?.addEventListener('abort', onAbort, { once: true });
     outgoing.end(request.body);
   });
+
+/** The decoder of a `Content-Encoding` fetch decodes too (gzip, deflate, br); none for identity or one it does not know. */
+function decoderFor(encoding: string | undefined): Gunzip | ReturnType<typeof createInflate> | ReturnType<typeof createBrotliDecompress> | undefined {
+  switch (encoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}
