@@ -281,11 +281,13 @@ describe('a certificate that fails verification is not retried: a ConnectionErro
   });
 });
 
-// On node:http only: over fetch the peak grew by 50–58 MB in repeated runs (undici's own stream
-// buffers and garbage beside the 16 MiB kept), over the 50 MB bound under load — issue 22 keeps it
-// open. Over fetch the bomb still stops at the cap (the gzip-bomb fault row, both transports).
+// The bound differs by transport because fetch's own inflater is not ours: undici alone, read to
+// 16 MiB and every chunk dropped, grows the peak RSS by 43–44 MB (a probe that kept nothing, three
+// runs), so over fetch the figure is undici's plus our 16 MiB (38–51 MB measured). On node:http, where
+// the decoder is ours, it is the cap and a little (16.2–16.4 MB). Either way the GiB never arrives.
+const BOMB_GROWTH_LIMIT_MB: Record<TransportName, number> = { 'node:http': 50, fetch: 100 };
 describe('a decompression bomb stops at the cap with bounded memory', () => {
-  it.each(['node:http'] as TransportName[])('1 GiB of zeros behind 1 MB of gzip, the default 16 MiB cap | %s', async (transport) => {
+  it.each(Object.keys(transports) as TransportName[])('1 GiB of zeros behind 1 MB of gzip, the default 16 MiB cap | %s', async (transport) => {
     const { stdout } = await run(
       process.execPath,
       ['--expose-gc', path.join(root, 'tests/faults/bomb-memory.mjs'), server.endpoint('gzip-bomb'), transport, server.endpoint('gzip')],
@@ -295,8 +297,7 @@ describe('a decompression bomb stops at the cap with bounded memory', () => {
     );
     const outcome = JSON.parse(stdout) as { error: string; limitBytes: number; growthMb: number };
     expect(outcome).toMatchObject({ error: 'ResponseTooLargeError', limitBytes: 16 * 1024 * 1024 });
-    // The cap's 16 MiB and the decoder's buffers, not the GiB.
-    expect(outcome.growthMb).toBeLessThan(50);
+    expect(outcome.growthMb).toBeLessThan(BOMB_GROWTH_LIMIT_MB[transport]);
   });
 });
 
