@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthError,
+  ClockSkewError,
   ConnectionError,
   createVolcengineRtcClient,
   ResponseTooLargeError,
@@ -26,9 +27,10 @@ import { ContradictoryResponseError, createPresence, LimiterRegistry, type Prese
 import { aliyun } from '@rollcall/presence-core/aliyun';
 import { tencent } from '@rollcall/presence-core/tencent';
 import { volcengine } from '@rollcall/presence-core/volcengine';
+import { DEFAULT_APPS, DEMO_CREDENTIALS, startEmulator, type RunningEmulator } from '@rollcall/emulator';
 import { printedForms } from '@rollcall/test-support';
 import { root } from '@rollcall/test-support/tarballs';
-import { FAULTS, startHostileServer, type Fault, type VendorOperation } from './hostile-server.js';
+import { FAULTS, HOSTILE_CLOCK_AHEAD_MS, startHostileServer, type Fault, type VendorOperation } from './hostile-server.js';
 
 const run = promisify(execFile);
 
@@ -152,6 +154,18 @@ function expected(fault: Fault, operation: VendorOperation): { answer: string[] 
     case 'gzip-bomb':
       // The cap counts decoded bytes: reading stops there, not at 1 GiB.
       return { error: ResponseTooLargeError, also: (e) => expect(e.limitBytes).toBe(MAX_RESPONSE_BYTES) };
+    case 'clock-refused-undated':
+      // Nothing to measure the clock by: named at once, with the vendor's code.
+      return { error: ClockSkewError, also: (e) => expect(e).toMatchObject({ clockOffsetMs: undefined, retryable: false, requestId: 'req-hostile' }) };
+    case 'clock-refused-always':
+      // Signed again once on the clock the answer gave, refused again: the measured difference named.
+      return {
+        error: ClockSkewError,
+        also: (e) => {
+          expect(Math.abs(e.clockOffsetMs - HOSTILE_CLOCK_AHEAD_MS)).toBeLessThan(5_000);
+          expect(e.message).toContain("this machine's clock is 1 h 0 min behind");
+        },
+      };
   }
 }
 
@@ -279,6 +293,60 @@ describe('a certificate that fails verification is not retried: a ConnectionErro
     expect((error as Error).message).toContain(`connection failed (DEPTH_ZERO_SELF_SIGNED_CERT) at ${base}`);
     expect(handshakes - before).toBe(1);
   });
+});
+
+describe('a clock 20 minutes off, for every vendor that signs a time, on both transports (the emulator checks each signature)', () => {
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ qps: 'off' });
+    emulator.world.join('tencent', 'clock-room', { userId: 'member-1', joinedAt: 0 });
+  });
+  afterAll(() => emulator?.close());
+
+  const MINUTE = 60_000;
+  /** One client per case, as an app keeps it (the correction made on its first call serves the next), and its call. */
+  const clients = {
+    'Volcengine RTC, X-Date': (options: object) => {
+      const client = createVolcengineRtcClient({ credentials: DEMO_CREDENTIALS.volcengine, ...options });
+      return () => client.getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'clock-room' });
+    },
+    'Alibaba V3, x-acs-date': (options: object) => {
+      const client = createAliyunLiveClient({ credentials: DEMO_CREDENTIALS.aliyun, ...options });
+      return () => client.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'g', UserIds: ['u1'] });
+    },
+    'Alibaba V1, Timestamp': (options: object) => {
+      const client = createAliyunLiveClient({ credentials: DEMO_CREDENTIALS.aliyun, signatureVersion: 'v1', ...options });
+      return () => client.batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'g', UserIds: ['u1'] });
+    },
+    // A UserSig valid for 10 minutes: on a clock 20 minutes behind it is issued expired (70001).
+    'Tencent, a 10-minute UserSig': (options: object) => {
+      const client = createTencentLiveClient({ credentials: { ...DEMO_CREDENTIALS.tencent, userSigTtlSeconds: 600 }, ...options });
+      return () => client.getMemberList({ RoomId: 'clock-room', Next: '' });
+    },
+  };
+  const cases = Object.keys(clients).flatMap((vendor) =>
+    (['ahead', 'behind'] as const).flatMap((direction) => (Object.keys(transports) as TransportName[]).map((transport) => ({ vendor, direction, transport }))),
+  );
+  it.each(cases)('$vendor | 20 minutes $direction | $transport', async ({ vendor, direction, transport }) => {
+    const localAheadMs = (direction === 'ahead' ? 1 : -1) * 20 * MINUTE;
+    const call = clients[vendor as keyof typeof clients]({ endpoint: emulator.url, now: () => new Date(Date.now() + localAheadMs), ...transports[transport] });
+    const before = totals(emulator.stats());
+    const first = await call();
+    const second = await call();
+    // Tencent checks a UserSig's expiry only (as tls-sig-api-v2's verifier does): one issued on a
+    // clock ahead is accepted as it is, and there is nothing to correct.
+    const refused = vendor.startsWith('Tencent') && direction === 'ahead' ? 0 : 1;
+    expect(first.$metadata.attempts).toBe(1 + refused);
+    expect(second.$metadata.attempts).toBe(1);
+    // At the emulator: the refused request, then every later one verified and served.
+    const after = totals(emulator.stats());
+    expect({ rejected: after.rejected - before.rejected, served: after.served - before.served }).toEqual({ rejected: refused, served: 2 });
+  });
+
+  function totals(stats: Record<string, { served: number; rejected: number }>) {
+    const all = Object.values(stats);
+    return { served: all.reduce((n, s) => n + s.served, 0), rejected: all.reduce((n, s) => n + s.rejected, 0) };
+  }
 });
 
 // The bound differs by transport because fetch's own inflater is not ours: undici alone, read to

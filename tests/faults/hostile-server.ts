@@ -89,6 +89,11 @@ function errorAnswer(operation: VendorOperation, code: string, status: number): 
 
 const throttleCode = (operation: VendorOperation) =>
   operation.startsWith('volcengine') ? 'FlowLimitExceeded.QPSOverLimit' : operation.startsWith('aliyun') ? 'Throttling.User' : '60007';
+/** Each vendor's code for a signed time it refuses (the specs' clockSkewCodes). */
+const clockCode = (operation: VendorOperation) =>
+  operation.startsWith('volcengine') ? 'InvalidTimestamp' : operation.startsWith('aliyun') ? 'InvalidTimeStamp.Expired' : '70001';
+/** How far ahead of the test's clock the clock-refused-always server dates its answers. */
+export const HOSTILE_CLOCK_AHEAD_MS = 60 * 60_000;
 const authCode = (operation: VendorOperation) =>
   operation.startsWith('volcengine') ? 'SignatureDoesNotMatch' : operation.startsWith('aliyun') ? 'SignatureDoesNotMatch' : '70001';
 
@@ -136,6 +141,10 @@ export const FAULTS = [
   'brotli',
   // About 1 MB on the wire that inflates to 1 GiB (1,024 gzip members of 1 MiB of zeros).
   'gzip-bomb',
+  // The vendor's code for a refused signed time, in an answer without a Date header to measure by.
+  'clock-refused-undated',
+  // The same refusal for every request, dated an hour ahead: correcting the clock does not help.
+  'clock-refused-always',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
@@ -261,6 +270,11 @@ export async function startHostileServer() {
       case 'gzip-bomb':
         res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
         return res.end(gzipBomb());
+      case 'clock-refused-undated':
+        res.sendDate = false;
+        return json(res, ...errorAnswer(operation, clockCode(operation), 400));
+      case 'clock-refused-always':
+        return json(res, ...errorAnswer(operation, clockCode(operation), 400), { date: new Date(Date.now() + HOSTILE_CLOCK_AHEAD_MS).toUTCString() });
       case 'bom-prefixed':
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
         return res.end(`\uFEFF${replyText({ body: goodAnswer(operation, request) })}`);

@@ -261,7 +261,14 @@ export function operationTableModule(doc) {
     errorLocation: vendor.errorLocation,
     errorKinds: vendor.errorKinds,
     retryableHttpStatuses: vendor.retryableHttpStatuses ?? [],
+    // Codes refusing the request's signed time: the engine corrects its clock by the answer's Date.
+    clockSkewCodes: vendor.clockSkewCodes ?? [],
   };
+  // A refused time is a refused credential first: without a Date to correct by, it stays an AuthError.
+  for (const code of vendorInfo.clockSkewCodes) {
+    if (!(vendor.errorKinds?.auth ?? []).some((pattern) => (pattern.endsWith('*') ? code.startsWith(pattern.slice(0, -1)) : code === pattern)))
+      throw new Error(`clockSkewCodes: ${code} must also be an auth code (errorKinds.auth)`);
+  }
   const described = operationsOf(doc).map((o) => describeOperation(doc, vendor, o));
   const schemaImports = new Set();
   const typeImports = new Set(described.map((d) => d.responseName));

@@ -268,7 +268,8 @@ function compareVendor(a, b, add) {
   for (const [code, kind] of kb) if (!ka.has(code)) add('feature', 'errors', `error code ${code} classified as ${kind}`);
   compareCodeList('errors', 'retryable codes', a.retryableCodes, b.retryableCodes, add);
   compareCodeList('errors', 'retryable HTTP statuses', a.retryableHttpStatuses, b.retryableHttpStatuses, add);
-  const rest = (v) => stripDocs({ ...v, errorKinds: undefined, retryableCodes: undefined, retryableHttpStatuses: undefined });
+  compareCodeList('errors', 'clock skew codes', a.clockSkewCodes, b.clockSkewCodes, add);
+  const rest = (v) => stripDocs({ ...v, errorKinds: undefined, retryableCodes: undefined, retryableHttpStatuses: undefined, clockSkewCodes: undefined });
   if (!deepEqual(rest(a), rest(b))) add('breaking', 'x-rollcall-vendor', 'signing, envelope or vendor identity changed');
 }
 

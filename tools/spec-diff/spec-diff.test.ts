@@ -213,6 +213,13 @@ const cases: Case[] = [
     kind: 'feature',
     lists: 'errors: error code 60008 classified as throttled',
   },
+  {
+    rule: 'clock skew code removed',
+    vendor: 'volcengine',
+    edit: (s) => (s['x-rollcall-vendor'].clockSkewCodes = []),
+    kind: 'breaking',
+    lists: 'errors: clock skew codes: InvalidTimestamp removed',
+  },
   { rule: 'region removed', vendor: 'tencent', edit: (s) => s.servers.pop(), kind: 'breaking', lists: 'servers: region removed: ap-jakarta' },
   {
     rule: 'new region',

@@ -36,14 +36,12 @@ export function createAliyunLiveClient(options: AliyunLiveClientOptions): Aliyun
   }
   const { baseUrl } = resolveEndpoint(vendor.id, servers, options);
   const crypto = options.crypto ?? defaultCrypto;
-  const now = options.now ?? (() => new Date());
   const nonce = options.nonce ?? (() => globalThis.crypto.randomUUID());
 
   const parseUrl = lastUrlParser();
   const signer: RequestSigner = {
-    async sign({ operation, baseUrl: base, method, path, query, body, contentType }) {
+    async sign({ operation, baseUrl: base, method, path, query, body, contentType }, date) {
       const url = parseUrl(base + path);
-      const date = now();
       if (signatureVersion === 'v3') {
         const headers = await aliyunV3Headers(crypto, {
           host: url.host,

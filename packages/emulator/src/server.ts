@@ -245,6 +245,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     res.writeHead(reply.status, {
       'content-type': typeof reply.body === 'string' ? 'text/plain' : 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(text),
+      // Dated on the emulator's own clock, as a vendor's gateway dates its answers: a client whose
+      // signed time is refused measures its clock by this.
+      date: new Date(now()).toUTCString(),
       ...reply.headers,
     });
     res.end(text);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, createVolcengineRtcClient, NotFoundError, ThrottledError } from '@rollcall/volcengine-rtc';
 import { createAliyunLiveClient } from '@rollcall/aliyun-live';
-import { createTencentLiveClient } from '@rollcall/tencent-live';
+import { createTencentLiveClient, createUserSig } from '@rollcall/tencent-live';
 import { AuthError as AgoraAuthError, createAgoraRtcClient, operations as agoraOps } from '@rollcall/agora-rtc';
 import { operations as volcOps, signVolcengineRequest } from '@rollcall/volcengine-rtc';
 import { crypto as nodeCrypto } from '@rollcall/runtime/crypto/node';
@@ -282,14 +282,22 @@ describe('emulator: the five operations with state', () => {
         Next: '',
       }),
     ).rejects.toMatchObject({ code: '70009' });
+    // A UserSig the caller gave, issued two days ago for one: expired. (One the client issues on a
+    // clock behind is corrected by the answer's Date instead: the fault suite's clock cases.)
+    const { identifier, sdkAppId, secretKey } = DEMO_CREDENTIALS.tencent;
+    const userSig = await createUserSig(nodeCrypto, {
+      sdkAppId,
+      identifier,
+      secretKey,
+      expireSeconds: 86_400,
+      nowUnix: Math.floor(Date.now() / 1000) - 2 * 86_400,
+    });
     await expect(
-      createTencentLiveClient({
-        retry: false,
-        credentials: DEMO_CREDENTIALS.tencent,
-        endpoint: emulator.url,
-        now: () => new Date(Date.now() - 2 * 86_400_000),
-      }).getMemberList({ RoomId: 'room-1', Next: '' }),
-    ).rejects.toMatchObject({ code: '70001' });
+      createTencentLiveClient({ retry: false, credentials: { sdkAppId, identifier, userSig }, endpoint: emulator.url }).getMemberList({
+        RoomId: 'room-1',
+        Next: '',
+      }),
+    ).rejects.toMatchObject({ name: 'AuthError', code: '70001' });
   });
 
   it('counts a quota a parameter selects apart: GetRoomOnlineUsers with Property true at QPS 1, beside the 40 of plain listings', async () => {

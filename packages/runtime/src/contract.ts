@@ -48,6 +48,8 @@ export interface VendorSpec {
   readonly errorKinds: { readonly [K in ErrorKind]: readonly string[] };
   /** HTTP statuses worth a retry whatever the code (gateway overload, 5xx). */
   readonly retryableHttpStatuses: readonly number[];
+  /** Codes refusing the request's signed time: the engine corrects its clock by the answer's `Date` (none when absent). */
+  readonly clockSkewCodes?: readonly string[];
 }
 
 /** A request as the operation defines it, before the vendor's URL rewrite and signature. */
@@ -77,7 +79,8 @@ export interface SignedRequest {
 }
 
 export interface RequestSigner {
-  sign(request: OutgoingRequest): Promise<SignedRequest>;
+  /** Signs at `date`: the client's clock, corrected by the vendor's when a vendor refused its time. */
+  sign(request: OutgoingRequest, date: Date): Promise<SignedRequest>;
 }
 
 export type FetchLike = (request: Request) => Promise<Response>;
@@ -124,7 +127,10 @@ export interface CommonClientOptions {
    * users of up to 128 characters, about 1.4 MB).
    */
   maxResponseBytes?: number | undefined;
-  /** The clock used for signatures (tests). */
+  /**
+   * This machine's clock, as signatures read it (tests). When a vendor refuses a request's time, the
+   * client measures the difference by the answer's `Date`, keeps it, and signs on the corrected clock.
+   */
   now?: (() => Date) | undefined;
   /** Replaces the runtime's crypto implementation (tests compare both paths). */
   crypto?: CryptoProvider | undefined;
@@ -136,7 +142,7 @@ export interface EngineOptions {
   baseUrl: string;
   signer: RequestSigner;
   /** The client's options: `fetch` and `timeoutMs` are the engine's. */
-  options: Pick<CommonClientOptions, 'fetch' | 'timeoutMs' | 'maxResponseBytes' | 'deadlineMs' | 'retry'>;
+  options: Pick<CommonClientOptions, 'fetch' | 'timeoutMs' | 'maxResponseBytes' | 'deadlineMs' | 'retry' | 'now'>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

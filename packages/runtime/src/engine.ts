@@ -17,6 +17,9 @@ import {
   type SignedRequest,
   type WithMetadata,
 } from './contract.js';
+import { VendorClock } from './clock.js';
+import { VendorApiError } from './errors.js';
+import { matchesCode } from './pointer.js';
 import { checkInput, wireForm } from './request.js';
 import { readAnswer, transportFailure } from './response.js';
 import { policyStrategy } from './retry.js';
@@ -31,6 +34,8 @@ export function createEngine(engine: EngineOptions) {
   const transport = options.fetch ? fetchTransport(options.fetch as FetchLike) : defaultTransport;
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const clock = new VendorClock(options.now ?? (() => new Date()));
+  const clockSkewCodes = vendor.clockSkewCodes ?? [];
 
   return async function call<Output>(name: string, input: unknown, callOptions: CallOptions = {}): Promise<WithMetadata<Output>> {
     // Names come from the table itself (createClientMethods), so the lookup cannot miss.
@@ -41,12 +46,17 @@ export function createEngine(engine: EngineOptions) {
     const retry = callOptions.retry ?? options.retry;
     const strategy = retry && 'next' in retry ? retry : policyStrategy(retry, deadline, callOptions.signal);
 
+    // Whether this call's request was refused for its signed time and signed again on the clock the
+    // vendor's answer gave (VendorClock): once per call.
+    let resentForClock = false;
+
     /** One attempt: signed afresh (a new date, nonce or random), sent, and read. */
     const send = async (timeoutMs = Math.max(1, Math.min(callOptions.timeoutMs ?? defaultTimeoutMs, deadline - Date.now()))) => {
       let signed: SignedRequest;
       let response: HttpResponse;
+      const signingTime = clock.now();
       try {
-        signed = await signer.sign(outgoing);
+        signed = await signer.sign(outgoing, signingTime.date);
         response = await transport({
           url: signed.url,
           method: operation.method,
@@ -60,7 +70,13 @@ export function createEngine(engine: EngineOptions) {
         const context = { vendor: vendor.id, operation: operation.operationId, baseUrl, timeoutMs, maxResponseBytes, signal: callOptions.signal };
         throw transportFailure(error, context);
       }
-      return readAnswer<Output>(vendor, operation, response, signed);
+      try {
+        return readAnswer<Output>(vendor, operation, response, signed);
+      } catch (error) {
+        if (!(error instanceof VendorApiError) || !matchesCode(error.code, clockSkewCodes)) throw error;
+        const corrected = clock.correct(error, response.header('date'), signingTime.offsetMs, resentForClock);
+        throw corrected === true ? new ClockCorrected() : corrected;
+      }
     };
 
     let retryDelayMs = 0;
@@ -69,6 +85,11 @@ export function createEngine(engine: EngineOptions) {
         const [payload, requestId, httpStatus] = await strategy.attempt(attempts, send);
         return Object.assign(payload, { $metadata: { requestId, httpStatus, attempts, retryDelayMs } });
       } catch (error) {
+        // Signed again at once, as the next attempt (through the strategy: a limiter paces it too).
+        if (error instanceof ClockCorrected) {
+          resentForClock = true;
+          continue;
+        }
         const waited = callOptions.signal?.aborted ? undefined : await strategy.next(error, attempts);
         if (waited === undefined) throw error;
         retryDelayMs += waited;
@@ -76,6 +97,9 @@ export function createEngine(engine: EngineOptions) {
     }
   };
 }
+
+/** An attempt refused for its signed time, after the clock was corrected: the engine signs again at once. */
+class ClockCorrected extends Error {}
 
 /** The client object: one method per operation of the table, each a call through the engine. */
 export function createClientMethods<Methods>(options: EngineOptions): Methods {

@@ -115,6 +115,33 @@ export class AuthError extends VendorApiError {
   static override readonly kind: string = 'AuthError';
 }
 
+/**
+ * The vendor refused the request's signed time, and correcting this client's clock by the answer's
+ * `Date` did not help (or the answer had none). `clockOffsetMs` is what the vendor's clock measured
+ * ahead of this machine's (negative: this machine is ahead), when a `Date` came.
+ */
+export class ClockSkewError extends AuthError {
+  static override readonly kind: string = 'ClockSkewError';
+  declare readonly clockOffsetMs: number | undefined;
+
+  /** The vendor's refusal, kept as it came (code, message, request id), with what was measured. */
+  static from(refusal: VendorApiError, clockOffsetMs: number | undefined, explanation: string): ClockSkewError {
+    const error = new ClockSkewError({
+      vendor: refusal.vendor,
+      operation: refusal.operation,
+      httpStatus: refusal.httpStatus,
+      code: refusal.code,
+      message: refusal.vendorMessage,
+      requestId: refusal.requestId,
+      retryable: false,
+      retryAfterMs: refusal.retryAfterMs,
+      body: refusal.body,
+    });
+    error.message += `: ${explanation}`;
+    return Object.assign(error, { clockOffsetMs });
+  }
+}
+
 /** The room, group, conversation or app does not exist. */
 export class NotFoundError extends VendorApiError {
   static override readonly kind: string = 'NotFoundError';

@@ -2,6 +2,7 @@
 // URL redaction helper for logs.
 export {
   AuthError,
+  ClockSkewError,
   ConfigurationError,
   ConnectionError,
   InvalidParameterError,

@@ -39,8 +39,6 @@ export interface TencentLiveClientOptions extends CommonClientOptions {
    * SDKAppID — `ap-singapore` for an international app (below 1400000000), `china` otherwise.
    */
   region?: string | undefined;
-  /** The clock used for UserSig issue and renewal (tests). */
-  now?: (() => Date) | undefined;
   /** Source of the per-request `random` (a 32-bit unsigned integer); default crypto.getRandomValues. */
   random?: (() => number) | undefined;
 }
@@ -71,14 +69,17 @@ export function createTencentLiveClient(options: TencentLiveClientOptions): Tenc
   // No region: the host follows the SDKAppID (the spec's defaultRegionBy), never China silently.
   const { baseUrl } = resolveEndpoint(vendor.id, servers, options, defaultRegionFor(vendor.defaultRegionBy, credentials));
   const crypto = options.crypto ?? defaultCrypto;
-  const now = options.now ?? (() => new Date());
   const random = options.random ?? randomUint32;
 
-  let cached: { userSig: Promise<string>; renewAtUnix: number } | null = null;
-  function currentUserSig(): Promise<string> {
+  // One UserSig for every request until shortly before it expires. Issued at the signing date: the
+  // client's clock, corrected by Tencent's after a 70001 (see VendorClock): once the clock is set, a
+  // UserSig issued on a clock that was behind is past its renewal time, and one issued on a clock
+  // that was ahead is dated after the corrected now — either is replaced.
+  let cached: { userSig: Promise<string>; issuedAtUnix: number; renewAtUnix: number } | null = null;
+  function currentUserSig(date: Date): Promise<string> {
     if (fixedUserSig !== null) return Promise.resolve(fixedUserSig);
-    const nowUnix = Math.floor(now().getTime() / 1000);
-    if (!cached || nowUnix >= cached.renewAtUnix) {
+    const nowUnix = Math.floor(date.getTime() / 1000);
+    if (!cached || nowUnix >= cached.renewAtUnix || nowUnix < cached.issuedAtUnix) {
       const userSig = createUserSig(crypto, {
         sdkAppId: keyCredentials!.sdkAppId,
         identifier: keyCredentials!.identifier,
@@ -86,21 +87,22 @@ export function createTencentLiveClient(options: TencentLiveClientOptions): Tenc
         expireSeconds: ttl,
         nowUnix,
       });
-      cached = { userSig, renewAtUnix: nowUnix + ttl - USERSIG_RENEW_BEFORE_SECONDS };
+      const issued = { userSig, issuedAtUnix: nowUnix, renewAtUnix: nowUnix + ttl - USERSIG_RENEW_BEFORE_SECONDS };
+      cached = issued;
       userSig.catch(() => {
-        cached = null;
+        if (cached === issued) cached = null;
       });
     }
     return cached.userSig;
   }
 
   const signer: RequestSigner = {
-    async sign({ baseUrl: base, path, query, body, contentType }) {
+    async sign({ baseUrl: base, path, query, body, contentType }, date) {
       const value = random();
       if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
         throw new ConfigurationError(`${vendor.id}: random() must return a 32-bit unsigned integer`);
       }
-      const userSig = await currentUserSig();
+      const userSig = await currentUserSig(date);
       const auth: Array<[string, string]> = [
         ['sdkappid', String(credentials.sdkAppId)],
         ['identifier', credentials.identifier],

@@ -29,12 +29,11 @@ export function createVolcengineRtcClient(options: VolcengineRtcClientOptions): 
   requireOption(vendor.id, 'credentials.secretAccessKey', credentials.secretAccessKey);
   const { baseUrl, region = servers[0].region, serverRegion } = resolveEndpoint(vendor.id, servers, options);
   const crypto = options.crypto ?? defaultCrypto;
-  const now = options.now ?? (() => new Date());
   const service = vendor.service;
 
   const parseUrl = lastUrlParser();
   const signer: RequestSigner = {
-    async sign({ operation, baseUrl: base, method, path, query, body, contentType }) {
+    async sign({ operation, baseUrl: base, method, path, query, body, contentType }, date) {
       const url = parseUrl(base + path);
       const signed = await signVolcengineRequest(crypto, {
         method,
@@ -46,7 +45,7 @@ export function createVolcengineRtcClient(options: VolcengineRtcClientOptions): 
         region: (serverRegion && operation.signingRegions?.[serverRegion]) || region,
         service,
         credentials,
-        date: now(),
+        date,
       });
       return {
         url: `${url.origin}${url.pathname}?${signed.canonicalQuery}`,
