@@ -1,4 +1,4 @@
-// One process of the fleet benchmark: a status job through the shared (Redis) limiter, or its own.
+// One process of a fleet: a status job through the shared (Redis) limiter, or its own.
 //   tsx bench/fleet-worker.ts <vendor url> <redis url or ''> <ids>
 import { LimiterRegistry } from '@rollcall/presence-core';
 import { RedisLimiterRegistry } from '@rollcall/limiter-redis';
@@ -14,6 +14,16 @@ try {
   ok = false;
   console.error(`fleet worker: ${(error as Error).message}`);
 }
-const stats = limiters instanceof RedisLimiterRegistry ? limiters.stats() : { roundTrips: 0, shared: 0, local: 0, acquireMs: 0 };
+const stats = limiters instanceof RedisLimiterRegistry ? limiters.stats() : { roundTrips: 0, shared: 0, local: 0, acquireMs: 0, fallbacks: 0 };
 await (limiters as RedisLimiterRegistry).close?.();
-console.log(JSON.stringify({ ok, startedAt, doneAt: Date.now(), roundTrips: stats.roundTrips, calls: stats.shared + stats.local, acquireMs: stats.acquireMs }));
+console.log(
+  JSON.stringify({
+    ok,
+    startedAt,
+    doneAt: Date.now(),
+    roundTrips: stats.roundTrips,
+    calls: stats.shared + stats.local,
+    acquireMs: stats.acquireMs,
+    fallbacks: stats.fallbacks,
+  }),
+);

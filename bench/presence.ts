@@ -5,62 +5,23 @@
 //   3. peak RSS of status() over 1,000,000 ids;
 //   4. Agora: status of 1,000 users of one channel, a user-status call each or one user list.
 // Figures, not assertions: the targets are in the issue and the README.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { availableParallelism } from 'node:os';
 import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { startRedis } from '@rollcall/test-support/redis';
 import { createPresence, LimiterRegistry, MAX_SEND_DELAY_MS, WINDOW_MARGIN_MS } from '@rollcall/presence-core';
 import { agora } from '@rollcall/presence-core/agora';
 import { ceilingTable } from './jitter-ceiling.js';
+import { cpuHog, here, startVendor } from './processes.js';
 import { worldIds } from '@rollcall/emulator';
 import { BENCH_ROOMS, CREDENTIALS, DEFAULT_APPS, floorMs, JOBS, volcengineStatusJob, type Job } from './jobs.js';
 
-const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const NETWORKS = [
   { rttMs: 0, jitterMs: 0 },
   { rttMs: 60, jitterMs: 20 },
   { rttMs: 250, jitterMs: 80 },
 ] as const;
 const only = process.env.BENCH_ONLY?.split(',');
-
-async function startVendor(rttMs: number, jitterMs: number, qps?: Record<string, number>) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', here('./vendor-server.ts'), String(rttMs), String(jitterMs), ...(qps ? [JSON.stringify(qps)] : [])],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  const url = line.toString().trim();
-  return {
-    url,
-    async stats(operationId: string): Promise<{ served: number; throttled: number; maxPerSecond: number }> {
-      const state = (await (await fetch(`${url}/__admin/state`)).json()) as {
-        stats: Record<string, { served: number; throttled: number; maxPerSecond: number }>;
-      };
-      return state.stats[operationId] ?? { served: 0, throttled: 0, maxPerSecond: 0 };
-    },
-    reset: () => fetch(`${url}/__admin/reset-stats`, { method: 'POST' }),
-    async stop() {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
-}
-
-/** Processes that keep every core busy (two per core), as other work on a loaded machine would. */
-function cpuHog(): { stop(): Promise<void> } {
-  const hogs: ChildProcess[] = Array.from({ length: 2 * availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
-  return {
-    async stop() {
-      for (const hog of hogs) hog.kill('SIGKILL');
-      await Promise.all(hogs.map((hog) => once(hog, 'exit')));
-    },
-  };
-}
 
 const table = (head: string[], body: string[][]) =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');

@@ -16,8 +16,17 @@ import {
 import { Redis, type RedisOptions } from 'ioredis';
 import { ACQUIRE, PAUSE, RELEASE } from './scripts.js';
 
+/** The fleet a process assumes before Redis has told it its size (`maxFleetSize`'s default). */
+export const DEFAULT_MAX_FLEET_SIZE = 4;
 /** The share of a quota a process takes on its local fallback before it has seen its fleet. */
-export const UNKNOWN_FLEET_SHARE = 0.25;
+export const UNKNOWN_FLEET_SHARE = 1 / DEFAULT_MAX_FLEET_SIZE;
+/** ioredis reconnects at most this long apart (see the client's retryStrategy). */
+const RECONNECT_MAX_MS = 2_000;
+/**
+ * A process's round trips are trusted to show lateness only once it has seen this many: a job's
+ * first wave is slow all together (connections opening), so its least trip is no baseline yet.
+ */
+export const TRIP_SAMPLES_BEFORE_BASELINE = 20;
 /** A Redis command slower than this counts as Redis being away. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
 /** A process counts as part of the fleet for this long after its last call. */
@@ -33,10 +42,12 @@ export interface RedisLimitersOptions {
   /**
    * Share of each quota this process uses on its local limiter while Redis is away. Default: one
    * over the number of processes last seen drawing from the quota (each announces itself with its
-   * calls), so that a fleet that loses Redis together stays within the quota together; 0.25 when
-   * Redis was never reached (a fleet of unknown size).
+   * calls), so that a fleet that loses Redis together stays within the quota together; one over
+   * `maxFleetSize` when Redis was never reached (a fleet of unknown size).
    */
   fallbackShare?: number;
+  /** The most processes that share a quota, assumed while the fleet's size is unknown; default 4. */
+  maxFleetSize?: number;
   /** A Redis command slower than this counts as Redis being away; default 1000 ms (a busy machine's Redis can take a few hundred). */
   commandTimeoutMs?: number;
   /** While on the fallback, how often to try Redis again; default 1000 ms. */
@@ -121,8 +132,17 @@ class RedisQpsLimiter implements RateLimiter {
   #lastFailureAt = -Infinity;
   /** How many processes were drawing from the quota when Redis last answered. */
   #fleet = 0;
-  /** The least round trip this process has seen on the quota (see QpsLimiter). */
+  /** The least round trip this process has seen on the quota (see QpsLimiter), and how many it has seen. */
   #leastTrip = Infinity;
+  #trips = 0;
+  /** Whether Redis ever gave this process a slot (its fleet then has calls Redis granted). */
+  #everShared = false;
+  /** Starts of the calls the local fallback let go, kept a window: written back to Redis on return. */
+  #localStarts: number[] = [];
+  /** Until when the fallback lets nothing go (calls Redis granted may still be arriving). */
+  #quietUntil = -Infinity;
+  /** Until when, after a return to Redis, each call also needs a slot of the local fallback. */
+  #graceUntil = -Infinity;
   #tail: Promise<unknown> = Promise.resolve();
 
   // Private (#) fields: nothing here — the client, the URL in the options — shows in a log or JSON.
@@ -170,6 +190,9 @@ class RedisQpsLimiter implements RateLimiter {
       this.#fallBack(new Error(`Redis is not reachable (${this.#redis.status})`));
     } else if (this.#mode === 'shared' || probe) {
       const callId = `${this.#member}:${++callCounter}`;
+      // Back from the fallback: the calls it let go this window, for Redis to count (a Redis that
+      // restarted knows none of them; one that froze, none of this process's).
+      const writeBack = this.#mode === 'local' ? this.#recentLocalAges() : [];
       let reply: [number, number, number];
       const askedAt = performance.now();
       const askedOn = this.#clock.now();
@@ -187,34 +210,59 @@ class RedisQpsLimiter implements RateLimiter {
           callId,
           this.#member,
           FLEET_MEMBER_TTL_MS,
+          ...writeBack,
         );
       } catch (error) {
         this.#fallBack(error);
-        return this.#localLimiter().acquire(signal);
+        return this.#localAcquire(signal);
       }
       this.#stats().acquireMs += performance.now() - askedAt;
       const [start, now, fleet] = reply;
       this.#fleet = fleet;
-      if (this.#mode === 'local') this.#setMode('shared', 'Redis answers again');
+      this.#everShared = true;
+      if (this.#mode === 'local') {
+        // The rest of the fleet comes back when its own probe and reconnection let it, each writing
+        // back its local calls then: until all can have, this process keeps to its local share too.
+        this.#graceUntil = askedOn + (this.#options.probeIntervalMs ?? 1000) + RECONNECT_MAX_MS + this.#windowMs;
+        this.#localStarts = [];
+        this.#setMode('shared', 'Redis answers again');
+      }
       this.#stats().shared++;
       // Redis's clock decided the start; wait out the difference on ours.
       if (start > now) await this.#clock.sleep(start - now, signal);
+      const releaseLocal = this.#local && this.#clock.now() < this.#graceUntil ? await this.#local.acquire(signal) : undefined;
       // Redis's `now` came no sooner than we asked, so the call leaves at most this long after the
       // start it was given; the arrival bound Redis keeps for it moves by as much when it is answered.
       const leftAt = this.#clock.now();
       const leftLateMs = Math.max(0, leftAt - askedOn - (start - now));
       return () => {
+        releaseLocal?.();
         // As in QpsLimiter: a round trip over the least one by more than the send delay shows the
-        // way there may have been that late too.
+        // way there may have been that late too — once there are enough trips to know the least.
         const trip = this.#clock.now() - leftAt;
         this.#leastTrip = Math.min(this.#leastTrip, trip);
-        const lateMs = Math.ceil(leftLateMs + lateBeyondSendDelay(trip, this.#leastTrip));
+        const least = ++this.#trips > TRIP_SAMPLES_BEFORE_BASELINE ? this.#leastTrip : 0;
+        const lateMs = Math.ceil(leftLateMs + lateBeyondSendDelay(trip, least));
         this.#stats().roundTrips++;
         this.#redis.rollcallRelease(this.#keys.calls, callId, lateMs).catch(() => undefined);
       };
     }
+    return this.#localAcquire(signal);
+  }
+
+  /** A slot of the local fallback, its start kept for the return to Redis. */
+  async #localAcquire(signal?: AbortSignal): Promise<() => void> {
+    const release = await this.#localLimiter().acquire(signal);
     this.#stats().local++;
-    return this.#localLimiter().acquire(signal);
+    this.#localStarts.push(this.#clock.now());
+    return release;
+  }
+
+  /** How long ago each local call of the last window (and send delay) started, in ms. */
+  #recentLocalAges(): number[] {
+    const now = this.#clock.now();
+    this.#localStarts = this.#localStarts.filter((start) => now - start <= this.#windowMs + MAX_SEND_DELAY_MS);
+    return this.#localStarts.map((start) => Math.round(now - start));
   }
 
   /** Whether the connection is open, waiting up to the command timeout while it is being made. */
@@ -237,18 +285,31 @@ class RedisQpsLimiter implements RateLimiter {
   }
 
   #fallBack(error: unknown) {
-    this.#lastFailureAt = this.#clock.now();
+    const now = this.#clock.now();
+    this.#lastFailureAt = now;
     if (this.#mode === 'local') return;
     this.#stats().fallbacks++;
     this.#local = undefined;
+    // Calls Redis granted before it went away still reach the vendor, and count there for a window
+    // after: the fallback lets nothing go until then. Any process's last grant starts at most a
+    // window (the quota's window full) and a pace slot per process after its reservation, and arrives
+    // within the send delay of its start (a second one: it may leave late).
+    this.#quietUntil = this.#everShared ? now + 2 * this.#windowMs + 2 * MAX_SEND_DELAY_MS + this.#fleetSize() * this.#intervalMs : -Infinity;
     this.#setMode('local', error instanceof Error ? error.message : String(error));
   }
 
-  /** The fallback: this process's share of the quota, paced locally. */
+  /** The processes drawing from the quota: as Redis last counted them, or the most there may be. */
+  #fleetSize(): number {
+    return this.#fleet > 0 ? this.#fleet : (this.#options.maxFleetSize ?? DEFAULT_MAX_FLEET_SIZE);
+  }
+
+  /** The fallback: this process's share of the quota, paced locally, silent until the quiet ends. */
   #localLimiter(): QpsLimiter {
     if (!this.#local) {
-      const share = this.#options.fallbackShare ?? (this.#fleet > 0 ? 1 / this.#fleet : UNKNOWN_FLEET_SHARE);
+      const share = this.#options.fallbackShare ?? 1 / this.#fleetSize();
       this.#local = new QpsLimiter({ qps: Math.max(1, Math.floor(this.#key.qps * share)), clock: this.#clock, windowMs: this.#windowMs });
+      const quietMs = this.#quietUntil - this.#clock.now();
+      if (quietMs > 0) this.#local.pause(quietMs);
     }
     return this.#local;
   }

@@ -12,9 +12,11 @@
  * so at most `qps` calls can arrive within any window. Unlike it, no burst after a quiet spell: a
  * fleet job gains at most a fifth of a second from one, and a burst from several processes at once,
  * each opening connections, is what a busy machine sends later than the arrival bound assumes.
- * Returns { start, now, fleet }.
+ * A process back from its local fallback first writes back the calls it let go meanwhile, by how
+ * long ago each started (Redis may have restarted empty, and never knew them). Returns { start, now, fleet }.
  *
- * ARGV: qps, windowMs, intervalMs, maxSendDelayMs, ttlMs, callId, processId, fleetTtlMs
+ * ARGV: qps, windowMs, intervalMs, maxSendDelayMs, ttlMs, callId, processId, fleetTtlMs, then the
+ * written-back calls' ages in ms
  */
 export const ACQUIRE = `
 local t = redis.call('TIME')
@@ -25,6 +27,9 @@ local interval = tonumber(ARGV[3])
 local delay = tonumber(ARGV[4])
 local ttl = tonumber(ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+for i = 9, #ARGV do
+  redis.call('ZADD', KEYS[1], now - tonumber(ARGV[i]) + delay, ARGV[6] .. ':local:' .. (i - 8))
+end
 local state = redis.call('HMGET', KEYS[2], 'next', 'paused')
 local start = now
 if state[1] then start = math.max(start, tonumber(state[1])) end
