@@ -81,7 +81,21 @@ export async function figures() {
   if (!runs) throw new Error(`${where}: the memory section does not say how many runs`);
   const plain = (cell) => cell.replace(/\*\*/g, '');
   const { table: fleetTable, without } = fleet(presence, where);
+  const faults = await readFile(path.join(root, 'bench/results/fleet-faults.md'), 'utf8');
+  const faultRows = sectionRows(faults, 'Scenarios', 'bench/results/fleet-faults.md');
+  if (faultRows.length === 0) throw new Error('bench/results/fleet-faults.md: no scenario rows');
+  const faultTable = [
+    '| scenario | RTT | throttled | max arrivals in 1 s | elapsed ÷ floor | jobs finished |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...faultRows.map((r) => `| ${r[0]} | ${r[1]} | ${r[3]} | ${r[4]} | ${r[5]} | ${r[6]} |`),
+  ];
+  const wire = await readFile(path.join(root, 'bench/results/wire-bytes.md'), 'utf8');
+  const [, plainStatus, gzipStatus, brStatus] = row(wire, 'Volcengine QueryLiveParticipantStatus', 'bench/results/wire-bytes.md');
+  const [, plainRoom, gzipRoom, brRoom] = row(wire, 'Volcengine GetRoomOnlineUsers', 'bench/results/wire-bytes.md');
+  const pct = (cell) => cell.replace(/^[\d,]+ \(|\)$/g, '');
   return {
+    'wire-bytes': `; on the wire, a 200-id Volcengine status answer is ${plainStatus} bytes plain, ${pct(gzipStatus)} of that gzipped and ${pct(brStatus)} with br, a 10,000-member room ${plainRoom} bytes, ${pct(gzipRoom)} and ${pct(brRoom)} (\`bench/results/wire-bytes.md\`)`,
+    'fleet-faults': `\n${faultTable.join('\n')}\n`,
     quota: quotaTable(presence, where),
     fleet: fleetTable,
     'fleet-without': without,
@@ -91,7 +105,7 @@ export async function figures() {
 }
 
 /** The READMEs holding figures. */
-export const READMES = ['packages/presence-core/README.md', 'packages/limiter-redis/README.md'];
+export const READMES = ['README.md', 'packages/presence-core/README.md', 'packages/limiter-redis/README.md'];
 
 /** The README with each marked figure replaced; throws when a marker names no known figure. */
 export function fill(text, values, where) {

@@ -197,6 +197,31 @@ describe('when Redis is away', () => {
     });
   });
 
+  it('killed after granting slots: the fallback lets nothing go until those calls are a window past; back on Redis, its local calls are written back', async () => {
+    const modes: string[] = [];
+    const r = registry({ url: redis.url, probeIntervalMs: 100, onModeChange: (e) => modes.push(e.mode) });
+    const k = key(100);
+    await drive(r.get(k), 30);
+    await redis.kill();
+    const killedAt = Date.now();
+    // The first local slot: at least two windows and two send delays after Redis went (QPS 100,
+    // one process seen: a pace slot more), whatever the fallback's share would allow at once.
+    const [firstLocal] = await drive(r.get(k), 1);
+    expect(modes).toEqual(['local']);
+    expect(firstLocal! - killedAt).toBeGreaterThanOrEqual(2 * (WINDOW_MS + 5) + 2 * 100);
+    await drive(r.get(k), 4);
+    await redis.start();
+    await waitFor(async () => {
+      await drive(r.get(k), 1);
+      return modes.at(-1) === 'shared';
+    });
+    // The restarted Redis knew nothing of them: the return wrote back the local calls of its window.
+    const client = new Redis(redis.url);
+    const members = await client.zrange(`rollcall:limiter:{${k.vendor}:${k.account}:${k.operation}}:calls`, '0', '-1');
+    client.disconnect();
+    expect(members.filter((m) => m.includes(':local:')).length).toBeGreaterThan(0);
+  });
+
   it('presence over the emulator, Redis stopped mid-run: every id answered exactly once', async () => {
     const limiters = registry({ url: redis.url, probeIntervalMs: 100 });
     const presence = createPresence(volcengine({ credentials: DEMO_CREDENTIALS.volcengine, endpoint: emulator.url, imAppId: DEFAULT_APPS.volcengineImAppId }), {
