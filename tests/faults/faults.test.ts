@@ -295,6 +295,52 @@ describe('a certificate that fails verification is not retried: a ConnectionErro
   });
 });
 
+describe('a certificate from a trusted issuer that is expired, or for another name: not retried either', () => {
+  // Issued by tests/faults/tls/test-ca.crt, trusted only in the child process that calls.
+  const servers: Record<string, { server: HttpsServer; base: string; handshakes: number }> = {};
+  const certificates = { expired: 'CERT_HAS_EXPIRED', 'wrong-name': 'ERR_TLS_CERT_ALTNAME_INVALID' } as const;
+  beforeAll(async () => {
+    const dir = path.join(root, 'tests/faults/tls');
+    for (const name of Object.keys(certificates)) {
+      const entry = {
+        server: createHttpsServer({ cert: readFileSync(path.join(dir, `${name}.crt`)), key: readFileSync(path.join(dir, `${name}.key`)) }, (_req, res) =>
+          res.end('{}'),
+        ),
+        base: '',
+        handshakes: 0,
+      };
+      entry.server.on('connection', () => entry.handshakes++);
+      await new Promise<void>((resolve) => entry.server.listen(0, '127.0.0.1', resolve));
+      entry.base = `https://127.0.0.1:${(entry.server.address() as { port: number }).port}`;
+      servers[name] = entry;
+    }
+  });
+  afterAll(async () => {
+    for (const { server } of Object.values(servers)) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  const cases = (Object.keys(certificates) as Array<keyof typeof certificates>).flatMap((certificate) =>
+    ['volcengine', 'aliyun', 'tencent'].flatMap((vendor) =>
+      (Object.keys(transports) as TransportName[]).map((transport) => ({ certificate, vendor, transport })),
+    ),
+  );
+  it.each(cases)('$certificate | $vendor | $transport', async ({ certificate, vendor, transport }) => {
+    const entry = servers[certificate]!;
+    const before = entry.handshakes;
+    const { stdout } = await run(process.execPath, [path.join(root, 'tests/faults/tls-call.mjs'), entry.base, transport, vendor], {
+      cwd: root,
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: path.join(root, 'tests/faults/tls/test-ca.crt') },
+    });
+    const outcome = JSON.parse(stdout) as { name: string; code: string; retryable: boolean; message: string };
+    expect(outcome).toMatchObject({ name: 'ConnectionError', code: certificates[certificate], retryable: false });
+    expect(outcome.message).toContain(`connection failed (${certificates[certificate]}) at ${entry.base}`);
+    expect(entry.handshakes - before).toBe(1);
+  });
+});
+
 describe('a clock 20 minutes off, for every vendor that signs a time, on both transports (the emulator checks each signature)', () => {
   let emulator: RunningEmulator;
   beforeAll(async () => {
