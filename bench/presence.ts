@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { startRedis } from '@rollcall/test-support/redis';
 import { createPresence, LimiterRegistry, MAX_SEND_DELAY_MS, WINDOW_MARGIN_MS } from '@rollcall/presence-core';
 import { agora } from '@rollcall/presence-core/agora';
