@@ -1,10 +1,10 @@
 // The commands, as functions the CLI and the demo share. Each returns its exit code; errors that
 // end a command early are thrown (the CLI turns them into a message and a code).
 import { readFile } from 'node:fs/promises';
-import type { DetailsEntry, LimiterRegistry, PresenceHooks, StatusEntry, WatchEvent } from '@rollcall/presence-core';
+import type { DetailsEntry, LimiterRegistry, StatusEntry, WatchEvent } from '@rollcall/presence-core';
 import { EXIT, UsageError } from './errors.js';
 import { ndjsonLine, printTable, progress, type Format, type Out, type Row } from './output.js';
-import { aliyunDataCenter, ENVIRONMENT, presenceFor, TABLES, VENDOR_NAMES, VENDOR_OUTPUT, type ConnectionFlags, type Vendor } from './providers.js';
+import { ENVIRONMENT, presenceFor, VENDOR_NAMES, VENDOR_OUTPUT, type ConnectionFlags, type Vendor } from './providers.js';
 
 export interface OutputFlags {
   json?: boolean;
@@ -67,9 +67,13 @@ async function lookupCommand<E extends StatusEntry | DetailsEntry>(
   rowOf: (entry: E) => Row,
   lookup: (options: { signal?: AbortSignal; onBatch(entries: readonly E[]): void }) => Promise<E[]>,
   describe: (entries: readonly E[]) => { caption: string; summary: Record<string, number> },
+  label: string,
 ): Promise<number> {
-  const { out, signal } = run;
+  const { signal } = run;
   const format = formatOf(flags);
+  // Ids answered of the distinct ids asked, on stderr; taken off before anything is written.
+  const bar = progress(run.out, new Set(users).size, label);
+  const out = bar.out;
   const answers = new Map<string, E>();
   let written = 0;
   const writeAnswered = (skipGaps: boolean) => {
@@ -86,12 +90,15 @@ async function lookupCommand<E extends StatusEntry | DetailsEntry>(
       onBatch(entries) {
         for (const entry of entries) answers.set(entry.userId, entry);
         if (format === 'ndjson') writeAnswered(false);
+        bar.advance(entries.length);
       },
     });
   } catch (error) {
+    bar.clear();
     if (!signal?.aborted) throw error;
     interrupted = true;
   }
+  bar.clear();
   const answered = users.flatMap((userId) => answers.get(userId) ?? []);
   const failedIds = new Set(answered.filter((e) => !e.ok).map((e) => e.userId));
   const distinct = new Set(users).size;
@@ -126,37 +133,30 @@ async function lookupCommand<E extends StatusEntry | DetailsEntry>(
 export async function statusCommand(run: Run, flags: ConnectionFlags & OutputFlags & { room: string; users?: string; usersFile?: string }): Promise<number> {
   formatOf(flags);
   const users = await readUsers(run.out, flags);
-  const table =
-    flags.vendor === 'aliyun' && aliyunDataCenter(flags, run.env) ? TABLES.status.aliyunLiveMessage : TABLES.status[flags.vendor as keyof typeof TABLES.status];
-  const bar = progress(run.out, table ? Math.ceil(new Set(users).size / table.batch) : 0, `status ${flags.vendor}`);
-  const hooks: PresenceHooks = { onRequest: () => bar.tick() };
-  const presence = presenceFor(flags, run.env, hooks, run.limiters).status;
+  const presence = presenceFor(flags, run.env, {}, run.limiters).status;
   const facts = VENDOR_OUTPUT[flags.vendor as Vendor];
   if (!presence) throw new UsageError(`${flags.vendor} cannot look up statuses here: ${facts.statusHint}`);
   // A vendor that answers either way (Agora: a call per user, or one user list): each row says which.
   const via = facts.statusShowsAnsweredBy;
-  try {
-    return await lookupCommand<StatusEntry>(
-      run,
-      flags,
-      users,
-      via ? ['user', 'online', 'joinedAt', 'answeredBy'] : ['user', 'online', 'joinedAt'],
-      (e) =>
-        e.ok
-          ? { user: e.userId, online: e.online, joinedAt: isoOrNull(e.joinedAt), ...(via && { answeredBy: e.answeredBy }) }
-          : { user: e.userId, online: null, joinedAt: null, ...(via && { answeredBy: null }), error: e.error.message },
-      (options) => presence.status(flags.room, users, { ...options, failures: 'report' }),
-      (entries) => {
-        const online = entries.filter((e) => e.ok && e.online).length;
-        return {
-          caption: `${entries.length} users in ${flags.room}: ${online} online, ${entries.length - online} not`,
-          summary: { users: entries.length, online },
-        };
-      },
-    );
-  } finally {
-    bar.stop();
-  }
+  return lookupCommand<StatusEntry>(
+    run,
+    flags,
+    users,
+    via ? ['user', 'online', 'joinedAt', 'answeredBy'] : ['user', 'online', 'joinedAt'],
+    (e) =>
+      e.ok
+        ? { user: e.userId, online: e.online, joinedAt: isoOrNull(e.joinedAt), ...(via && { answeredBy: e.answeredBy }) }
+        : { user: e.userId, online: null, joinedAt: null, ...(via && { answeredBy: null }), error: e.error.message },
+    (options) => presence.status(flags.room, users, { ...options, failures: 'report' }),
+    (entries) => {
+      const online = entries.filter((e) => e.ok && e.online).length;
+      return {
+        caption: `${entries.length} users in ${flags.room}: ${online} online, ${entries.length - online} not`,
+        summary: { users: entries.length, online },
+      };
+    },
+    `status ${flags.vendor}`,
+  );
 }
 
 export async function detailsCommand(run: Run, flags: ConnectionFlags & OutputFlags & { room: string; users?: string; usersFile?: string }): Promise<number> {
@@ -184,6 +184,7 @@ export async function detailsCommand(run: Run, flags: ConnectionFlags & OutputFl
       const members = entries.filter((e) => e.ok && e.found).length;
       return { caption: `${entries.length} users in ${flags.room}: ${members} members`, summary: { users: entries.length, members } };
     },
+    `details ${flags.vendor}`,
   );
 }
 

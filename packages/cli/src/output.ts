@@ -1,5 +1,4 @@
 // How results are shown: a table for people, JSON or NDJSON for machines, progress on stderr.
-import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 
 export type Format = 'table' | 'json' | 'ndjson';
@@ -41,13 +40,66 @@ export function printTable(out: Out, head: string[], rows: readonly Row[], capti
 
 export const ndjsonLine = (value: unknown) => `${JSON.stringify(value)}\n`;
 
-/** A progress bar on stderr for long jobs; silent when stderr is not a terminal. */
-export function progress(out: Out, total: number, label: string) {
-  if (!out.interactive || total <= 1) return { tick() {}, stop() {} };
-  const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} calls`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, undefined);
-  bar.start(total, 0);
-  return {
-    tick: () => bar.increment(),
-    stop: () => bar.stop(),
+/** A job shorter than this shows no progress at all (no flash of a line that is cleared at once). */
+const PROGRESS_DELAY_MS = 300;
+/** The line is drawn again at most this often. */
+const PROGRESS_REDRAW_MS = 100;
+
+export interface Progress {
+  /** `count` more ids answered. */
+  advance(count: number): void;
+  /** Takes the line off the screen (drawn again at the next advance). */
+  clear(): void;
+  /** The job's output: each write takes the progress line off first, so no answer is overwritten. */
+  out: Out;
+}
+
+/**
+ * One line on stderr for a long lookup — ids answered of the total, the rate and the time left, as
+ * npm and gh show theirs — drawn with a carriage return and erase-to-end-of-line only: the cursor is
+ * never saved or moved elsewhere, and the line is erased before anything else is written, so answers
+ * and the prompt after them stay as printed. Nothing when stderr is not a terminal.
+ */
+export function progress(out: Out, total: number, label: string, now: () => number = Date.now): Progress {
+  if (!out.interactive || total <= 1) return { advance() {}, clear() {}, out };
+  const startedAt = now();
+  let done = 0;
+  let drawn = false;
+  let drawnAt = -Infinity;
+  const clear = () => {
+    if (!drawn) return;
+    out.error('\r\u001b[K');
+    drawn = false;
   };
+  return {
+    advance(count) {
+      done += count;
+      const at = now();
+      const elapsed = at - startedAt;
+      if (elapsed < PROGRESS_DELAY_MS || at - drawnAt < PROGRESS_REDRAW_MS || done >= total) return;
+      const rate = done / (elapsed / 1000);
+      const left = rate > 0 ? Math.ceil((total - done) / rate) : undefined;
+      const line = `${label}  ${done.toLocaleString('en')}/${total.toLocaleString('en')} ids  ${Math.round(rate).toLocaleString('en')} ids/s${left === undefined ? '' : `  ~${formatSeconds(left)} left`}`;
+      out.error(`\r${line}\u001b[K`);
+      drawn = true;
+      drawnAt = at;
+    },
+    clear,
+    out: {
+      ...out,
+      write: (text) => {
+        clear();
+        out.write(text);
+      },
+      error: (text) => {
+        clear();
+        out.error(text);
+      },
+    },
+  };
+}
+
+/** "45 s", "3 min 20 s". */
+function formatSeconds(seconds: number): string {
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }

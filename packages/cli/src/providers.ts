@@ -32,12 +32,6 @@ export const TABLES = {
       qps: volcOps.queryLiveParticipantStatus.qps,
     },
     aliyun: { operationId: aliyunOps.batchGetOnlineUsers.operationId, batch: aliyunOps.batchGetOnlineUsers.batch.max, qps: aliyunOps.batchGetOnlineUsers.qps },
-    // Apps of today's console (--data-center): the LiveMessage operations.
-    aliyunLiveMessage: {
-      operationId: aliyunOps.checkLiveMessageUsersInGroup.operationId,
-      batch: aliyunOps.checkLiveMessageUsersInGroup.batch.max,
-      qps: aliyunOps.checkLiveMessageUsersInGroup.qps,
-    },
     // One uid per user-status call; many users of a channel are answered by one user-list call instead.
     agora: {
       operationId: agoraOps.queryUserStatus.operationId,

@@ -15,10 +15,17 @@ import { operations as tencentOps } from '@rollcall/tencent-live';
 import { runProcess, type Finished } from '@rollcall/test-support';
 import { startRedis } from '@rollcall/test-support/redis';
 import packageJson from '../package.json' with { type: 'json' };
+import xterm from '@xterm/headless';
+
+const { Terminal } = xterm;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, '../dist/node/cli.js');
 const MEMBERS = tencentOps.getMemberList.pagination.cap + 500;
+// A status job of this many calls lasts over a second at the vendor's QPS (the emulator enforces it),
+// whatever the machine: long enough for its progress line to show.
+const JOB_CALLS = 150;
+const JOB_IDS = JOB_CALLS * volcOps.queryLiveParticipantStatus.batch.max;
 
 let emulator: RunningEmulator;
 let workDir: string;
@@ -61,6 +68,26 @@ function terminal(args: string[], redirect = '') {
   };
 }
 
+/**
+ * What a terminal shows after `bytes`: every line of the scrollback and the screen, as xterm.js
+ * (the emulator VS Code's terminal runs) renders them — cursor moves, carriage returns and erases
+ * applied — trailing blanks dropped.
+ */
+async function rendered(bytes: string, cols = 120): Promise<string[]> {
+  const term = new Terminal({ cols, rows: 30, scrollback: 100_000, allowProposedApi: true });
+  await new Promise<void>((resolve) => term.write(bytes, resolve));
+  const buffer = term.buffer.active;
+  const lines = Array.from({ length: buffer.length }, (_, i) => (buffer.getLine(i)?.translateToString(true) ?? '').trimEnd());
+  while (lines.length && lines.at(-1) === '') lines.pop();
+  term.dispose();
+  return lines;
+}
+
+/** The binary in a terminal, then what a shell prints after it: its exit status and a prompt. */
+function terminalSession(args: string[]) {
+  return terminal(args, `; echo "exit status $?"; printf 'PROMPT$ '`);
+}
+
 async function until(what: string, check: () => boolean | Promise<boolean>) {
   // Polls a condition; the test's own timeout bounds it.
   while (!(await check())) await new Promise((r) => setTimeout(r, 25));
@@ -79,7 +106,7 @@ beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'rollcall-e2e-'));
   emulator = await startEmulator({ seed: generateSeed(2, MEMBERS) });
   // Ids enough for many calls at the vendor's QPS: the job lasts several QPS windows.
-  await writeFile(path.join(workDir, 'ids.txt'), worldIds.users(60 * volcOps.queryLiveParticipantStatus.batch.max).join('\n'));
+  await writeFile(path.join(workDir, 'ids.txt'), worldIds.users(JOB_IDS).join('\n'));
 });
 
 afterAll(async () => {
@@ -97,11 +124,55 @@ describe('in a terminal', () => {
   it('shows progress on the terminal, and none in a pipe', async () => {
     const tty = terminal(status('--users-file', path.join(workDir, 'ids.txt')));
     expect(await tty.exited).toBe(0);
-    expect(tty.screen()).toMatch(/status volcengine \[.*\] \d+\/60 calls/);
-    expect(tty.screen()).toContain(`${60 * volcOps.queryLiveParticipantStatus.batch.max} users in ${group1}`);
+    expect(tty.screen()).toMatch(new RegExp(`status volcengine  [\\d,]+/${JOB_IDS.toLocaleString('en')} ids  [\\d,]+ ids/s  ~\\d+ (s|min \\d+ s) left`));
+    expect(tty.screen()).toContain(`${JOB_IDS} users in ${group1}`);
     const piped = await shell(`${command(status('--users-file', path.join(workDir, 'ids.txt'), '--ndjson'))} | tail -1`);
     expect(piped.code).toBe(0);
     expect(piped.stderr).toBe('');
+  });
+
+  it('as the terminal shows it: a long job leaves its table, its summary and the prompt after them intact, the progress line gone', async () => {
+    const tty = terminalSession(status('--users-file', path.join(workDir, 'ids.txt')));
+    expect(await tty.exited).toBe(0);
+    // The progress line was drawn…
+    expect(tty.screen()).toContain(' ids/s');
+    const lines = await rendered(tty.screen());
+    // …and is nowhere on the screen or in the scrollback now.
+    expect(lines.filter((l) => l.includes('ids/s'))).toEqual([]);
+    const header = lines.findIndex((l) => /^│ user\s+│ online\s+│ joinedAt\s+│$/.test(l));
+    expect(header).toBeGreaterThan(0);
+    expect(lines[header - 1]).toMatch(/^┌─+┬─+┬─+┐$/);
+    // Ten rows, the table's foot, the count of the rest, the summary, then what the shell printed.
+    expect(lines.slice(header + 1, header + 11).every((l) => /^│ \d{10,19}\s+│ (true|false)\s+│/.test(l))).toBe(true);
+    expect(lines.slice(header + 11)).toEqual([
+      expect.stringMatching(/^└─+┴─+┴─+┘$/),
+      `… and ${JOB_IDS - 10} more rows (use --json or --ndjson for all)`,
+      expect.stringMatching(new RegExp(`^${JOB_IDS} users in ${group1}: \\d+ online, \\d+ not$`)),
+      'exit status 0',
+      'PROMPT$',
+    ]);
+  });
+
+  it('as the terminal shows it: the demo leaves every table and every summary intact, and the prompt after them', async () => {
+    const tty = terminalSession(['demo']);
+    expect(await tty.exited).toBe(0);
+    const lines = await rendered(tty.screen());
+    for (const summary of [
+      '5000 users in 7226277271248584971: 3000 online, 2000 not',
+      '5000 users in group-1: 3000 online, 2000 not',
+      'Showing 1000 of 1500 members: the list is truncated',
+      '2 rooms, 3000 members in all.',
+      '1000 users in channel-2: 1000 online, 0 not',
+    ]) {
+      expect(lines.some((l) => l.includes(summary))).toBe(true);
+    }
+    // Every table whole: as many heads as tops and feet, each head right under its top.
+    const tops = lines.flatMap((l, i) => (/^┌─[─┬]*┐$/.test(l) ? [i] : []));
+    const feet = lines.filter((l) => /^└─[─┴]*┘$/.test(l));
+    expect(tops.length).toBeGreaterThanOrEqual(5);
+    expect(feet).toHaveLength(tops.length);
+    for (const top of tops) expect(lines[top + 1]).toMatch(/^│ \w/);
+    expect(lines.slice(-2)).toEqual(['exit status 0', 'PROMPT$']);
   });
 
   it('Ctrl-C stops new calls, writes every answer received and a summary, and exits 130', async () => {
@@ -117,17 +188,17 @@ describe('in a terminal', () => {
     // Every answer received is written once, in input order, none failed, none invented.
     expect(rows.length).toBe(summary.users);
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.length + summary.unanswered).toBe(60 * volcOps.queryLiveParticipantStatus.batch.max);
-    const inputOrder = new Map(worldIds.users(60 * volcOps.queryLiveParticipantStatus.batch.max).map((id, i) => [id, i]));
+    expect(rows.length + summary.unanswered).toBe(JOB_IDS);
+    const inputOrder = new Map(worldIds.users(JOB_IDS).map((id, i) => [id, i]));
     const positions = rows.map((r: { user: string }) => inputOrder.get(r.user)!);
     expect(positions.every((p: number, i: number) => p !== undefined && (i === 0 || p > positions[i - 1]!))).toBe(true);
-    expect(tty.screen()).toMatch(/rollcall: interrupted — \d+ of 12000 distinct ids answered; printed what was received\./);
+    expect(tty.screen()).toMatch(new RegExp(`rollcall: interrupted — \\d+ of ${JOB_IDS} distinct ids answered; printed what was received\\.`));
     expect(tty.screen()).not.toMatch(/at .*\.js:\d+/);
   });
 
   it('a second Ctrl-C exits at once', async () => {
     const tty = terminal(status('--users-file', path.join(workDir, 'ids.txt'), '--json'), ' > /dev/null');
-    await until('the progress bar shows', () => tty.screen().includes('calls'));
+    await until('the progress line shows', () => tty.screen().includes('ids/s'));
     tty.keys('\x03\x03');
     expect(await tty.exited).toBe(130);
   });
@@ -337,9 +408,9 @@ describe('--redis: one quota for several jobs', () => {
       const [a, b] = await Promise.all([job(), job()]);
       for (const r of [a, b]) {
         expect(r.code).toBe(0);
-        expect(JSON.parse(r.stdout).summary).toMatchObject({ users: 60 * volcOps.queryLiveParticipantStatus.batch.max, failed: 0 });
+        expect(JSON.parse(r.stdout).summary).toMatchObject({ users: JOB_IDS, failed: 0 });
       }
-      expect(emulator.stats().QueryLiveParticipantStatus).toMatchObject({ served: 120, throttled: 0 });
+      expect(emulator.stats().QueryLiveParticipantStatus).toMatchObject({ served: 2 * JOB_CALLS, throttled: 0 });
       const away = await shell(`${command(status('--users', `${u0},${u1}`, '--json'))}`.replace(`'--json'`, `'--json' '--redis' 'redis://127.0.0.1:1'`));
       expect(away.code).toBe(0);
       expect(away.stderr).toContain("Redis at 127.0.0.1:1 is not answering: QueryLiveParticipantStatus goes on with this process's share of the quota");
