@@ -135,6 +135,8 @@ function banner(emulator: RunningEmulator): string {
   const groupIds = [...(world.rooms.aliyun.get(group)?.keys() ?? [])].slice(0, 3).join(',') || 'u1,u2';
   return [
     `rollcall emulator ${packageJson.version} listening on ${url} (Ctrl-C stops it). Demo credentials: they open nothing else.`,
+    // Installed in a project (not globally), the command is on no PATH: npx finds it there.
+    'Commands to try (installed in a project rather than globally, start each with npx):',
     '',
     `Volcengine: IM app ${world.volcengineImAppId} (live groups: ${world.rooms['volcengine-im'].size}), RTC app ${world.volcengineRtcAppId} (rooms: ${world.rooms['volcengine-rtc'].size})`,
     `  rollcall status --vendor volcengine --endpoint ${url} --access-key-id ${c.volcengine.accessKeyId} --secret-access-key ${c.volcengine.secretAccessKey} --im-app-id ${world.volcengineImAppId} --room ${conversation} --users ${conversationIds}`,
@@ -180,6 +182,9 @@ async function emulatorCommand(out: Out, flags: { host: string; port: string; se
   return EXIT.ok;
 }
 
+/** The line after a usage error. */
+const usageHint = (command?: string) => `Run 'rollcall${command ? ` ${command}` : ''} --help' for usage.`;
+
 export function buildProgram(out: Out, runOf: (flags: { redis?: string }) => Promise<Run>, setExit: (code: number) => void): Command {
   const program = new Command('rollcall')
     .description('Who is in this room? Ask Volcengine, Alibaba Cloud, Tencent Cloud or Agora, or the local emulator.')
@@ -188,8 +193,12 @@ export function buildProgram(out: Out, runOf: (flags: { redis?: string }) => Pro
       'after',
       `\nExit codes: ${EXIT.ok} done, ${EXIT.failure} failed, ${EXIT.usage} bad flags or input, ${EXIT.auth} credentials refused, ${EXIT.notFound} room not found, ${EXIT.throttled} throttled, ${EXIT.incomplete} incomplete (some ids failed, or the vendor listed only part of the room), ${EXIT.interrupted} interrupted (Ctrl-C; what was received is printed).`,
     )
-    .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // A usage error is one line, as gh prints it, with where to look: not the whole help.
+    .configureOutput({
+      outputError: (text, write) => write(`rollcall: ${text.replace(/^error: /, '').replace(/\n\(Did you mean (.+)\?\)\n$/, ' (did you mean $1?)\n')}`),
+    })
+    .showHelpAfterError(usageHint());
   const users = (command: Command) =>
     command.option('--users <ids>', 'comma-separated user ids').option('--users-file <file>', 'file of user ids, one per line (- for standard input)');
 
@@ -245,12 +254,14 @@ export function buildProgram(out: Out, runOf: (flags: { redis?: string }) => Pro
     .description('start the emulator with demo data, ask all four vendors, stop it')
     .action(async () => setExit(await runDemo(out)));
 
+  for (const command of program.commands) command.showHelpAfterError(usageHint(command.name()));
   return program;
 }
 
 export async function main(argv: string[], out: Out = processOut): Promise<number> {
   let exitCode: number = EXIT.ok;
   let vendor: string | undefined;
+  let commandName: string | undefined;
   let shared: { close(): Promise<void> } | undefined;
   const interrupt = interruptible();
   const program = buildProgram(
@@ -284,6 +295,7 @@ export async function main(argv: string[], out: Out = processOut): Promise<numbe
   );
   program.hook('preAction', (_program, action) => {
     vendor = action.opts().vendor;
+    commandName = action.name();
   });
   try {
     await program.parseAsync(argv);
@@ -292,8 +304,9 @@ export async function main(argv: string[], out: Out = processOut): Promise<numbe
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return EXIT.ok;
     if (typeof code === 'string' && code.startsWith('commander.')) return EXIT.usage;
-    out.error(`rollcall: ${describeError(error, { vendor, credentialHints: CREDENTIAL_HINTS })}\n`);
-    return exitCodeFor(error);
+    const exit = exitCodeFor(error);
+    out.error(`rollcall: ${describeError(error, { vendor, credentialHints: CREDENTIAL_HINTS })}\n${exit === EXIT.usage ? `${usageHint(commandName)}\n` : ''}`);
+    return exit;
   } finally {
     interrupt.dispose();
     await shared?.close();
@@ -305,4 +318,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(EXIT.ok);
   throw error;
 });
+// Messages nobody reads (stderr closed, or a pipe whose reader left) change nothing: the exit code
+// stays the command's own (a usage error is 2 whether or not its message could be written).
+process.stderr.on('error', () => undefined);
 process.exitCode = await main(process.argv);

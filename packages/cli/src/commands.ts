@@ -48,6 +48,9 @@ export async function readUsers(out: Out, flags: { users?: string; usersFile?: s
   return ids;
 }
 
+/** "1 user", "2 users". */
+const countOf = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
 
 function interruptedNote(out: Out, what: string) {
@@ -151,7 +154,7 @@ export async function statusCommand(run: Run, flags: ConnectionFlags & OutputFla
     (entries) => {
       const online = entries.filter((e) => e.ok && e.online).length;
       return {
-        caption: `${entries.length} users in ${flags.room}: ${online} online, ${entries.length - online} not`,
+        caption: `${countOf(entries.length, 'user')} in ${flags.room}: ${online} online, ${entries.length - online} not`,
         summary: { users: entries.length, online },
       };
     },
@@ -182,7 +185,7 @@ export async function detailsCommand(run: Run, flags: ConnectionFlags & OutputFl
     (options) => presence.details(flags.room, users, { ...options, failures: 'report' }),
     (entries) => {
       const members = entries.filter((e) => e.ok && e.found).length;
-      return { caption: `${entries.length} users in ${flags.room}: ${members} members`, summary: { users: entries.length, members } };
+      return { caption: `${countOf(entries.length, 'user')} in ${flags.room}: ${countOf(members, 'member')}`, summary: { users: entries.length, members } };
     },
     `details ${flags.vendor}`,
   );
@@ -276,7 +279,7 @@ export async function rosterCommand(run: Run, flags: ConnectionFlags & OutputFla
     rowsOf: (page) => page.members.map((m): Row => (column === 'role' ? { user: m.userId, role: m.role } : { user: m.userId, visibility: m.visibility })),
     columns: ['user', column],
     rowsKey: 'members',
-    counted: (n) => `${n} members listed`,
+    counted: (n) => `${countOf(n, 'member')} listed`,
     end(rows, pages) {
       const total = pages.reduce<number | null>((t, page) => page.total ?? t, null);
       const vendorTruncated = pages.some((page) => page.truncated) && !(maxItems !== undefined && rows.length >= maxItems);
@@ -293,7 +296,7 @@ export async function rosterCommand(run: Run, flags: ConnectionFlags & OutputFla
           ? `Showing the first ${rows.length} of ${total ?? 'more'} members (stopped at --max ${maxItems}).`
           : truncatedBy === 'vendor'
             ? `Showing ${rows.length} of ${total ?? 'more'} members: the list is truncated (${reason}).`
-            : `${rows.length} members in ${flags.room}.`;
+            : `${countOf(rows.length, 'member')} in ${flags.room}.`;
       return {
         summary: { members: rows.length, total, truncated: truncatedBy !== null, truncatedBy, ...(reason && { reason }) },
         caption,
@@ -314,7 +317,7 @@ export async function roomsCommand(run: Run, flags: ConnectionFlags & OutputFlag
     rowsOf: (page) => page.rooms.map((r): Row => ({ room: r.room, members: r.members })),
     columns: ['room', 'members'],
     rowsKey: 'rooms',
-    counted: (n) => `${n} rooms listed`,
+    counted: (n) => `${countOf(n, 'room')} listed`,
     end(rows, pages) {
       const total = pages.at(-1)?.total ?? null;
       const duplicates = pages.reduce((n, page) => n + page.duplicates, 0);
@@ -329,7 +332,7 @@ export async function roomsCommand(run: Run, flags: ConnectionFlags & OutputFlag
           ? `Showing the first ${rows.length} of ${total ?? 'more'} rooms (stopped at --max ${maxItems}).${drift}`
           : truncatedBy === 'vendor'
             ? `Showing ${rows.length} of the ${total} rooms the vendor counts: channels moved between pages while they were read.${drift}`
-            : `${rows.length} rooms, ${members} members in all.${drift}`;
+            : `${countOf(rows.length, 'room')}, ${countOf(members, 'member')} in all.${drift}`;
       return { summary: { rooms: rows.length, total, members, duplicates, truncated, truncatedBy }, caption, cutByVendor: truncatedBy === 'vendor' };
     },
   });

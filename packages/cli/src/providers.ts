@@ -58,6 +58,42 @@ export const TABLES = {
   },
 } as const;
 
+/** Where the shared quota lives, when not given as --redis. */
+export const REDIS_ENVIRONMENT = 'ROLLCALL_REDIS_URL';
+
+export const ENVIRONMENT = {
+  volcengine: {
+    accessKeyId: 'VOLC_ACCESSKEY',
+    secretAccessKey: 'VOLC_SECRETKEY',
+    securityToken: 'VOLC_SESSION_TOKEN',
+    region: 'VOLC_REGION',
+    imAppId: 'VOLC_IM_APP_ID',
+    rtcAppId: 'VOLC_RTC_APP_ID',
+    userIds: 'VOLC_IM_USER_IDS',
+  },
+  aliyun: {
+    accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+    secretAccessKey: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+    securityToken: 'ALIBABA_CLOUD_SECURITY_TOKEN',
+    region: 'ALIBABA_CLOUD_REGION_ID',
+    appId: 'ALIBABA_CLOUD_LIVE_APP_ID',
+    dataCenter: 'ALIBABA_CLOUD_LIVE_DATA_CENTER',
+  },
+  tencent: {
+    sdkAppId: 'TENCENT_IM_SDKAPPID',
+    identifier: 'TENCENT_IM_IDENTIFIER',
+    secretKey: 'TENCENT_IM_SECRET_KEY',
+    region: 'TENCENT_IM_REGION',
+  },
+  // Agora's own samples and CLI tools have no standard names either: rollcall's.
+  agora: {
+    customerId: 'AGORA_CUSTOMER_ID',
+    customerSecret: 'AGORA_CUSTOMER_SECRET',
+    appId: 'AGORA_APP_ID',
+    region: 'AGORA_REGION',
+  },
+} as const;
+
 /**
  * What the commands say and show differently by vendor, in one place: the flag a missing capability
  * needs, the roster's second column, whether a status row names the operation that answered (Agora
@@ -76,8 +112,8 @@ export const VENDOR_OUTPUT: Record<
   }
 > = {
   volcengine: {
-    statusHint: 'pass --im-app-id',
-    rosterHint: 'pass --rtc-app-id',
+    statusHint: `pass --im-app-id (or set ${ENVIRONMENT.volcengine.imAppId})`,
+    rosterHint: `pass --rtc-app-id (or set ${ENVIRONMENT.volcengine.rtcAppId})`,
     rosterColumn: 'visibility',
     statusShowsAnsweredBy: false,
     rosterCut: (_, invisible) =>
@@ -137,42 +173,6 @@ export interface ConnectionFlags {
  * The environment variables read when a flag is absent. Volcengine and Alibaba Cloud use the names
  * their own SDKs and CLIs read; Tencent IM has no standard, so these are rollcall's.
  */
-/** Where the shared quota lives, when not given as --redis. */
-export const REDIS_ENVIRONMENT = 'ROLLCALL_REDIS_URL';
-
-export const ENVIRONMENT = {
-  volcengine: {
-    accessKeyId: 'VOLC_ACCESSKEY',
-    secretAccessKey: 'VOLC_SECRETKEY',
-    securityToken: 'VOLC_SESSION_TOKEN',
-    region: 'VOLC_REGION',
-    imAppId: 'VOLC_IM_APP_ID',
-    rtcAppId: 'VOLC_RTC_APP_ID',
-    userIds: 'VOLC_IM_USER_IDS',
-  },
-  aliyun: {
-    accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
-    secretAccessKey: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-    securityToken: 'ALIBABA_CLOUD_SECURITY_TOKEN',
-    region: 'ALIBABA_CLOUD_REGION_ID',
-    appId: 'ALIBABA_CLOUD_LIVE_APP_ID',
-    dataCenter: 'ALIBABA_CLOUD_LIVE_DATA_CENTER',
-  },
-  tencent: {
-    sdkAppId: 'TENCENT_IM_SDKAPPID',
-    identifier: 'TENCENT_IM_IDENTIFIER',
-    secretKey: 'TENCENT_IM_SECRET_KEY',
-    region: 'TENCENT_IM_REGION',
-  },
-  // Agora's own samples and CLI tools have no standard names either: rollcall's.
-  agora: {
-    customerId: 'AGORA_CUSTOMER_ID',
-    customerSecret: 'AGORA_CUSTOMER_SECRET',
-    appId: 'AGORA_APP_ID',
-    region: 'AGORA_REGION',
-  },
-} as const;
-
 const DATA_CENTERS = ['cn-shanghai', 'ap-southeast-1'] as const;
 
 /** The Alibaba app's data center (today's console), or undefined for an app of the older console. */

@@ -290,6 +290,35 @@ describe('usage', () => {
     }
   });
 
+  it('a usage error is one line and where to look, exit 2 — whatever happens to stderr', async () => {
+    const missingRoom = await rollcall(['status', '--vendor', 'volcengine', '--users', '1']);
+    expect(missingRoom).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: "rollcall: required option '--room <room>' not specified\nRun 'rollcall status --help' for usage.\n",
+    });
+    const unknown = await rollcall(['statsu']);
+    expect(unknown).toMatchObject({ code: 2, stderr: "rollcall: unknown command 'statsu' (did you mean status?)\nRun 'rollcall --help' for usage.\n" });
+    const noUsers = await rollcall(['status', '--vendor', 'volcengine', '--room', group1], volcEnv());
+    expect(noUsers).toMatchObject({ code: 2, stderr: "rollcall: --users or --users-file is required\nRun 'rollcall status --help' for usage.\n" });
+    // stderr closed, and stderr a pipe whose reader has gone: still 2.
+    const cliLine = [process.execPath, '--import', 'tsx', cli, 'status', '--vendor', 'volcengine', '--users', '1'].map((a) => `'${a}'`).join(' ');
+    const closed = await runProcess('bash', ['-c', `${cliLine} 2>&-; echo "exit $?"`], { env: baseEnv });
+    expect(closed.stdout).toBe('exit 2\n');
+    const gone = await runProcess('bash', ['-c', `${cliLine} 2>&1 >/dev/null | true; echo "exit \${PIPESTATUS[0]}"`], { env: baseEnv });
+    expect(gone.stdout).toBe('exit 2\n');
+  });
+
+  it('names the environment variable beside the flag when an app is missing, and counts "1 user"', async () => {
+    const { VOLC_IM_APP_ID: _, ...withoutApp } = volcEnv();
+    const noApp = await rollcall(['status', '--vendor', 'volcengine', '--room', group1, '--users', u0!, '--endpoint', url], withoutApp);
+    expect(noApp.code).toBe(2);
+    expect(noApp.stderr).toContain('pass --im-app-id (or set VOLC_IM_APP_ID)');
+    const one = await rollcall(['status', '--vendor', 'volcengine', '--room', group1, '--users', u0!, '--endpoint', url], volcEnv());
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(new RegExp(`^1 user in ${group1}: 1 online, 0 not$`, 'm'));
+  });
+
   it('bad flags exit 2 with the reason, before any call', async () => {
     const missingRoom = await rollcall(['status', '--vendor', 'volcengine', '--users', '1']);
     expect(missingRoom.code).toBe(2);

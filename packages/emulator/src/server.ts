@@ -88,8 +88,8 @@ const MAX_BODY_BYTES = 1 << 20;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const credentials = options.credentials ?? DEMO_CREDENTIALS;
-  const world = new World(options.seed);
   const now = options.now ?? (() => Date.now());
+  const world = new World(options.seed, now());
   let faults: Array<FaultRule & { left: number }> = [];
   const setFaults = (rules: FaultRule[]) => {
     faults = rules.map((r) => ({ ...r, left: r.times ?? Infinity }));

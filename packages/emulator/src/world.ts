@@ -51,23 +51,26 @@ export function isStringIdMember(member: Member): boolean {
 }
 
 /** Seed data: rooms and their members, per vendor (a JSON file has this shape). */
+/** A member as a seed gives it: without `joinedAt`, it joins when the world is made. */
+export type SeedMember = Omit<Member, 'joinedAt'> & { joinedAt?: number | undefined };
+
 export interface Seed {
   volcengine?: {
     /** IM app: live groups and conversations by ConversationShortId. */
     imAppId?: number;
-    conversations?: Record<string, Member[]>;
+    conversations?: Record<string, SeedMember[]>;
     /** RTC app: rooms by RoomId. */
     rtcAppId?: string;
-    rooms?: Record<string, Member[]>;
+    rooms?: Record<string, SeedMember[]>;
   };
   /**
    * Two apps share the groups: one of the older console (`appId`, BatchGetOnlineUsers) and one of
    * today's console (`liveMessageAppId` in `dataCenter`, the LiveMessage operations).
    */
-  aliyun?: { appId?: string; liveMessageAppId?: string; dataCenter?: 'cn-shanghai' | 'ap-southeast-1'; groups?: Record<string, Member[]> };
-  tencent?: { rooms?: Record<string, Member[]> };
+  aliyun?: { appId?: string; liveMessageAppId?: string; dataCenter?: 'cn-shanghai' | 'ap-southeast-1'; groups?: Record<string, SeedMember[]> };
+  tencent?: { rooms?: Record<string, SeedMember[]> };
   /** Agora project: channels by name (members' user ids are uids). */
-  agora?: { appId?: string; channels?: Record<string, Member[]> };
+  agora?: { appId?: string; channels?: Record<string, SeedMember[]> };
 }
 
 export const DEFAULT_APPS = {
@@ -141,9 +144,12 @@ export function generateSeed(rooms: number, members: number, joinedAt = Date.UTC
 
 type Rooms = Map<string, Map<string, Member>>;
 
-function toRooms(record: Record<string, Member[]> | undefined): Rooms {
+function toRooms(record: Record<string, SeedMember[]> | undefined, now: number): Rooms {
   return new Map(
-    Object.entries(record ?? {}).map(([room, members]) => [room, new Map(members.map((m) => [String(m.userId), { ...m, userId: String(m.userId) }]))]),
+    Object.entries(record ?? {}).map(([room, members]) => [
+      room,
+      new Map(members.map((m) => [String(m.userId), { ...m, userId: String(m.userId), joinedAt: m.joinedAt ?? now }])),
+    ]),
   );
 }
 
@@ -158,7 +164,7 @@ export class World {
   readonly agoraAppId: string;
   readonly rooms: Record<'volcengine-im' | 'volcengine-rtc' | 'aliyun' | 'tencent' | 'agora', Rooms>;
 
-  constructor(seed: Seed = {}) {
+  constructor(seed: Seed = {}, now = Date.now()) {
     this.volcengineImAppId = seed.volcengine?.imAppId ?? DEFAULT_APPS.volcengineImAppId;
     this.volcengineRtcAppId = seed.volcengine?.rtcAppId ?? DEFAULT_APPS.volcengineRtcAppId;
     this.aliyunAppId = seed.aliyun?.appId ?? DEFAULT_APPS.aliyunAppId;
@@ -166,11 +172,11 @@ export class World {
     this.aliyunDataCenter = seed.aliyun?.dataCenter ?? DEFAULT_APPS.aliyunDataCenter;
     this.agoraAppId = seed.agora?.appId ?? DEFAULT_APPS.agoraAppId;
     this.rooms = {
-      'volcengine-im': toRooms(seed.volcengine?.conversations),
-      'volcengine-rtc': toRooms(seed.volcengine?.rooms),
-      aliyun: toRooms(seed.aliyun?.groups),
-      tencent: toRooms(seed.tencent?.rooms),
-      agora: toRooms(seed.agora?.channels),
+      'volcengine-im': toRooms(seed.volcengine?.conversations, now),
+      'volcengine-rtc': toRooms(seed.volcengine?.rooms, now),
+      aliyun: toRooms(seed.aliyun?.groups, now),
+      tencent: toRooms(seed.tencent?.rooms, now),
+      agora: toRooms(seed.agora?.channels, now),
     };
   }
 

@@ -9,7 +9,7 @@ import { AuthError as AgoraAuthError, createAgoraRtcClient, operations as agoraO
 import { operations as volcOps, signVolcengineRequest } from '@rollcall/volcengine-rtc';
 import { crypto as nodeCrypto } from '@rollcall/runtime/crypto/node';
 import { quotaOf } from '@rollcall/runtime';
-import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, worldIds, type RunningEmulator } from '../src/index.js';
+import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, worldIds, type RunningEmulator, type Seed } from '../src/index.js';
 
 // Real-shaped: 19-digit live groups, members' ids on both sides of 2^53.
 const group1 = worldIds.volcengineGroup(1);
@@ -395,6 +395,40 @@ describe('emulator: the five operations with state', () => {
       await expect(agora.queryChannelList({ appid: DEFAULT_APPS.agoraAppId })).resolves.toMatchObject({ total_size: 1 });
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('the seed file of the README', () => {
+  it('is a Seed as typed (joinedAt optional): a member without it joins when the world is made', async () => {
+    // The README's own seed, verbatim: it must type-check as the Seed it documents.
+    const seed: Seed = {
+      volcengine: {
+        imAppId: 10001,
+        conversations: { '7': [{ userId: '1', joinedAt: 1736928000000 }] },
+        rtcAppId: 'emulator-rtc-app',
+        rooms: { Room1: [{ userId: 'alice' }, { userId: 'bob', invisible: true }] },
+      },
+      aliyun: { appId: 'emulator-app', groups: { 'group-1': [{ userId: 'u1', joinedAt: 1736928000000 }] } },
+      tencent: { rooms: { 'room-1': [{ userId: 'brennan1' }, { userId: 'tandy' }] } },
+      agora: {
+        appId: 'emulator-agora-app',
+        channels: {
+          talk: [{ userId: '906218805' }],
+          stage: [
+            { userId: '2845863044', agoraRole: 'host' },
+            { userId: '7', agoraRole: 'audience' },
+          ],
+        },
+      },
+    };
+    const at = 1_764_000_000_000;
+    const seeded = await startEmulator({ seed, now: () => at });
+    try {
+      expect(seeded.world.rooms['volcengine-rtc'].get('Room1')?.get('alice')?.joinedAt).toBe(at);
+      expect(seeded.world.rooms['volcengine-im'].get('7')?.get('1')?.joinedAt).toBe(1736928000000);
+    } finally {
+      await seeded.close();
     }
   });
 });

@@ -14,6 +14,14 @@ export class RollcallError extends Error {
     this.name = (new.target as unknown as typeof RollcallError).kind;
   }
 
+  /**
+   * Its JSON form for logs: the name, the message (an Error's own `message` is not enumerable, so
+   * `JSON.stringify` would leave it out) and the error's fields — all of them redacted already.
+   */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, ...Object.fromEntries(Object.entries(this)) };
+  }
+
   static override [Symbol.hasInstance](value: unknown): boolean {
     for (let proto = value; (proto = proto == null ? null : Object.getPrototypeOf(proto)); ) {
       if ((proto as { constructor?: { kind?: unknown } }).constructor?.kind === this.kind) return true;

@@ -318,3 +318,26 @@ describe('Retry-After', () => {
     expect(sent).toHaveLength(2);
   });
 });
+
+it('an error in JSON, as a logger writes it, keeps its name, its message and its fields', () => {
+  const error = new ThrottledError({
+    vendor: 'acme',
+    operation: 'Lookup',
+    httpStatus: 429,
+    code: 'Throttling.User',
+    message: 'too many requests',
+    requestId: 'req-9',
+    retryable: true,
+  });
+  expect(JSON.parse(JSON.stringify(error))).toEqual({
+    name: 'ThrottledError',
+    message: 'acme Lookup failed: Throttling.User: too many requests (HTTP 429, request id req-9)',
+    vendor: 'acme',
+    operation: 'Lookup',
+    httpStatus: 429,
+    code: 'Throttling.User',
+    vendorMessage: 'too many requests',
+    requestId: 'req-9',
+    retryable: true,
+  });
+});
