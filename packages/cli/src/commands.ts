@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { DetailsEntry, LimiterRegistry, StatusEntry, WatchEvent } from '@rollcall/presence-core';
 import { EXIT, UsageError } from './errors.js';
-import { ndjsonLine, printTable, progress, type Format, type Out, type Row } from './output.js';
+import { ndjsonLine, printTable, progress, tsvLine, type Format, type Out, type Row } from './output.js';
 import { ENVIRONMENT, presenceFor, VENDOR_NAMES, VENDOR_OUTPUT, type ConnectionFlags, type Vendor } from './providers.js';
 
 export interface OutputFlags {
@@ -21,9 +21,9 @@ export interface Run {
   limiters?: LimiterRegistry;
 }
 
-export function formatOf(flags: OutputFlags): Format {
+export function formatOf(flags: OutputFlags, out?: Pick<Out, 'tables'>): Format {
   if (flags.json && flags.ndjson) throw new UsageError('choose one of --json and --ndjson');
-  return flags.json ? 'json' : flags.ndjson ? 'ndjson' : 'table';
+  return flags.json ? 'json' : flags.ndjson ? 'ndjson' : out && !out.tables ? 'tsv' : 'table';
 }
 
 /** Ids from --users (comma separated) or --users-file (a file, or `-` for standard input; one per line or comma separated). */
@@ -73,7 +73,9 @@ async function lookupCommand<E extends StatusEntry | DetailsEntry>(
   label: string,
 ): Promise<number> {
   const { signal } = run;
-  const format = formatOf(flags);
+  const format = formatOf(flags, run.out);
+  // A lookup's lines in a pipe carry an error column always: their fields do not shift.
+  const tsvColumns = [...head, 'error'];
   // Ids answered of the distinct ids asked, on stderr; taken off before anything is written.
   const bar = progress(run.out, new Set(users).size, label);
   const out = bar.out;
@@ -82,7 +84,7 @@ async function lookupCommand<E extends StatusEntry | DetailsEntry>(
   const writeAnswered = (skipGaps: boolean) => {
     for (; written < users.length; written++) {
       const entry = answers.get(users[written]!);
-      if (entry) out.write(ndjsonLine(rowOf(entry)));
+      if (entry) out.write(format === 'tsv' ? tsvLine(tsvColumns, rowOf(entry)) : ndjsonLine(rowOf(entry)));
       else if (!skipGaps) break;
     }
   };
@@ -92,7 +94,7 @@ async function lookupCommand<E extends StatusEntry | DetailsEntry>(
       signal,
       onBatch(entries) {
         for (const entry of entries) answers.set(entry.userId, entry);
-        if (format === 'ndjson') writeAnswered(false);
+        if (format === 'ndjson' || format === 'tsv') writeAnswered(false);
         bar.advance(entries.length);
       },
     });
@@ -116,6 +118,8 @@ async function lookupCommand<E extends StatusEntry | DetailsEntry>(
   if (format === 'ndjson') {
     writeAnswered(true);
     out.write(ndjsonLine({ summary: complete }));
+  } else if (format === 'tsv') {
+    writeAnswered(true);
   } else if (format === 'json') {
     out.write(`${JSON.stringify({ room: flags.room, users: answered.map(rowOf), summary: complete }, null, 2)}\n`);
   } else {
@@ -243,7 +247,7 @@ async function listingCommand<Page>(
   },
 ): Promise<number> {
   const { out, signal } = run;
-  const format = formatOf(flags);
+  const format = formatOf(flags, out);
   const rows: Row[] = [];
   const pages: Page[] = [];
   let interrupted = false;
@@ -253,6 +257,7 @@ async function listingCommand<Page>(
       rows.push(...pageRows);
       pages.push(page);
       if (format === 'ndjson') for (const row of pageRows) out.write(ndjsonLine(row));
+      if (format === 'tsv') for (const row of pageRows) out.write(tsvLine(listing.columns, row));
     }
   } catch (error) {
     if (!signal?.aborted) throw error;
@@ -262,7 +267,7 @@ async function listingCommand<Page>(
   const summary = { ...end.summary, ...(interrupted && { interrupted: true }) };
   if (format === 'ndjson') out.write(ndjsonLine({ summary }));
   else if (format === 'json') out.write(`${JSON.stringify({ ...end.head, [listing.rowsKey]: rows, summary }, null, 2)}\n`);
-  else printTable(out, listing.columns, rows, end.caption);
+  else if (format === 'table') printTable(out, listing.columns, rows, end.caption);
   return listingExit(out, format, interrupted ? listing.counted(rows.length) : null, end.cutByVendor, end.caption);
 }
 

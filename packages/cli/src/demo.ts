@@ -23,7 +23,8 @@ export async function runDemo(out: Out): Promise<number> {
   // Real-shaped ids: a 19-digit live group, user ids on both sides of 2^53, Agora uids above 2^31.
   const users = worldIds.users(DEMO.statusUsers).join(',');
   const liveGroup = worldIds.volcengineGroup(1);
-  const run: Run = { out, env: {} };
+  // A show for people: its tables stay tables even when its output goes through a pipe (| tee).
+  const run: Run = { out: { ...out, tables: true }, env: {} };
   const heading = (text: string) => out.write(`\n== ${text}\n`);
   const codes: number[] = [];
   const { volcengine: volc, aliyun: ali } = TABLES.status;

@@ -1,13 +1,16 @@
 // How results are shown: a table for people, JSON or NDJSON for machines, progress on stderr.
 import Table from 'cli-table3';
 
-export type Format = 'table' | 'json' | 'ndjson';
+/** `tsv`: a table's rows as tab-separated lines, for a stdout that is not a terminal (gh's way). */
+export type Format = 'table' | 'tsv' | 'json' | 'ndjson';
 
 export interface Out {
   write(text: string): void;
   error(text: string): void;
   /** Whether stderr is a terminal (progress bars only then). */
   interactive: boolean;
+  /** Whether stdout is a terminal: tables for people there; in a pipe, tab-separated lines as rows come. */
+  tables: boolean;
   /** Everything on standard input (`--users-file -`). */
   readInput(): Promise<string>;
 }
@@ -16,6 +19,7 @@ export const processOut: Out = {
   write: (text) => void process.stdout.write(text),
   error: (text) => void process.stderr.write(text),
   interactive: Boolean(process.stderr.isTTY),
+  tables: Boolean(process.stdout.isTTY),
   async readInput() {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -39,6 +43,10 @@ export function printTable(out: Out, head: string[], rows: readonly Row[], capti
 }
 
 export const ndjsonLine = (value: unknown) => `${JSON.stringify(value)}\n`;
+
+/** A row as one tab-separated line, in `columns` order; a tab or line break inside a value becomes a space. */
+export const tsvLine = (columns: readonly string[], row: Row) =>
+  `${columns.map((c) => (row[c] === null || row[c] === undefined ? '' : String(row[c]).replace(/[\t\r\n]/g, ' '))).join('\t')}\n`;
 
 /** A job shorter than this shows no progress at all (no flash of a line that is cleared at once). */
 const PROGRESS_DELAY_MS = 300;

@@ -175,6 +175,12 @@ describe('in a terminal', () => {
     expect(lines.slice(-2)).toEqual(['exit status 0', 'PROMPT$']);
   });
 
+  it('one user is "1 user"', async () => {
+    const tty = terminal(status('--users', u0!));
+    expect(await tty.exited).toBe(0);
+    expect(await rendered(tty.screen())).toContain(`1 user in ${group1}: 1 online, 0 not`);
+  });
+
   it('Ctrl-C stops new calls, writes every answer received and a summary, and exits 130', async () => {
     const out = path.join(workDir, 'interrupted.ndjson');
     const tty = terminal(status('--users-file', path.join(workDir, 'ids.txt'), '--ndjson'), ` > ${quote(out)}`);
@@ -205,15 +211,23 @@ describe('in a terminal', () => {
 });
 
 describe('in pipes', () => {
-  it('NDJSON lines leave as answers arrive: the first is read while the job is still running', async () => {
-    const child = spawn(process.execPath, [bin, ...status('--users-file', path.join(workDir, 'ids.txt'), '--ndjson')], { env: env() });
-    let firstLineWhileRunning = false;
-    let exited = false;
-    child.on('exit', () => (exited = true));
-    child.stdout.once('data', () => (firstLineWhileRunning = !exited));
+  it.each([
+    ['NDJSON', ['--ndjson']],
+    ['tab-separated', []],
+  ])('%s lines leave as answers arrive: the first is read while the vendor is still answering the job', async (_, format) => {
+    const child = spawn(process.execPath, [bin, ...status('--users-file', path.join(workDir, 'ids.txt'), ...format)], { env: env() });
+    const servedBefore = emulator.stats().QueryLiveParticipantStatus?.served ?? 0;
+    let servedAtFirstLine = Infinity;
+    let first = '';
+    child.stdout.once('data', (d) => {
+      servedAtFirstLine = (emulator.stats().QueryLiveParticipantStatus?.served ?? 0) - servedBefore;
+      first = String(d).split('\n')[0]!;
+    });
     const [code] = await once(child, 'close');
     expect(code).toBe(0);
-    expect(firstLineWhileRunning).toBe(true);
+    // The QPS spreads the job's calls over more than a second: the first line came before the last call.
+    expect(servedAtFirstLine).toBeLessThan(JOB_CALLS);
+    expect(first.startsWith(format.length ? `{"user":"${u0}"` : `${u0}\t`)).toBe(true);
   });
 
   it('a reader that goes away (| head -1) ends the command quietly, exit 0', async () => {
