@@ -191,3 +191,26 @@ describe('@rollcall/emulator and @rollcall/cli from their packed tarballs', () =
     expect(stdout).toContain('Showing 1000 of 1500 members: the list is truncated');
   });
 });
+
+describe('the install the README documents before the first release', () => {
+  it('npm run pack makes every package a tarball and prints the line; that line, run in a project, gives a working rollcall', async () => {
+    const dest = path.join(workDir, 'documented-tarballs');
+    const root = path.resolve(import.meta.dirname, '../..');
+    // The script `npm run pack` ends with (the build it starts first is done already).
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(root, 'tools/pack/index.ts'), dest], { cwd: root });
+    const line = /npm install (\S+\*\.tgz)/.exec(stdout)?.[1];
+    expect(line).toBe(path.join(dest, '*.tgz'));
+    const packed = (await import('node:fs')).readdirSync(dest).sort();
+    expect(packed).toEqual(
+      Object.values(tarballs)
+        .map((t) => path.basename(t))
+        .sort(),
+    );
+    // The printed line as a user runs it, in a fresh project (the shell expands the glob).
+    const app = await mkdtemp(path.join(workDir, 'newcomer-'));
+    await writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'newcomer', private: true }));
+    await run('bash', ['-c', `npm install --no-audit --no-fund --loglevel=error ${line}`], { cwd: app });
+    const version = await run('npx', ['rollcall', '--version'], { cwd: app });
+    expect(version.stdout.trim()).toBe(JSON.parse(await readFile(path.join(root, 'packages/cli/package.json'), 'utf8')).version);
+  });
+});
