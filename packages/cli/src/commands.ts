@@ -380,8 +380,13 @@ export async function watchCommand(
   if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0))
     throw new UsageError(`--interval must be a positive number of seconds (got ${JSON.stringify(flags.interval)})`);
   const users = flags.users !== undefined || flags.usersFile !== undefined ? await readUsers(out, flags) : undefined;
-  const presence = presenceFor(flags, run.env, {}, run.limiters).watch;
+  const presences = presenceFor(flags, run.env, {}, run.limiters);
+  const presence = presences.watch;
   if (!presence) throw new UsageError(`${flags.vendor} cannot be watched here: pass --rtc-app-id (a room) or --im-app-id with --users`);
+  // Without a roster only the ids given can be watched: said in the CLI's words, before any call.
+  if (!presences.roster && users === undefined) {
+    throw new UsageError(`${VENDOR_NAMES[flags.vendor as Vendor]} lists no roster here: pass --users or --users-file, the ids to watch`);
+  }
   const refresh = VENDOR_OUTPUT[flags.vendor as Vendor].refreshSeconds;
   if (seconds !== undefined && refresh !== undefined && seconds < refresh) {
     out.error(

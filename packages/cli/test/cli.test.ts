@@ -315,6 +315,14 @@ describe('usage', () => {
     expect(gone.stdout).toBe('exit 2\n');
   });
 
+  it('watch on a vendor without a roster asks for --users in its own words, before any call', async () => {
+    const r = await rollcall(['watch', '--vendor', 'aliyun', '--room', 'group-1', '--endpoint', url], aliyunEnv());
+    expect(r).toMatchObject({
+      code: 2,
+      stderr: "rollcall: Alibaba Cloud lists no roster here: pass --users or --users-file, the ids to watch\nRun 'rollcall watch --help' for usage.\n",
+    });
+  });
+
   it('names the environment variable beside the flag when an app is missing', async () => {
     const { VOLC_IM_APP_ID: _, ...withoutApp } = volcEnv();
     const noApp = await rollcall(['status', '--vendor', 'volcengine', '--room', group1, '--users', u0!, '--endpoint', url], withoutApp);

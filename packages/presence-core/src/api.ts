@@ -132,7 +132,8 @@ export type Presence<C extends Capability> = PresenceBase<C> &
   ('roster' extends C ? RosterMethods : unknown) &
   ('details' extends C ? DetailsMethods : unknown) &
   ('rooms' extends C ? RoomsMethods : unknown) &
-  ([C] extends [never] ? unknown : 'status' extends C ? WatchMethods : 'roster' extends C ? WatchMethods : unknown);
+  // With a roster, a room is watched whole (userIds optional); with statuses only, it needs the ids.
+  ([C] extends [never] ? unknown : 'roster' extends C ? WatchMethods : 'status' extends C ? StatusWatchMethods : unknown);
 
 export interface WatchOptions {
   signal?: AbortSignal;
@@ -164,4 +165,10 @@ export type WatchEvent =
 export interface WatchMethods {
   /** Events as members join and leave, until `signal` aborts. */
   watch(room: string, options?: WatchOptions): AsyncIterableIterator<WatchEvent>;
+}
+
+/** `watch` for a provider that answers statuses only: the ids to watch are required. */
+export interface StatusWatchMethods {
+  /** Events as the given users join and leave, until `signal` aborts. */
+  watch(room: string, options: WatchOptions & { userIds: readonly string[] }): AsyncIterableIterator<WatchEvent>;
 }

@@ -19,7 +19,7 @@ export type {
 } from './api.js';
 export type { Provider } from './provider.js';
 export { DEFAULT_WATCH_INTERVAL_MS } from './watch.js';
-export type { WatchEvent, WatchMethods, WatchOptions } from './api.js';
+export type { StatusWatchMethods, WatchEvent, WatchMethods, WatchOptions } from './api.js';
 export type * from './model.js';
 export {
   burstFor,

@@ -68,6 +68,8 @@ export async function run(): Promise<string> {
     }
     const watched: AsyncIterableIterator<WatchEvent> = onAliyun.watch('group', { userIds: ['u1'] });
     void watched;
+    // @ts-expect-error: a provider without a roster watches the ids it is given: userIds is required.
+    imOnly.watch('7', { signal: stop.signal });
     // @ts-expect-error: with string user ids there is no details (no string form in the vendor model).
     await stringIds.details('7', ['alice']);
     void byString;
