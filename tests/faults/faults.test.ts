@@ -97,7 +97,7 @@ const RIGHT_ANSWER: Record<VendorOperation, string[]> = {
 };
 
 /** What a plain client must end in, per fault: the right answer, or exactly this error class. */
-function expected(fault: Fault, operation: VendorOperation): { answer: string[] } | { error: Function; also?: (error: any) => void } {
+function expected(fault: Fault, operation: VendorOperation): { answer: string[] } | { error: Function; also?: (error: any, requestsMade: number) => void } {
   switch (fault) {
     case 'ok':
       return { answer: RIGHT_ANSWER[operation] };
@@ -121,6 +121,24 @@ function expected(fault: Fault, operation: VendorOperation): { answer: string[] 
       return { error: AuthError };
     case 'throttled-retry-after-long':
       return { error: ThrottledError, also: (e) => expect(e.retryAfterMs).toBe(3_600_000) };
+    case 'throttled-retry-after-date':
+      // An hour from now, to the header's second: beyond maxDelayMs, so not waited for either.
+      return {
+        error: ThrottledError,
+        also: (e) => {
+          expect(e.retryAfterMs).toBeGreaterThan(3_590_000);
+          expect(e.retryAfterMs).toBeLessThanOrEqual(3_600_000);
+        },
+      };
+    case 'throttled-retry-after-hex':
+      // Not a delay: ignored, and the normal backoff applied (the call was tried again).
+      return {
+        error: ThrottledError,
+        also: (e, requestsMade) => {
+          expect(e.retryAfterMs).toBeUndefined();
+          expect(requestsMade).toBe(3);
+        },
+      };
     case 'never-ending-body':
       return { error: ResponseTooLargeError, also: (e) => expect(e.limitBytes).toBe(MAX_RESPONSE_BYTES) };
     case 'no-answer':
@@ -182,6 +200,7 @@ const CASES = FAULTS.filter((f) => f !== 'duplicate-contradicting').flatMap((fau
 
 describe('every fault × every operation × both transports, through the plain clients', () => {
   it.each(CASES)('$fault | $operation | $transport', async ({ fault, operation, transport }) => {
+    const before = server.seen.length;
     const outcome: Outcome = await call(operation, fault, transport).then(
       (ids) => ({ ok: true, ids }),
       (error: unknown) => ({ ok: false, error }),
@@ -196,7 +215,7 @@ describe('every fault × every operation × both transports, through the plain c
       expect(outcome.ok).toBe(false);
       const error = (outcome as { error: unknown }).error;
       expect(error).toBeInstanceOf(want.error);
-      want.also?.(error);
+      want.also?.(error, server.seen.length - before);
     }
   });
 });

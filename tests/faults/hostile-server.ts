@@ -121,6 +121,10 @@ export const FAULTS = [
   'empty-200',
   'body-error-auth',
   'throttled-retry-after-long',
+  // Retry-After as gateways also send it: an HTTP-date an hour ahead, and a value that is no delay
+  // at all (`0x10`, which Number() would read as 16 s).
+  'throttled-retry-after-date',
+  'throttled-retry-after-hex',
   'never-ending-body',
   'no-answer',
   'trickle',
@@ -214,6 +218,10 @@ export async function startHostileServer() {
       }
       case 'throttled-retry-after-long':
         return json(res, ...errorAnswer(operation, throttleCode(operation), 429), { 'retry-after': '3600' });
+      case 'throttled-retry-after-date':
+        return json(res, ...errorAnswer(operation, throttleCode(operation), 429), { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() });
+      case 'throttled-retry-after-hex':
+        return json(res, ...errorAnswer(operation, throttleCode(operation), 429), { 'retry-after': '0x10' });
       case 'never-ending-body':
         return sendEndlessBody(res);
       case 'no-answer':
