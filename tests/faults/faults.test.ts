@@ -272,25 +272,36 @@ describe('a redirect is never followed, for every vendor and every kind of crede
   });
 });
 
+/**
+ * An HTTPS server presenting tests/faults/tls/<name>.crt, answering `{}`; `connections` counts the
+ * connections accepted (one per attempt: accepted before the certificate reaches the client).
+ */
+async function startTlsServer(name: string) {
+  const dir = path.join(root, 'tests/faults/tls');
+  const server: HttpsServer = createHttpsServer(
+    { cert: readFileSync(path.join(dir, `${name}.crt`)), key: readFileSync(path.join(dir, `${name}.key`)) },
+    (_req, res) => res.end('{}'),
+  );
+  const entry = {
+    base: '',
+    connections: 0,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  server.on('connection', () => entry.connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  entry.base = `https://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return entry;
+}
+
 describe('a certificate that fails verification is not retried: a ConnectionError with the TLS code, at once', () => {
-  let tlsServer: HttpsServer;
-  let base = '';
-  let handshakes = 0;
+  let tls: Awaited<ReturnType<typeof startTlsServer>>;
   beforeAll(async () => {
-    const dir = path.join(root, 'tests/faults/tls');
-    tlsServer = createHttpsServer(
-      { cert: readFileSync(path.join(dir, 'self-signed.crt')), key: readFileSync(path.join(dir, 'self-signed.key')) },
-      (_req, res) => res.end('{}'),
-    );
-    // Each attempt is one connection (accepted before the server's certificate reaches the client).
-    tlsServer.on('connection', () => handshakes++);
-    await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
-    base = `https://127.0.0.1:${(tlsServer.address() as { port: number }).port}`;
+    tls = await startTlsServer('self-signed');
   });
-  afterAll(async () => {
-    tlsServer.closeAllConnections();
-    await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
-  });
+  afterAll(() => tls.close());
 
   const calls = {
     volcengine: (options: object) =>
@@ -301,7 +312,8 @@ describe('a certificate that fails verification is not retried: a ConnectionErro
   };
   const cases = Object.keys(calls).flatMap((vendor) => (Object.keys(transports) as TransportName[]).map((transport) => ({ vendor, transport })));
   it.each(cases)('self-signed | $vendor | $transport', async ({ vendor, transport }) => {
-    const before = handshakes;
+    const base = tls.base;
+    const before = tls.connections;
     // Three attempts allowed: only one may be made.
     const error = await calls[vendor as keyof typeof calls]({ endpoint: base, retry: { maxAttempts: 3, baseDelayMs: 1 }, ...transports[transport] }).then(
       () => undefined,
@@ -310,35 +322,19 @@ describe('a certificate that fails verification is not retried: a ConnectionErro
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT', retryable: false });
     expect((error as Error).message).toContain(`connection failed (DEPTH_ZERO_SELF_SIGNED_CERT) at ${base}`);
-    expect(handshakes - before).toBe(1);
+    expect(tls.connections - before).toBe(1);
   });
 });
 
 describe('a certificate from a trusted issuer that is expired, or for another name: not retried either', () => {
   // Issued by tests/faults/tls/test-ca.crt, trusted only in the child process that calls.
-  const servers: Record<string, { server: HttpsServer; base: string; handshakes: number }> = {};
   const certificates = { expired: 'CERT_HAS_EXPIRED', 'wrong-name': 'ERR_TLS_CERT_ALTNAME_INVALID' } as const;
+  const servers: Record<string, Awaited<ReturnType<typeof startTlsServer>>> = {};
   beforeAll(async () => {
-    const dir = path.join(root, 'tests/faults/tls');
-    for (const name of Object.keys(certificates)) {
-      const entry = {
-        server: createHttpsServer({ cert: readFileSync(path.join(dir, `${name}.crt`)), key: readFileSync(path.join(dir, `${name}.key`)) }, (_req, res) =>
-          res.end('{}'),
-        ),
-        base: '',
-        handshakes: 0,
-      };
-      entry.server.on('connection', () => entry.handshakes++);
-      await new Promise<void>((resolve) => entry.server.listen(0, '127.0.0.1', resolve));
-      entry.base = `https://127.0.0.1:${(entry.server.address() as { port: number }).port}`;
-      servers[name] = entry;
-    }
+    for (const name of Object.keys(certificates)) servers[name] = await startTlsServer(name);
   });
   afterAll(async () => {
-    for (const { server } of Object.values(servers)) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    for (const server of Object.values(servers)) await server.close();
   });
 
   const cases = (Object.keys(certificates) as Array<keyof typeof certificates>).flatMap((certificate) =>
@@ -348,7 +344,7 @@ describe('a certificate from a trusted issuer that is expired, or for another na
   );
   it.each(cases)('$certificate | $vendor | $transport', async ({ certificate, vendor, transport }) => {
     const entry = servers[certificate]!;
-    const before = entry.handshakes;
+    const before = entry.connections;
     const { stdout } = await run(process.execPath, [path.join(root, 'tests/faults/tls-call.mjs'), entry.base, transport, vendor], {
       cwd: root,
       env: { ...process.env, NODE_EXTRA_CA_CERTS: path.join(root, 'tests/faults/tls/test-ca.crt') },
@@ -356,7 +352,7 @@ describe('a certificate from a trusted issuer that is expired, or for another na
     const outcome = JSON.parse(stdout) as { name: string; code: string; retryable: boolean; message: string };
     expect(outcome).toMatchObject({ name: 'ConnectionError', code: certificates[certificate], retryable: false });
     expect(outcome.message).toContain(`connection failed (${certificates[certificate]}) at ${entry.base}`);
-    expect(entry.handshakes - before).toBe(1);
+    expect(entry.connections - before).toBe(1);
   });
 });
 

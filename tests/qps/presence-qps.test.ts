@@ -1,10 +1,6 @@
 // presence-core against the benchmark's vendor server (the emulator in its own process, counting
 // each operation's QPS on arrival over any second, as a vendor would): every id answered, the quota
 // never exceeded. (The timing figures are the benchmark's business: `pnpm bench`.)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPresence, LimiterRegistry } from '@rollcall/presence-core';
 import { aliyun } from '@rollcall/presence-core/aliyun';
@@ -13,32 +9,19 @@ import { operations as aliyunOps } from '@rollcall/aliyun-live';
 import { operations as volcOps } from '@rollcall/volcengine-rtc';
 import { worldIds } from '@rollcall/emulator';
 import { BENCH_ROOMS, CREDENTIALS, DEFAULT_APPS } from '../../bench/jobs.js';
+import { startVendor, type VendorProcess } from '../../bench/processes.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-let child: ChildProcess;
+let vendor: VendorProcess;
 let url: string;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/vendor-server.ts'), '0', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    cwd: root,
-  });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  url = line.toString().trim();
+  vendor = await startVendor(0, 0);
+  url = vendor.url;
 });
 
-afterAll(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  }
-});
+afterAll(() => vendor?.stop());
 
-async function stats(operationId: string): Promise<{ served: number; throttled: number; maxPerSecond: number }> {
-  return ((await (await fetch(`${url}/__admin/state`)).json()) as { stats: Record<string, { served: number; throttled: number; maxPerSecond: number }> }).stats[
-    operationId
-  ]!;
-}
+const stats = (operationId: string) => vendor.stats(operationId);
 
 describe('presence-core against a QPS-enforcing vendor server', () => {
   it('Volcengine: 40,000 ids in 200 paced calls, none throttled, every id answered', async () => {

@@ -94,7 +94,7 @@ export class RedisLimiterRegistry extends LimiterRegistry {
         commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
         connectTimeout: 2_000,
         // Keep reconnecting, at most every 2 s: the quota goes back to Redis when it is back.
-        retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+        retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_MAX_MS),
       } satisfies RedisOptions)) as ScriptedRedis;
     // Connection errors are expected (Redis may be down); the limiters fall back on their own.
     redis.on('error', () => undefined);
