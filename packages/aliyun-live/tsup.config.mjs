@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tools/build/tsup-package.mjs';
 
-export default packageBuild();
+export default packageBuild({ modules: true });

@@ -21,6 +21,7 @@ const install = (label: string, names: string[]) =>
 const packages = [
   {
     dir: 'volcengine-rtc',
+    modules: ['sign'],
     name: '@rollcall/volcengine-rtc',
     call: `
       const client = m.createVolcengineRtcClient({ credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, endpoint: ${JSON.stringify(urls.volcengine)} });
@@ -31,6 +32,7 @@ const packages = [
   },
   {
     dir: 'aliyun-live',
+    modules: ['sign'],
     name: '@rollcall/aliyun-live',
     call: `
       const client = m.createAliyunLiveClient({ credentials: { accessKeyId: 'AK', accessKeySecret: 'SK' }, endpoint: ${JSON.stringify(urls.aliyun)} });
@@ -40,6 +42,7 @@ const packages = [
   },
   {
     dir: 'tencent-live',
+    modules: ['sign'],
     name: '@rollcall/tencent-live',
     call: `
       const client = m.createTencentLiveClient({ credentials: { sdkAppId: 1400000000, identifier: 'admin', secretKey: 'key' }, endpoint: ${JSON.stringify(urls.tencent)} });
@@ -49,6 +52,7 @@ const packages = [
   },
   {
     dir: 'agora-rtc',
+    modules: ['channels'],
     name: '@rollcall/agora-rtc',
     call: `
       const client = m.createAgoraRtcClient({ credentials: { customerId: 'customer', customerSecret: 'secret' }, endpoint: ${JSON.stringify(urls.agora)} });
@@ -92,13 +96,27 @@ describe.each(packages)('$name from its packed tarball', (pkg) => {
     const appDir = await install(pkg.dir, [pkg.name]);
     const installed = path.join(appDir, 'node_modules', pkg.name);
     const { stdout: files } = await run('find', ['.', '-type', 'f'], { cwd: installed });
+    // One ES module per source file, for every runtime (what differs per runtime is the runtime
+    // package's): the generated schemas are a module of their own, which a bundle that never
+    // imports them drops, zod with them.
     expect(files.split('\n').filter(Boolean).sort()).toEqual(
-      ['./LICENSE', './README.md', './dist/index.d.ts', './dist/index.js', './dist/node/index.js', './package.json'].sort(),
+      [
+        './LICENSE',
+        './README.md',
+        './package.json',
+        './dist/index.d.ts',
+        './dist/index.js',
+        './dist/client.js',
+        './dist/generated/operations.js',
+        './dist/generated/schemas.js',
+        ...pkg.modules.map((m) => `./dist/${m}.js`),
+      ].sort(),
     );
+    expect(await readFile(path.join(installed, 'dist/index.js'), 'utf8')).toMatch(/export \{ \w+ as schemas \}/);
     // The shared runtime is a dependency, installed once, not bundled into the client.
     const manifest = JSON.parse(await readFile(path.join(installed, 'package.json'), 'utf8'));
     expect(Object.keys(manifest.dependencies).sort()).toEqual(['@rollcall/runtime', 'zod']);
-    expect(await readFile(path.join(installed, 'dist/node/index.js'), 'utf8')).toContain("from '@rollcall/runtime'");
+    expect(await readFile(path.join(installed, 'dist/client.js'), 'utf8')).toContain("from '@rollcall/runtime'");
     await writeFile(
       path.join(appDir, 'call.mjs'),
       `

@@ -48,7 +48,7 @@ describe('generator: REST operations', () => {
     expect(table).toContain('"maxPageSize":50,"defaultPageSize":20');
     expect(table).toContain('export { ListItemsInputSchema };');
     expect(inputSchemasModule(getSpec({ parameters: [appid, pageSize] }))).toMatch(
-      /ListItemsInputSchema = \/\* @__PURE__ \*\/ z\.strictObject\(\{\n {2}"appid": z\.string\(\)/,
+      /ListItemsInputSchema = \/\* @__PURE__ \*\/ z\.strictObject\(\{\n {2}"appid": \/\* @__PURE__ \*\/ z\.string\(\)/,
     );
   });
 
@@ -78,6 +78,8 @@ describe('generator: a quota a parameter selects (x-rollcall-qps-when)', () => {
   });
 });
 
+const pure = (call: string) => `/* @__PURE__ */ ${call}`;
+
 describe('generator', () => {
   it('is deterministic and matches the committed files', async () => {
     const first = await generateAll();
@@ -92,17 +94,31 @@ describe('generator', () => {
   it('refuses schema keywords it does not translate, instead of dropping them', () => {
     expect(() => zodExpr({ type: 'string', format: 'date-time', uniqueItems: true }, 'X')).toThrow(/unsupported schema keyword "uniqueItems"/);
     expect(() => zodExpr({ anyOf: [] }, 'X')).toThrow(/anyOf/);
-    expect(zodExpr({ oneOf: [{ const: true }, { type: 'string' }] }, 'X')).toBe('z.union([z.literal(true), z.string()])');
+    expect(zodExpr({ oneOf: [{ const: true }, { type: 'string' }] }, 'X')).toBe(pure('z.union([/* @__PURE__ */ z.literal(true), /* @__PURE__ */ z.string()])'));
   });
 
   it('maps int64 to exact decimal strings, other integers to safe ones, and closed objects to strict ones', () => {
-    expect(zodExpr({ type: 'integer', format: 'int64' }, 'X')).toBe('int64()');
-    expect(zodExpr({ type: 'integer', format: 'int64', minimum: 0 }, 'X')).toBe('int64({ gte: 0 })');
+    expect(zodExpr({ type: 'integer', format: 'int64' }, 'X')).toBe(pure('int64()'));
+    expect(zodExpr({ type: 'integer', format: 'int64', minimum: 0 }, 'X')).toBe(pure('int64({ gte: 0 })'));
     expect(descriptor({}, { type: 'integer', format: 'int64' }, 'X')).toEqual({ t: 'l' });
-    expect(zodExpr({ type: 'array', items: { type: 'integer' }, maxItems: 200 }, 'X')).toBe('z.array(z.int()).check(z.maxLength(200))');
-    expect(zodExpr({ type: 'object', additionalProperties: false, properties: { a: { type: 'string' } } }, 'X')).toMatch(/^z\.strictObject/);
-    expect(zodExpr({ type: 'object', properties: { a: { type: 'string' } } }, 'X')).toMatch(/^looseObject/);
-    expect(zodExpr({ type: 'object', additionalProperties: { type: 'string' } }, 'X')).toBe('z.catchall(z.object({}), z.string())');
+    expect(zodExpr({ type: 'array', items: { type: 'integer' }, maxItems: 200 }, 'X')).toBe(pure('z.array(/* @__PURE__ */ z.int()).check(/* @__PURE__ */ z.maxLength(200))'));
+    expect(zodExpr({ type: 'object', additionalProperties: false, properties: { a: { type: 'string' } } }, 'X')).toMatch(/^\/\* @__PURE__ \*\/ z\.strictObject/);
+    expect(zodExpr({ type: 'object', properties: { a: { type: 'string' } } }, 'X')).toMatch(/^\/\* @__PURE__ \*\/ looseObject/);
+    expect(zodExpr({ type: 'object', additionalProperties: { type: 'string' } }, 'X')).toBe(pure('z.catchall(/* @__PURE__ */ z.object({}), /* @__PURE__ */ z.string())'));
+  });
+
+  it('marks every call of a schema pure, nested ones too, so that a bundle which never reaches a schema drops it and zod', () => {
+    const expr = zodExpr(
+      { type: 'object', properties: { id: { type: 'integer', format: 'int64' }, name: { type: 'string', pattern: '^a$', maxLength: 3 }, n: { type: 'integer', minimum: 0 } } },
+      'X',
+    );
+    // Each call (`name(`, `.check(`, `new RegExp(`) right after the annotation: none left unmarked.
+    const calls = expr.match(/(?:new )?[\w.]+\(/g) ?? [];
+    const marked = expr.match(/\/\* @__PURE__ \*\/ (?:new )?[\w.]+\(/g) ?? [];
+    const checks = expr.match(/\)\.check\(/g) ?? [];
+    expect(calls.length).toBeGreaterThan(5);
+    // `.check(` is called on the call before it: that outer call carries the annotation.
+    expect(marked.length + checks.length).toBe(calls.length);
   });
 });
 

@@ -223,7 +223,7 @@ export function inputSchemasModule(doc) {
   for (const d of operationsOf(doc).map((o) => describeOperation(doc, vendor, o))) {
     if (!builtInput(d)) continue;
     lines.push(`/** Input of ${d.out.operationId}: its path and query parameters. */`);
-    lines.push(`export const ${d.out.operationId}InputSchema = /* @__PURE__ */ ${d.requestSchemaExpr};`, '');
+    lines.push(`export const ${d.out.operationId}InputSchema = ${d.requestSchemaExpr};`, '');
   }
   return lines.join('\n');
 }

@@ -46,14 +46,22 @@ function js(value) {
   return JSON.stringify(value);
 }
 
+// Every call the schemas make is marked pure, nested ones too: a bundler drops a pure call only
+// when its arguments are free of calls it cannot prove pure (esbuild ignores zod's own
+// `@__NO_SIDE_EFFECTS__` on calls nested in arguments), and an application that never reaches a
+// schema should carry none of zod.
+function pure(call) {
+  return `/* @__PURE__ */ ${call}`;
+}
+
 function withChecks(base, checks) {
-  return checks.length ? `${base}.check(${checks.join(', ')})` : base;
+  return checks.length ? pure(`${base}.check(${checks.join(', ')})`) : pure(base);
 }
 
 function bounds(schema) {
   const checks = [];
-  if (schema.minimum !== undefined) checks.push(`z.gte(${schema.minimum})`);
-  if (schema.maximum !== undefined) checks.push(`z.lte(${schema.maximum})`);
+  if (schema.minimum !== undefined) checks.push(pure(`z.gte(${schema.minimum})`));
+  if (schema.maximum !== undefined) checks.push(pure(`z.lte(${schema.maximum})`));
   return checks;
 }
 
@@ -64,37 +72,37 @@ export function zodExpr(schema, where) {
   }
   if (schema.$ref) return `${refName(schema.$ref)}Schema`;
   // A shape told apart by a fixed value (Agora's `channel_exist`, `mode`): literal and union.
-  if ('const' in schema) return `z.literal(${js(schema.const)})`;
-  if (schema.oneOf) return `z.union([${schema.oneOf.map((branch, i) => zodExpr(branch, `${where}.oneOf.${i}`)).join(', ')}])`;
+  if ('const' in schema) return pure(`z.literal(${js(schema.const)})`);
+  if (schema.oneOf) return pure(`z.union([${schema.oneOf.map((branch, i) => zodExpr(branch, `${where}.oneOf.${i}`)).join(', ')}])`);
   if (schema.enum) {
     if (!schema.enum.every((v) => typeof v === 'string')) throw new Error(`${where}: only string enums are supported`);
-    return `z.enum(${js(schema.enum)})`;
+    return pure(`z.enum(${js(schema.enum)})`);
   }
   switch (schema.type) {
     case 'string': {
       const checks = [];
-      if (schema.minLength !== undefined) checks.push(`z.minLength(${schema.minLength})`);
-      if (schema.maxLength !== undefined) checks.push(`z.maxLength(${schema.maxLength})`);
-      if (schema.pattern !== undefined) checks.push(`z.regex(new RegExp(${js(schema.pattern)}))`);
+      if (schema.minLength !== undefined) checks.push(pure(`z.minLength(${schema.minLength})`));
+      if (schema.maxLength !== undefined) checks.push(pure(`z.maxLength(${schema.maxLength})`));
+      if (schema.pattern !== undefined) checks.push(pure(`z.regex(${pure(`new RegExp(${js(schema.pattern)})`)})`));
       return withChecks('z.string()', checks);
     }
     case 'integer': {
       // zod 4: z.int() is limited to safe integers, z.int32() to the int32 range.
       if (schema.format === 'int64') {
         const range = [schema.minimum !== undefined && `gte: ${schema.minimum}`, schema.maximum !== undefined && `lte: ${schema.maximum}`].filter(Boolean);
-        return `int64(${range.length ? `{ ${range.join(', ')} }` : ''})`;
+        return pure(`int64(${range.length ? `{ ${range.join(', ')} }` : ''})`);
       }
       return withChecks(schema.format === 'int32' ? 'z.int32()' : 'z.int()', bounds(schema));
     }
     case 'number':
       return withChecks('z.number()', bounds(schema));
     case 'boolean':
-      return 'z.boolean()';
+      return pure('z.boolean()');
     case 'array': {
       if (!schema.items) throw new Error(`${where}: array without items`);
       const checks = [];
-      if (schema.minItems !== undefined) checks.push(`z.minLength(${schema.minItems})`);
-      if (schema.maxItems !== undefined) checks.push(`z.maxLength(${schema.maxItems})`);
+      if (schema.minItems !== undefined) checks.push(pure(`z.minLength(${schema.minItems})`));
+      if (schema.maxItems !== undefined) checks.push(pure(`z.maxLength(${schema.maxItems})`));
       return withChecks(`z.array(${zodExpr(schema.items, `${where}.items`)})`, checks);
     }
     case 'object': {
@@ -107,15 +115,15 @@ export function zodExpr(schema, where) {
       if (names.length === 0 && schema.additionalProperties && typeof schema.additionalProperties === 'object') {
         // A map as an object whose every key takes the value schema: the object code is in every
         // bundle already, where z.record would add its own.
-        return `z.catchall(z.object({}), ${zodExpr(schema.additionalProperties, `${where}.additionalProperties`)})`;
+        return pure(`z.catchall(${pure('z.object({})')}, ${zodExpr(schema.additionalProperties, `${where}.additionalProperties`)})`);
       }
       const fields = names.map((name) => {
         const expr = zodExpr(props[name], `${where}.${name}`);
-        return `  ${js(name)}: ${required.has(name) ? expr : `z.optional(${expr})`},`;
+        return `  ${js(name)}: ${required.has(name) ? expr : pure(`z.optional(${expr})`)},`;
       });
       // Open objects (answers) use the runtime's fastest object (see @rollcall/runtime zod/).
       const ctor = schema.additionalProperties === false ? 'z.strictObject' : 'looseObject';
-      return `${ctor}({\n${fields.join('\n')}\n})`;
+      return pure(`${ctor}({\n${fields.join('\n')}\n})`);
     }
     default:
       throw new Error(`${where}: unsupported type ${js(schema.type)}`);
@@ -153,8 +161,7 @@ export function zodSchemaModule(doc) {
   for (const name of dependencyOrder(schemas)) {
     const description = schemas[name].description;
     if (description) lines.push(`/** ${description.trim().split('\n')[0].replace(/\*\//g, '*\\/')} */`);
-    // Pure, so that bundlers drop the schemas an application never reaches.
-    lines.push(`export const ${name}Schema = /* @__PURE__ */ ${zodExpr(schemas[name], name)};`);
+    lines.push(`export const ${name}Schema = ${zodExpr(schemas[name], name)};`);
     lines.push(`export type ${name} = z.output<typeof ${name}Schema>;`);
     lines.push('');
   }

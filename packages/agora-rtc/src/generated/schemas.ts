@@ -4,102 +4,102 @@ import * as z from 'zod/mini';
 import { looseObject } from '@rollcall/runtime';
 
 /** A project's App ID. */
-export const AppIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1));
+export const AppIdSchema = /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1));
 export type AppId = z.output<typeof AppIdSchema>;
 
 export const ChannelSchema = /* @__PURE__ */ looseObject({
-  "channel_name": z.string(),
-  "user_count": z.int().check(z.gte(0)),
+  "channel_name": /* @__PURE__ */ z.string(),
+  "user_count": /* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(0)),
 });
 export type Channel = z.output<typeof ChannelSchema>;
 
 /** No such channel; no other field is returned. */
 export const ChannelAbsentSchema = /* @__PURE__ */ looseObject({
-  "channel_exist": z.literal(false),
+  "channel_exist": /* @__PURE__ */ z.literal(false),
 });
 export type ChannelAbsent = z.output<typeof ChannelAbsentSchema>;
 
 /** A channel name as the RTC SDKs accept it. */
-export const ChannelNameSchema = /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(64), z.regex(new RegExp("^[a-zA-Z0-9 !#$%&()+\\-:;<=.>?@\\[\\]^_{}|~,]+$")));
+export const ChannelNameSchema = /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1), /* @__PURE__ */ z.maxLength(64), /* @__PURE__ */ z.regex(/* @__PURE__ */ new RegExp("^[a-zA-Z0-9 !#$%&()+\\-:;<=.>?@\\[\\]^_{}|~,]+$")));
 export type ChannelName = z.output<typeof ChannelNameSchema>;
 
 export const ChannelPageSchema = /* @__PURE__ */ looseObject({
-  "channels": z.array(ChannelSchema),
-  "total_size": z.int().check(z.gte(0)),
+  "channels": /* @__PURE__ */ z.array(ChannelSchema),
+  "total_size": /* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(0)),
 });
 export type ChannelPage = z.output<typeof ChannelPageSchema>;
 
 /** A uid as the service lists it (0 is accepted on the way in, though the SDKs never join with it). */
-export const ListedUidSchema = /* @__PURE__ */ z.int().check(z.gte(0), z.lte(4294967295));
+export const ListedUidSchema = /* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(0), /* @__PURE__ */ z.lte(4294967295));
 export type ListedUid = z.output<typeof ListedUidSchema>;
 
 /** A COMMUNICATION channel (`mode` 1). */
 export const CommunicationChannelSchema = /* @__PURE__ */ looseObject({
-  "channel_exist": z.literal(true),
-  "mode": z.literal(1),
-  "total": z.int().check(z.gte(0)),
-  "users": z.array(ListedUidSchema),
+  "channel_exist": /* @__PURE__ */ z.literal(true),
+  "mode": /* @__PURE__ */ z.literal(1),
+  "total": /* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(0)),
+  "users": /* @__PURE__ */ z.array(ListedUidSchema),
 });
 export type CommunicationChannel = z.output<typeof CommunicationChannelSchema>;
 
 export const ErrorResponseSchema = /* @__PURE__ */ looseObject({
-  "message": z.string(),
-  "reason": z.optional(z.string()),
+  "message": /* @__PURE__ */ z.string(),
+  "reason": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
 });
 export type ErrorResponse = z.output<typeof ErrorResponseSchema>;
 
 /** A LIVE_BROADCASTING channel (`mode` 2). `audience` and `audience_total` are absent when only */
 export const LiveBroadcastingChannelSchema = /* @__PURE__ */ looseObject({
-  "channel_exist": z.literal(true),
-  "mode": z.literal(2),
-  "broadcasters": z.array(ListedUidSchema),
-  "audience": z.optional(z.array(ListedUidSchema)),
-  "audience_total": z.optional(z.int().check(z.gte(0))),
+  "channel_exist": /* @__PURE__ */ z.literal(true),
+  "mode": /* @__PURE__ */ z.literal(2),
+  "broadcasters": /* @__PURE__ */ z.array(ListedUidSchema),
+  "audience": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.array(ListedUidSchema)),
+  "audience_total": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(0))),
 });
 export type LiveBroadcastingChannel = z.output<typeof LiveBroadcastingChannelSchema>;
 
 export const QueryChannelListResponseSchema = /* @__PURE__ */ looseObject({
-  "success": z.boolean(),
+  "success": /* @__PURE__ */ z.boolean(),
   "data": ChannelPageSchema,
 });
 export type QueryChannelListResponse = z.output<typeof QueryChannelListResponseSchema>;
 
 export const QueryUserListResponseSchema = /* @__PURE__ */ looseObject({
-  "success": z.boolean(),
-  "data": z.union([ChannelAbsentSchema, CommunicationChannelSchema, LiveBroadcastingChannelSchema]),
+  "success": /* @__PURE__ */ z.boolean(),
+  "data": /* @__PURE__ */ z.union([ChannelAbsentSchema, CommunicationChannelSchema, LiveBroadcastingChannelSchema]),
 });
 export type QueryUserListResponse = z.output<typeof QueryUserListResponseSchema>;
 
 /** The user is not in the channel; no other field is returned. */
 export const UserAbsentSchema = /* @__PURE__ */ looseObject({
-  "in_channel": z.literal(false),
+  "in_channel": /* @__PURE__ */ z.literal(false),
 });
 export type UserAbsent = z.output<typeof UserAbsentSchema>;
 
 /** The user is in the channel. `uid` and `platform` were added after 2020 and are optional here. */
 export const UserPresentSchema = /* @__PURE__ */ looseObject({
-  "in_channel": z.literal(true),
-  "uid": z.optional(ListedUidSchema),
-  "join": z.int().check(z.gte(0)),
-  "role": z.int().check(z.gte(0)),
-  "platform": z.optional(z.int().check(z.gte(0))),
+  "in_channel": /* @__PURE__ */ z.literal(true),
+  "uid": /* @__PURE__ */ z.optional(ListedUidSchema),
+  "join": /* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(0)),
+  "role": /* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(0)),
+  "platform": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(0))),
 });
 export type UserPresent = z.output<typeof UserPresentSchema>;
 
 export const QueryUserStatusResponseSchema = /* @__PURE__ */ looseObject({
-  "success": z.boolean(),
-  "data": z.union([UserPresentSchema, UserAbsentSchema]),
+  "success": /* @__PURE__ */ z.boolean(),
+  "data": /* @__PURE__ */ z.union([UserPresentSchema, UserAbsentSchema]),
 });
 export type QueryUserStatusResponse = z.output<typeof QueryUserStatusResponseSchema>;
 
 /** An RTC uid, an unsigned 32-bit integer (1 to 2³² − 1; the docs' examples exceed 2³¹ − 1). */
-export const UidSchema = /* @__PURE__ */ z.int().check(z.gte(1), z.lte(4294967295));
+export const UidSchema = /* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(1), /* @__PURE__ */ z.lte(4294967295));
 export type Uid = z.output<typeof UidSchema>;
 /** Input of QueryChannelList: its path and query parameters. */
 export const QueryChannelListInputSchema = /* @__PURE__ */ z.strictObject({
   "appid": AppIdSchema,
-  "page_no": z.optional(z.int().check(z.gte(0))),
-  "page_size": z.optional(z.int().check(z.gte(1), z.lte(500))),
+  "page_no": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(0))),
+  "page_size": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(1), /* @__PURE__ */ z.lte(500))),
 });
 
 /** Input of QueryHostList: its path and query parameters. */
@@ -112,7 +112,7 @@ export const QueryHostListInputSchema = /* @__PURE__ */ z.strictObject({
 export const QueryUserListInputSchema = /* @__PURE__ */ z.strictObject({
   "appid": AppIdSchema,
   "channelName": ChannelNameSchema,
-  "hosts_only": z.optional(z.string()),
+  "hosts_only": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
 });
 
 /** Input of QueryUserStatus: its path and query parameters. */

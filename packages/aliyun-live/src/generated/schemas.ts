@@ -4,95 +4,95 @@ import * as z from 'zod/mini';
 import { int64, looseObject } from '@rollcall/runtime';
 
 /** The id of the interactive messaging application. */
-export const AppIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1));
+export const AppIdSchema = /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1));
 export type AppId = z.output<typeof AppIdSchema>;
 
 /** The message group id. */
-export const GroupIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1));
+export const GroupIdSchema = /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1));
 export type GroupId = z.output<typeof GroupIdSchema>;
 
 /** A user id. It may not contain a comma, the list separator. */
-export const UserIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1), z.regex(new RegExp("^[^,]+$")));
+export const UserIdSchema = /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1), /* @__PURE__ */ z.regex(/* @__PURE__ */ new RegExp("^[^,]+$")));
 export type UserId = z.output<typeof UserIdSchema>;
 
 export const BatchGetOnlineUsersRequestSchema = /* @__PURE__ */ z.strictObject({
   "AppId": AppIdSchema,
   "GroupId": GroupIdSchema,
-  "UserIds": z.array(UserIdSchema).check(z.minLength(1), z.maxLength(20)),
+  "UserIds": /* @__PURE__ */ z.array(UserIdSchema).check(/* @__PURE__ */ z.minLength(1), /* @__PURE__ */ z.maxLength(20)),
 });
 export type BatchGetOnlineUsersRequest = z.output<typeof BatchGetOnlineUsersRequestSchema>;
 
 export const OnlineUserSchema = /* @__PURE__ */ looseObject({
-  "JoinTime": z.optional(int64()),
-  "Online": z.boolean(),
-  "UserId": z.string(),
+  "JoinTime": /* @__PURE__ */ z.optional(/* @__PURE__ */ int64()),
+  "Online": /* @__PURE__ */ z.boolean(),
+  "UserId": /* @__PURE__ */ z.string(),
 });
 export type OnlineUser = z.output<typeof OnlineUserSchema>;
 
 /** The returned result. */
 export const BatchGetOnlineUsersResultSchema = /* @__PURE__ */ looseObject({
-  "OnlineUsers": z.array(OnlineUserSchema),
+  "OnlineUsers": /* @__PURE__ */ z.array(OnlineUserSchema),
 });
 export type BatchGetOnlineUsersResult = z.output<typeof BatchGetOnlineUsersResultSchema>;
 
 export const BatchGetOnlineUsersResponseSchema = /* @__PURE__ */ looseObject({
-  "RequestId": z.string(),
+  "RequestId": /* @__PURE__ */ z.string(),
   "Result": BatchGetOnlineUsersResultSchema,
 });
 export type BatchGetOnlineUsersResponse = z.output<typeof BatchGetOnlineUsersResponseSchema>;
 
 export const LiveMessageUserSchema = /* @__PURE__ */ looseObject({
-  "UserId": z.string(),
-  "Online": z.boolean(),
+  "UserId": /* @__PURE__ */ z.string(),
+  "Online": /* @__PURE__ */ z.boolean(),
 });
 export type LiveMessageUser = z.output<typeof LiveMessageUserSchema>;
 
 /** The answer (no `Result` wrapper). */
 export const CheckLiveMessageUsersInGroupResponseSchema = /* @__PURE__ */ looseObject({
-  "RequestId": z.optional(z.string()),
-  "Users": z.array(LiveMessageUserSchema),
+  "RequestId": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "Users": /* @__PURE__ */ z.array(LiveMessageUserSchema),
 });
 export type CheckLiveMessageUsersInGroupResponse = z.output<typeof CheckLiveMessageUsersInGroupResponseSchema>;
 
 /** The error body of every Alibaba Cloud RPC API. */
 export const ErrorResponseSchema = /* @__PURE__ */ looseObject({
-  "RequestId": z.optional(z.string()),
-  "HostId": z.optional(z.string()),
-  "Code": z.string(),
-  "Message": z.string(),
-  "Recommend": z.optional(z.string()),
+  "RequestId": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "HostId": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "Code": /* @__PURE__ */ z.string(),
+  "Message": /* @__PURE__ */ z.string(),
+  "Recommend": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
 });
 export type ErrorResponse = z.output<typeof ErrorResponseSchema>;
 
 export const LiveMessageGroupMemberSchema = /* @__PURE__ */ looseObject({
-  "UserId": z.string(),
-  "UserInfo": z.optional(z.string()),
+  "UserId": /* @__PURE__ */ z.string(),
+  "UserInfo": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
 });
 export type LiveMessageGroupMember = z.output<typeof LiveMessageGroupMemberSchema>;
 
 /** One page (no `Result` wrapper). */
 export const ListLiveMessageGroupUsersResponseSchema = /* @__PURE__ */ looseObject({
-  "RequestId": z.optional(z.string()),
-  "GroupId": z.optional(z.string()),
-  "NextPageToken": z.optional(int64({ gte: 0 })),
-  "Hasmore": z.optional(z.boolean()),
-  "UserList": z.array(LiveMessageGroupMemberSchema),
+  "RequestId": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "GroupId": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "NextPageToken": /* @__PURE__ */ z.optional(/* @__PURE__ */ int64({ gte: 0 })),
+  "Hasmore": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.boolean()),
+  "UserList": /* @__PURE__ */ z.array(LiveMessageGroupMemberSchema),
 });
 export type ListLiveMessageGroupUsersResponse = z.output<typeof ListLiveMessageGroupUsersResponseSchema>;
 /** Input of CheckLiveMessageUsersInGroup: its path and query parameters. */
 export const CheckLiveMessageUsersInGroupInputSchema = /* @__PURE__ */ z.strictObject({
   "AppId": AppIdSchema,
   "GroupId": GroupIdSchema,
-  "UserIds": z.array(UserIdSchema).check(z.minLength(1), z.maxLength(10)),
-  "DataCenter": z.optional(z.enum(["cn-shanghai","ap-southeast-1"])),
+  "UserIds": /* @__PURE__ */ z.array(UserIdSchema).check(/* @__PURE__ */ z.minLength(1), /* @__PURE__ */ z.maxLength(10)),
+  "DataCenter": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.enum(["cn-shanghai","ap-southeast-1"])),
 });
 
 /** Input of ListLiveMessageGroupUsers: its path and query parameters. */
 export const ListLiveMessageGroupUsersInputSchema = /* @__PURE__ */ z.strictObject({
   "AppId": AppIdSchema,
   "GroupId": GroupIdSchema,
-  "PageSize": z.int().check(z.gte(10), z.lte(50)),
-  "SortType": z.int().check(z.gte(1), z.lte(2)),
-  "NextPageToken": z.optional(int64({ gte: 0 })),
-  "DataCenter": z.optional(z.enum(["cn-shanghai","ap-southeast-1"])),
+  "PageSize": /* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(10), /* @__PURE__ */ z.lte(50)),
+  "SortType": /* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(1), /* @__PURE__ */ z.lte(2)),
+  "NextPageToken": /* @__PURE__ */ z.optional(/* @__PURE__ */ int64({ gte: 0 })),
+  "DataCenter": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.enum(["cn-shanghai","ap-southeast-1"])),
 });

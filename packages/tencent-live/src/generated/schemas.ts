@@ -4,33 +4,33 @@ import * as z from 'zod/mini';
 import { looseObject } from '@rollcall/runtime';
 
 /** The live room id. */
-export const RoomIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1));
+export const RoomIdSchema = /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1));
 export type RoomId = z.output<typeof RoomIdSchema>;
 
 export const GetMemberListRequestSchema = /* @__PURE__ */ z.strictObject({
   "RoomId": RoomIdSchema,
-  "Next": z.string(),
+  "Next": /* @__PURE__ */ z.string(),
 });
 export type GetMemberListRequest = z.output<typeof GetMemberListRequestSchema>;
 
 export const MemberSchema = /* @__PURE__ */ looseObject({
-  "Member_Account": z.string(),
+  "Member_Account": /* @__PURE__ */ z.string(),
 });
 export type Member = z.output<typeof MemberSchema>;
 
 /** One page of members; absent on failure. */
 export const MemberPageSchema = /* @__PURE__ */ looseObject({
-  "Next": z.string(),
-  "MemberCount": z.int().check(z.gte(0)),
-  "MemberList": z.array(MemberSchema),
+  "Next": /* @__PURE__ */ z.string(),
+  "MemberCount": /* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(0)),
+  "MemberList": /* @__PURE__ */ z.array(MemberSchema),
 });
 export type MemberPage = z.output<typeof MemberPageSchema>;
 
 export const GetMemberListResponseSchema = /* @__PURE__ */ looseObject({
-  "ActionStatus": z.enum(["OK","FAIL"]),
-  "ErrorCode": z.int(),
-  "ErrorInfo": z.optional(z.string()),
-  "RequestId": z.optional(z.string()),
-  "Response": z.optional(MemberPageSchema),
+  "ActionStatus": /* @__PURE__ */ z.enum(["OK","FAIL"]),
+  "ErrorCode": /* @__PURE__ */ z.int(),
+  "ErrorInfo": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "RequestId": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "Response": /* @__PURE__ */ z.optional(MemberPageSchema),
 });
 export type GetMemberListResponse = z.output<typeof GetMemberListResponseSchema>;

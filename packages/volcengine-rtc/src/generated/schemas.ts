@@ -16,7 +16,7 @@ export const UserIdSchema = /* @__PURE__ */ int64();
 export type UserId = z.output<typeof UserIdSchema>;
 
 /** The members to look up, at most 200. */
-export const ParticipantUserIdsSchema = /* @__PURE__ */ z.array(UserIdSchema).check(z.minLength(1), z.maxLength(200));
+export const ParticipantUserIdsSchema = /* @__PURE__ */ z.array(UserIdSchema).check(/* @__PURE__ */ z.minLength(1), /* @__PURE__ */ z.maxLength(200));
 export type ParticipantUserIds = z.output<typeof ParticipantUserIdsSchema>;
 
 export const BatchGetConversationParticipantRequestSchema = /* @__PURE__ */ z.strictObject({
@@ -30,56 +30,56 @@ export type BatchGetConversationParticipantRequest = z.output<typeof BatchGetCon
 export const ParticipantSchema = /* @__PURE__ */ looseObject({
   "ConversationShortId": ConversationShortIdSchema,
   "ParticipantUserId": UserIdSchema,
-  "Operator": int64(),
-  "Role": z.int(),
-  "Status": z.optional(z.int()),
-  "Level": z.optional(z.int()),
-  "NickName": z.optional(z.string()),
-  "CreateTime": z.optional(int64()),
-  "BlockTime": z.optional(int64()),
-  "Ext": z.optional(z.catchall(z.object({}), z.string())),
+  "Operator": /* @__PURE__ */ int64(),
+  "Role": /* @__PURE__ */ z.int(),
+  "Status": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.int()),
+  "Level": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.int()),
+  "NickName": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "CreateTime": /* @__PURE__ */ z.optional(/* @__PURE__ */ int64()),
+  "BlockTime": /* @__PURE__ */ z.optional(/* @__PURE__ */ int64()),
+  "Ext": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.catchall(/* @__PURE__ */ z.object({}), /* @__PURE__ */ z.string())),
 });
 export type Participant = z.output<typeof ParticipantSchema>;
 
 /** Present only on success. */
 export const BatchGetConversationParticipantResultSchema = /* @__PURE__ */ looseObject({
-  "Participants": z.array(ParticipantSchema),
+  "Participants": /* @__PURE__ */ z.array(ParticipantSchema),
 });
 export type BatchGetConversationParticipantResult = z.output<typeof BatchGetConversationParticipantResultSchema>;
 
 /** Present only on failure. */
 export const ResponseErrorSchema = /* @__PURE__ */ looseObject({
-  "CodeN": z.optional(z.int().check(z.gte(0), z.lte(4294967295))),
-  "Code": z.string(),
-  "Message": z.string(),
+  "CodeN": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.int().check(/* @__PURE__ */ z.gte(0), /* @__PURE__ */ z.lte(4294967295))),
+  "Code": /* @__PURE__ */ z.string(),
+  "Message": /* @__PURE__ */ z.string(),
 });
 export type ResponseError = z.output<typeof ResponseErrorSchema>;
 
 /** Metadata of every response (BaseResponse, doc 6348/192711); `Error` only on failure. The */
 export const ResponseMetadataSchema = /* @__PURE__ */ looseObject({
-  "RequestId": z.string(),
-  "Action": z.string(),
-  "Version": z.string(),
-  "Service": z.string(),
-  "Region": z.string(),
-  "Error": z.optional(ResponseErrorSchema),
+  "RequestId": /* @__PURE__ */ z.string(),
+  "Action": /* @__PURE__ */ z.string(),
+  "Version": /* @__PURE__ */ z.string(),
+  "Service": /* @__PURE__ */ z.string(),
+  "Region": /* @__PURE__ */ z.string(),
+  "Error": /* @__PURE__ */ z.optional(ResponseErrorSchema),
 });
 export type ResponseMetadata = z.output<typeof ResponseMetadataSchema>;
 
 /** BaseResponse with this action's `Result`. */
 export const BatchGetConversationParticipantResponseSchema = /* @__PURE__ */ looseObject({
   "ResponseMetadata": ResponseMetadataSchema,
-  "Result": z.optional(BatchGetConversationParticipantResultSchema),
+  "Result": /* @__PURE__ */ z.optional(BatchGetConversationParticipantResultSchema),
 });
 export type BatchGetConversationParticipantResponse = z.output<typeof BatchGetConversationParticipantResponseSchema>;
 
 /** Response metadata of a failed call (BaseResponse, doc 6348/192711). Clients read a failure */
 export const ErrorResponseMetadataSchema = /* @__PURE__ */ looseObject({
-  "RequestId": z.string(),
-  "Action": z.optional(z.string()),
-  "Version": z.optional(z.string()),
-  "Service": z.optional(z.string()),
-  "Region": z.optional(z.string()),
+  "RequestId": /* @__PURE__ */ z.string(),
+  "Action": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "Version": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "Service": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "Region": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
   "Error": ResponseErrorSchema,
 });
 export type ErrorResponseMetadata = z.output<typeof ErrorResponseMetadataSchema>;
@@ -92,18 +92,18 @@ export type ErrorResponse = z.output<typeof ErrorResponseSchema>;
 
 /** Present only on success. The page always shows `RoomExists`; the model makes it optional */
 export const GetRoomOnlineUsersResultSchema = /* @__PURE__ */ looseObject({
-  "RoomExists": z.optional(z.boolean()),
-  "TotalUser": z.optional(z.int32().check(z.gte(0))),
-  "TotalInvisibleUser": z.optional(z.int32().check(z.gte(0))),
-  "VisibleUserList": z.optional(z.array(z.string())),
-  "InvisibleUserList": z.optional(z.array(z.string())),
+  "RoomExists": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.boolean()),
+  "TotalUser": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.int32().check(/* @__PURE__ */ z.gte(0))),
+  "TotalInvisibleUser": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.int32().check(/* @__PURE__ */ z.gte(0))),
+  "VisibleUserList": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.array(/* @__PURE__ */ z.string())),
+  "InvisibleUserList": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.array(/* @__PURE__ */ z.string())),
 });
 export type GetRoomOnlineUsersResult = z.output<typeof GetRoomOnlineUsersResultSchema>;
 
 /** BaseResponse with this action's `Result`. */
 export const GetRoomOnlineUsersResponseSchema = /* @__PURE__ */ looseObject({
   "ResponseMetadata": ResponseMetadataSchema,
-  "Result": z.optional(GetRoomOnlineUsersResultSchema),
+  "Result": /* @__PURE__ */ z.optional(GetRoomOnlineUsersResultSchema),
 });
 export type GetRoomOnlineUsersResponse = z.output<typeof GetRoomOnlineUsersResponseSchema>;
 
@@ -111,56 +111,56 @@ export const ParticipantStatusSchema = /* @__PURE__ */ looseObject({
   "AppId": ImAppIdSchema,
   "ConversationShortId": ConversationShortIdSchema,
   "ParticipantUserId": UserIdSchema,
-  "IsInConversation": z.boolean(),
-  "ParticipantUserIdStr": z.optional(z.string()),
-  "CreateTime": int64(),
+  "IsInConversation": /* @__PURE__ */ z.boolean(),
+  "ParticipantUserIdStr": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "CreateTime": /* @__PURE__ */ int64(),
 });
 export type ParticipantStatus = z.output<typeof ParticipantStatusSchema>;
 
 /** A string user id (model); at most 128 characters, like every Volcengine id (doc 6348/69828). */
-export const StringUserIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(128));
+export const StringUserIdSchema = /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1), /* @__PURE__ */ z.maxLength(128));
 export type StringUserId = z.output<typeof StringUserIdSchema>;
 
 /** The members to look up by string id (model `ParticipantUserIdsStr`). */
-export const ParticipantUserIdsStrSchema = /* @__PURE__ */ z.array(StringUserIdSchema).check(z.maxLength(200));
+export const ParticipantUserIdsStrSchema = /* @__PURE__ */ z.array(StringUserIdSchema).check(/* @__PURE__ */ z.maxLength(200));
 export type ParticipantUserIdsStr = z.output<typeof ParticipantUserIdsStrSchema>;
 
 /** The members to look up by integer id; empty when only string ids are sent (the model */
-export const StatusParticipantUserIdsSchema = /* @__PURE__ */ z.array(UserIdSchema).check(z.maxLength(200));
+export const StatusParticipantUserIdsSchema = /* @__PURE__ */ z.array(UserIdSchema).check(/* @__PURE__ */ z.maxLength(200));
 export type StatusParticipantUserIds = z.output<typeof StatusParticipantUserIdsSchema>;
 
 export const QueryLiveParticipantStatusRequestSchema = /* @__PURE__ */ z.strictObject({
   "AppId": ImAppIdSchema,
   "ConversationShortId": ConversationShortIdSchema,
   "ParticipantUserIds": StatusParticipantUserIdsSchema,
-  "ParticipantUserIdsStr": z.optional(ParticipantUserIdsStrSchema),
+  "ParticipantUserIdsStr": /* @__PURE__ */ z.optional(ParticipantUserIdsStrSchema),
 });
 export type QueryLiveParticipantStatusRequest = z.output<typeof QueryLiveParticipantStatusRequestSchema>;
 
 /** Present only on success. */
 export const QueryLiveParticipantStatusResultSchema = /* @__PURE__ */ looseObject({
-  "Status": z.array(ParticipantStatusSchema),
+  "Status": /* @__PURE__ */ z.array(ParticipantStatusSchema),
 });
 export type QueryLiveParticipantStatusResult = z.output<typeof QueryLiveParticipantStatusResultSchema>;
 
 /** BaseResponse with this action's `Result`. */
 export const QueryLiveParticipantStatusResponseSchema = /* @__PURE__ */ looseObject({
   "ResponseMetadata": ResponseMetadataSchema,
-  "Result": z.optional(QueryLiveParticipantStatusResultSchema),
+  "Result": /* @__PURE__ */ z.optional(QueryLiveParticipantStatusResultSchema),
 });
 export type QueryLiveParticipantStatusResponse = z.output<typeof QueryLiveParticipantStatusResponseSchema>;
 
 /** Room id; at most 128 characters of `a-z A-Z 0-9 @ . _ -` (doc 6348/69828). */
-export const RoomIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(128), z.regex(new RegExp("^[a-zA-Z0-9@._-]+$")));
+export const RoomIdSchema = /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1), /* @__PURE__ */ z.maxLength(128), /* @__PURE__ */ z.regex(/* @__PURE__ */ new RegExp("^[a-zA-Z0-9@._-]+$")));
 export type RoomId = z.output<typeof RoomIdSchema>;
 
 /** The RTC application's unique id. */
-export const RtcAppIdSchema = /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(128));
+export const RtcAppIdSchema = /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1), /* @__PURE__ */ z.maxLength(128));
 export type RtcAppId = z.output<typeof RtcAppIdSchema>;
 /** Input of GetRoomOnlineUsers: its path and query parameters. */
 export const GetRoomOnlineUsersInputSchema = /* @__PURE__ */ z.strictObject({
   "AppId": RtcAppIdSchema,
   "RoomId": RoomIdSchema,
-  "Property": z.optional(z.boolean()),
-  "RoleType": z.optional(z.int32().check(z.gte(0), z.lte(2))),
+  "Property": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.boolean()),
+  "RoleType": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.int32().check(/* @__PURE__ */ z.gte(0), /* @__PURE__ */ z.lte(2))),
 });
