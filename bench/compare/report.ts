@@ -3,67 +3,63 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
-import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { budget, bundleSize, CLIENT_ENTRIES, SIZE_RESULTS } from '../size/measure.js';
 import { coldStart } from './cold-start.js';
 import { compare } from './run.js';
 
 const rows = await compare();
 
-/** One call's bundle: esbuild, minified, for browsers and edge runtimes, gzip level 9. */
-async function bundleSize(entry: string): Promise<{ min: number; gzip: number }> {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL(`../size/${entry}.mjs`, import.meta.url))],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    logLevel: 'silent',
-    // The official packages are Node-only: their Node built-ins stay outside the count.
-    external: [
-      'node:*',
-      'crypto',
-      'zlib',
-      'http',
-      'https',
-      'url',
-      'stream',
-      'os',
-      'fs',
-      'path',
-      'util',
-      'events',
-      'net',
-      'tls',
-      'querystring',
-      'buffer',
-      'assert',
-      'http2',
-      'child_process',
-      'process',
-      'tty',
-      'dns',
-      'string_decoder',
-      'constants',
-      'vm',
-      'worker_threads',
-      'perf_hooks',
-      'timers',
-    ],
-  });
-  const code = result.outputFiles[0]!.contents;
-  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
-}
+// The official packages are Node-only: their Node built-ins stay outside the count.
+const NODE_BUILTINS = [
+  'node:*',
+  'crypto',
+  'zlib',
+  'http',
+  'https',
+  'url',
+  'stream',
+  'os',
+  'fs',
+  'path',
+  'util',
+  'events',
+  'net',
+  'tls',
+  'querystring',
+  'buffer',
+  'assert',
+  'http2',
+  'child_process',
+  'process',
+  'tty',
+  'dns',
+  'string_decoder',
+  'constants',
+  'vm',
+  'worker_threads',
+  'perf_hooks',
+  'timers',
+];
+// Ours as measured on the packed tarballs (npm run size), the officials' bundled here the same way.
+const measured = await readFile(SIZE_RESULTS, 'utf8');
+const oursGzip = (pkg: string) => {
+  const cells = measured
+    .split('\n')
+    .find((l) => l.startsWith(`| ${pkg} |`))
+    ?.split('|')
+    .map((c) => c.trim());
+  if (!cells) throw new Error(`bench/results/size.md has no row for ${pkg}: run npm run size`);
+  return { gzip: Number.parseFloat(cells[2]!) * 1000, min: Number.parseFloat(cells[3]!) * 1000 };
+};
 const sizes: string[] = [];
 for (const [vendor, official] of [
   ['volcengine', '@volcengine/openapi'],
   ['aliyun', '@alicloud/openapi-client'],
   ['tencent', 'fetch + tls-sig-api-v2'],
 ] as const) {
-  const ours = await bundleSize(vendor);
-  const theirs = await bundleSize(`${vendor}-official`);
+  const ours = oursGzip(CLIENT_ENTRIES[vendor]);
+  const theirs = await bundleSize(fileURLToPath(new URL(`../size/${vendor}-official.mjs`, import.meta.url)), NODE_BUILTINS);
   const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
   sizes.push(
     `| ${vendor} | ${kb(ours.gzip)} (${kb(ours.min)} min) | ${official}: ${kb(theirs.gzip)} (${kb(theirs.min)} min) | ${(ours.gzip / theirs.gzip).toFixed(2)} |`,
@@ -76,7 +72,6 @@ const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL
 const [line] = (await once(server.stdout!, 'data')) as [Buffer];
 const cold = await coldStart(line.toString().trim());
 server.kill('SIGTERM');
-void readFile;
 const f = (n: number, digits = 0) => n.toFixed(digits);
 const table = [
   '| call | ours: req/s | official: req/s | req/s ratio | ours: CPU µs/call | official: CPU µs/call | CPU ratio (ours ÷ official) | CPU ratio, each process |',
@@ -98,7 +93,7 @@ const report = [
   '',
   '## Bundle size for one call (esbuild, minified, browser/edge target, gzip -9)',
   '',
-  'Target: ≤ 12 kB gzip per client and ≤ 1/5 of the official; `pnpm --filter @rollcall/bench size` (size-limit) enforces it in CI.',
+  `rollcall from the packed tarballs (\`npm run size\`, [size.md](size.md); budget ${(budget.gzipBytes / 1000).toFixed(1)} kB, checked by \`npm test\`).`,
   '',
   '| client | rollcall | official | ratio |',
   '| --- | --- | --- | --- |',

@@ -11,7 +11,11 @@ const work = await mkdtemp(path.join(tmpdir(), 'rollcall-size-'));
 try {
   const tarballs = await packPublishable(path.join(work, 'tarballs'));
   const names = [...new Set(Object.values(CLIENT_ENTRIES).flatMap((name) => withSiblings(name)))];
-  const app = await freshApp(work, 'size', names.map((name) => tarballs[name]!));
+  const app = await freshApp(
+    work,
+    'size',
+    names.map((name) => tarballs[name]!),
+  );
   const sizes = await measureClients(app);
   await writeFile(SIZE_RESULTS, sizeResults(sizes));
   for (const [client, size] of Object.entries(sizes)) {

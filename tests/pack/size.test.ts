@@ -15,7 +15,13 @@ let sizes: Record<SizedClient, BundleSize>;
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'rollcall-size-'));
   const names = [...new Set(Object.values(CLIENT_ENTRIES).flatMap((name) => withSiblings(name)))];
-  sizes = await measureClients(await freshApp(workDir, 'size', names.map((name) => tarballs[name]!)));
+  sizes = await measureClients(
+    await freshApp(
+      workDir,
+      'size',
+      names.map((name) => tarballs[name]!),
+    ),
+  );
 });
 
 afterAll(async () => {

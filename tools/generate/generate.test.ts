@@ -101,15 +101,24 @@ describe('generator', () => {
     expect(zodExpr({ type: 'integer', format: 'int64' }, 'X')).toBe(pure('int64()'));
     expect(zodExpr({ type: 'integer', format: 'int64', minimum: 0 }, 'X')).toBe(pure('int64({ gte: 0 })'));
     expect(descriptor({}, { type: 'integer', format: 'int64' }, 'X')).toEqual({ t: 'l' });
-    expect(zodExpr({ type: 'array', items: { type: 'integer' }, maxItems: 200 }, 'X')).toBe(pure('z.array(/* @__PURE__ */ z.int()).check(/* @__PURE__ */ z.maxLength(200))'));
-    expect(zodExpr({ type: 'object', additionalProperties: false, properties: { a: { type: 'string' } } }, 'X')).toMatch(/^\/\* @__PURE__ \*\/ z\.strictObject/);
+    expect(zodExpr({ type: 'array', items: { type: 'integer' }, maxItems: 200 }, 'X')).toBe(
+      pure('z.array(/* @__PURE__ */ z.int()).check(/* @__PURE__ */ z.maxLength(200))'),
+    );
+    expect(zodExpr({ type: 'object', additionalProperties: false, properties: { a: { type: 'string' } } }, 'X')).toMatch(
+      /^\/\* @__PURE__ \*\/ z\.strictObject/,
+    );
     expect(zodExpr({ type: 'object', properties: { a: { type: 'string' } } }, 'X')).toMatch(/^\/\* @__PURE__ \*\/ looseObject/);
-    expect(zodExpr({ type: 'object', additionalProperties: { type: 'string' } }, 'X')).toBe(pure('z.catchall(/* @__PURE__ */ z.object({}), /* @__PURE__ */ z.string())'));
+    expect(zodExpr({ type: 'object', additionalProperties: { type: 'string' } }, 'X')).toBe(
+      pure('z.catchall(/* @__PURE__ */ z.object({}), /* @__PURE__ */ z.string())'),
+    );
   });
 
   it('marks every call of a schema pure, nested ones too, so that a bundle which never reaches a schema drops it and zod', () => {
     const expr = zodExpr(
-      { type: 'object', properties: { id: { type: 'integer', format: 'int64' }, name: { type: 'string', pattern: '^a$', maxLength: 3 }, n: { type: 'integer', minimum: 0 } } },
+      {
+        type: 'object',
+        properties: { id: { type: 'integer', format: 'int64' }, name: { type: 'string', pattern: '^a$', maxLength: 3 }, n: { type: 'integer', minimum: 0 } },
+      },
       'X',
     );
     // Each call (`name(`, `.check(`, `new RegExp(`) right after the annotation: none left unmarked.

@@ -93,7 +93,14 @@ export async function figures() {
   const [, plainStatus, gzipStatus, brStatus] = row(wire, 'Volcengine QueryLiveParticipantStatus', 'bench/results/wire-bytes.md');
   const [, plainRoom, gzipRoom, brRoom] = row(wire, 'Volcengine GetRoomOnlineUsers', 'bench/results/wire-bytes.md');
   const pct = (cell) => cell.replace(/^[\d,]+ \(|\)$/g, '');
+  const size = await readFile(path.join(root, 'bench/results/size.md'), 'utf8');
+  const sizeRows = sectionRows(`\n## sizes\n${size.slice(size.indexOf('\n| client'))}`, 'sizes', 'bench/results/size.md');
+  if (sizeRows.length === 0) throw new Error('bench/results/size.md: no client rows');
+  const budget = /Budget: ([\d.]+ kB) gzip/.exec(size)?.[1];
+  if (!budget) throw new Error('bench/results/size.md: no budget');
+  const bySize = [...sizeRows].sort((a, b) => Number.parseFloat(a[1]) - Number.parseFloat(b[1]));
   return {
+    sizes: `one call bundles to ${bySize.map((r) => `${r[1]} (${r[0].replace('@rollcall/', '')})`).join(', ')} gzip from the packed tarballs, zod left out (budget ${budget}, \`bench/results/size.md\`)`,
     'wire-bytes': `; on the wire, a 200-id Volcengine status answer is ${plainStatus} bytes plain, ${pct(gzipStatus)} of that gzipped and ${pct(brStatus)} with br, a 10,000-member room ${plainRoom} bytes, ${pct(gzipRoom)} and ${pct(brRoom)} (\`bench/results/wire-bytes.md\`)`,
     'fleet-faults': `\n${faultTable.join('\n')}\n`,
     quota: quotaTable(presence, where),
@@ -105,7 +112,16 @@ export async function figures() {
 }
 
 /** The READMEs holding figures. */
-export const READMES = ['README.md', 'packages/presence-core/README.md', 'packages/limiter-redis/README.md'];
+export const READMES = [
+  'README.md',
+  'packages/presence-core/README.md',
+  'packages/limiter-redis/README.md',
+  'packages/runtime/README.md',
+  'packages/volcengine-rtc/README.md',
+  'packages/aliyun-live/README.md',
+  'packages/tencent-live/README.md',
+  'packages/agora-rtc/README.md',
+];
 
 /** The README with each marked figure replaced; throws when a marker names no known figure. */
 export function fill(text, values, where) {
