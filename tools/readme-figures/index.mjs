@@ -111,7 +111,7 @@ export async function figures() {
   const ceilingRuns = /\(of (\d+)\)/.exec(presence)?.[1];
   return {
     'fetch-cpu': `over global \`fetch\` a call cost ${fetchCost('Volcengine QueryLiveParticipantStatus (200 ids)')}× the CPU (Volcengine) and ${fetchCost('Alibaba BatchGetOnlineUsers (20 ids, V3)')}× (Alibaba), \`bench/results/latest.md\``,
-    'jitter-ceiling': `evenly spaced sends at 95 % of the quota put more than the quota's arrivals in some second in ${overAt("95.0 %")} of ${ceilingRuns} runs, at 96 % in ${overAt('96.0 %')}`,
+    'jitter-ceiling': `evenly spaced sends at 95 % of the quota put more than the quota's arrivals in some second in ${overAt('95.0 %')} of ${ceilingRuns} runs, at 96 % in ${overAt('96.0 %')}`,
     sizes: `one call bundles to ${bySize.map((r) => `${r[1]} (${r[0].replace('@rollcall/', '')})`).join(', ')} gzip from the packed tarballs, zod left out (budget ${budget}, \`bench/results/size.md\`)`,
     'wire-bytes': `; on the wire, a 200-id Volcengine status answer is ${plainStatus} bytes plain, ${pct(gzipStatus)} of that gzipped and ${pct(brStatus)} with br, a 10,000-member room ${plainRoom} bytes, ${pct(gzipRoom)} and ${pct(brRoom)} (\`bench/results/wire-bytes.md\`)`,
     'fleet-faults': `\n${faultTable.join('\n')}\n`,
