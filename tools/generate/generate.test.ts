@@ -20,7 +20,7 @@ function getSpec(operation: Record<string, unknown>, path = '/v1/{appid}/items')
     openapi: '3.1.0',
     info: { title: 't', version: '1' },
     servers: [{ url: 'https://example.invalid', 'x-rollcall-region': 'r' }],
-    'x-rollcall-vendor': { id: 't', resultPointer: '/data', errorLocation: { message: '/message' }, errorKinds: {} },
+    'x-rollcall-vendor': { id: 't', resultPointer: '/data', errorLocation: { message: '/message' }, errorKinds: {}, credentialsEnvironment: { token: 'T_TOKEN' } },
     paths: {
       [path]: {
         get: {
@@ -50,6 +50,15 @@ describe('generator: REST operations', () => {
     expect(inputSchemasModule(getSpec({ parameters: [appid, pageSize] }))).toMatch(
       /ListItemsInputSchema = \/\* @__PURE__ \*\/ z\.strictObject\(\{\n {2}"appid": \/\* @__PURE__ \*\/ z\.string\(\)/,
     );
+  });
+
+  it('emits the environment variables of the credentials, and refuses a spec without them', () => {
+    expect(operationTableModule(getSpec({ parameters: [appid] }))).toContain('export const credentialsEnvironment = {"token":"T_TOKEN"} as const;');
+    const spec = getSpec({ parameters: [appid] });
+    delete (spec['x-rollcall-vendor'] as Record<string, unknown>).credentialsEnvironment;
+    expect(() => operationTableModule(spec)).toThrow(/credentialsEnvironment/);
+    (spec['x-rollcall-vendor'] as Record<string, unknown>).credentialsEnvironment = { token: 'lower-case' };
+    expect(() => operationTableModule(spec)).toThrow(/credentialsEnvironment/);
   });
 
   it('refuses a path parameter that is optional or missing from the path, and pages without a bounded size', () => {

@@ -269,6 +269,9 @@ export function operationTableModule(doc) {
     if (!(vendor.errorKinds?.auth ?? []).some((pattern) => (pattern.endsWith('*') ? code.startsWith(pattern.slice(0, -1)) : code === pattern)))
       throw new Error(`clockSkewCodes: ${code} must also be an auth code (errorKinds.auth)`);
   }
+  const credentialsEnvironment = vendor.credentialsEnvironment;
+  if (!credentialsEnvironment || !Object.values(credentialsEnvironment).every((name) => /^[A-Z][A-Z0-9_]*$/.test(name)))
+    throw new Error('x-rollcall-vendor.credentialsEnvironment: each credentials field needs an environment variable name');
   const described = operationsOf(doc).map((o) => describeOperation(doc, vendor, o));
   const schemaImports = new Set();
   const typeImports = new Set(described.map((d) => d.responseName));
@@ -291,6 +294,9 @@ export function operationTableModule(doc) {
     '',
     "/** Endpoints by region, from the spec's `servers`. */",
     `export const servers = ${js(servers)} as const;`,
+    '',
+    '/** The environment variables a client given no credentials reads, by credentials field. */',
+    `export const credentialsEnvironment = ${js(credentialsEnvironment)} as const;`,
     '',
   ];
   for (const { out, requestSchemaExpr, responseName } of described) {

@@ -1,5 +1,16 @@
-import { createClientMethods, requireOption, resolveEndpoint, toBase64, utf8, type CommonClientOptions, type RequestSigner } from '@rollcall/runtime';
-import { operations, servers, vendor, type OperationMethods } from './generated/operations.js';
+import {
+  createClientMethods,
+  credentialsFromEnvironment,
+  credentialsSource,
+  requireOption,
+  resolveEndpoint,
+  toBase64,
+  utf8,
+  type CommonClientOptions,
+  type CredentialsOption,
+  type RequestSigner,
+} from '@rollcall/runtime';
+import { credentialsEnvironment, operations, servers, vendor, type OperationMethods } from './generated/operations.js';
 
 /** The account's RESTful API key pair (console → Developer Toolkit → RESTful API). */
 export interface AgoraCredentials {
@@ -8,7 +19,12 @@ export interface AgoraCredentials {
 }
 
 export interface AgoraRtcClientOptions extends CommonClientOptions {
-  credentials: AgoraCredentials;
+  /**
+   * The RESTful API key pair; a provider of it, an async function returning it (with an
+   * `expiration` if it has one); or, left out, the environment: `AGORA_CUSTOMER_ID`,
+   * `AGORA_CUSTOMER_SECRET`.
+   */
+  credentials?: CredentialsOption<AgoraCredentials> | undefined;
   /**
    * `global` (api.agora.io, the default: servers outside mainland China), `china` (api.sd-rtn.com),
    * or a regional domain (`us-west-1`, `us-east-1`, `ap-southeast-1`, `ap-northeast-1`,
@@ -26,14 +42,22 @@ export function basicAuthorization(credentials: AgoraCredentials): string {
 }
 
 export function createAgoraRtcClient(options: AgoraRtcClientOptions): AgoraRtcClient {
-  const credentials = options.credentials ?? ({} as AgoraCredentials);
-  requireOption(vendor.id, 'credentials.customerId', credentials.customerId);
-  requireOption(vendor.id, 'credentials.customerSecret', credentials.customerSecret);
+  const credentials = credentialsSource<AgoraCredentials>(
+    vendor.id,
+    options.credentials ?? (credentialsFromEnvironment(vendor.id, credentialsEnvironment, ['customerId', 'customerSecret']) as unknown as AgoraCredentials),
+    (given) => {
+      requireOption(vendor.id, 'credentials.customerId', given.customerId);
+      requireOption(vendor.id, 'credentials.customerSecret', given.customerSecret);
+    },
+  );
   const { baseUrl } = resolveEndpoint(vendor.id, servers, options);
-  const authorization = basicAuthorization(credentials);
+  // The header of the last key pair: computed again only when a provider's pair changes.
+  let last: { credentials: AgoraCredentials; authorization: string } | undefined;
 
-  const signer: RequestSigner = {
-    async sign({ baseUrl: base, path, query, body }) {
+  const signer: RequestSigner<AgoraCredentials> = {
+    async sign({ baseUrl: base, path, query, body }, _date, current) {
+      if (last?.credentials !== current) last = { credentials: current, authorization: basicAuthorization(current) };
+      const { authorization } = last;
       const search = query.length ? `?${new URLSearchParams(query as Array<[string, string]>)}` : '';
       return {
         url: `${base}${path}${search}`,
@@ -42,9 +66,9 @@ export function createAgoraRtcClient(options: AgoraRtcClientOptions): AgoraRtcCl
         headers: { authorization, accept: 'application/json', 'content-type': 'application/json' },
         body,
         // The header as sent, and the secret itself should a gateway echo it decoded.
-        secrets: [authorization, authorization.slice('Basic '.length), credentials.customerSecret],
+        secrets: [authorization, authorization.slice('Basic '.length), current.customerSecret],
       };
     },
   };
-  return createClientMethods<AgoraRtcClient>({ vendor, operations, baseUrl, signer, options });
+  return createClientMethods<AgoraRtcClient, AgoraCredentials>({ vendor, operations, baseUrl, credentials, signer, options });
 }

@@ -2,7 +2,7 @@ export { basicAuthorization, createAgoraRtcClient } from './client.js';
 export type { AgoraCredentials, AgoraRtcClient, AgoraRtcClientOptions } from './client.js';
 export { channelPages, MAX_CHANNEL_PAGE_SIZE, MAX_IDLE_CHANNEL_PAGES, paginateChannelList } from './channels.js';
 export type { ChannelListPage } from './channels.js';
-export { operations, servers, vendor } from './generated/operations.js';
+export { credentialsEnvironment, operations, servers, vendor } from './generated/operations.js';
 export type * from './generated/operations.js';
 export type * from './generated/schemas.js';
 /** The openapi-typescript view of the spec, for code that wants the raw shapes. */

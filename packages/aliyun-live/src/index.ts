@@ -9,7 +9,7 @@ export {
   signAliyunV3,
 } from './sign.js';
 export type { AliyunCredentials, AliyunV1Signature, AliyunV3Signature, AliyunV3SigningInput } from './sign.js';
-export { operations, servers, vendor } from './generated/operations.js';
+export { credentialsEnvironment, operations, servers, vendor } from './generated/operations.js';
 export type * from './generated/operations.js';
 export type * from './generated/schemas.js';
 /** The openapi-typescript view of the spec, for code that wants the raw shapes. */

@@ -1,6 +1,6 @@
 // Flags and environment variables → presence providers.
-import { operations as agoraOps } from '@rollcall/agora-rtc';
-import { operations as aliyunOps } from '@rollcall/aliyun-live';
+import { credentialsEnvironment as agoraCredentialsEnv, operations as agoraOps } from '@rollcall/agora-rtc';
+import { credentialsEnvironment as aliyunCredentialsEnv, operations as aliyunOps } from '@rollcall/aliyun-live';
 import {
   createPresence,
   type DetailsMethods,
@@ -11,8 +11,8 @@ import {
   type StatusMethods,
   type WatchMethods,
 } from '@rollcall/presence-core';
-import { operations as tencentOps } from '@rollcall/tencent-live';
-import { operations as volcOps } from '@rollcall/volcengine-rtc';
+import { credentialsEnvironment as tencentCredentialsEnv, operations as tencentOps } from '@rollcall/tencent-live';
+import { credentialsEnvironment as volcCredentialsEnv, operations as volcOps } from '@rollcall/volcengine-rtc';
 import { agora } from '@rollcall/presence-core/agora';
 import { aliyun } from '@rollcall/presence-core/aliyun';
 import { tencent } from '@rollcall/presence-core/tencent';
@@ -61,34 +61,35 @@ export const TABLES = {
 /** Where the shared quota lives, when not given as --redis. */
 export const REDIS_ENVIRONMENT = 'ROLLCALL_REDIS_URL';
 
+// The credentials' variables are the clients' own (each vendor's spec names them, from the vendor's
+// tools where it has any): the CLI and a client given no credentials read the same ones.
 export const ENVIRONMENT = {
   volcengine: {
-    accessKeyId: 'VOLC_ACCESSKEY',
-    secretAccessKey: 'VOLC_SECRETKEY',
-    securityToken: 'VOLC_SESSION_TOKEN',
+    accessKeyId: volcCredentialsEnv.accessKeyId,
+    secretAccessKey: volcCredentialsEnv.secretAccessKey,
+    securityToken: volcCredentialsEnv.sessionToken,
     region: 'VOLC_REGION',
     imAppId: 'VOLC_IM_APP_ID',
     rtcAppId: 'VOLC_RTC_APP_ID',
     userIds: 'VOLC_IM_USER_IDS',
   },
   aliyun: {
-    accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
-    secretAccessKey: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-    securityToken: 'ALIBABA_CLOUD_SECURITY_TOKEN',
+    accessKeyId: aliyunCredentialsEnv.accessKeyId,
+    secretAccessKey: aliyunCredentialsEnv.accessKeySecret,
+    securityToken: aliyunCredentialsEnv.securityToken,
     region: 'ALIBABA_CLOUD_REGION_ID',
     appId: 'ALIBABA_CLOUD_LIVE_APP_ID',
     dataCenter: 'ALIBABA_CLOUD_LIVE_DATA_CENTER',
   },
   tencent: {
-    sdkAppId: 'TENCENT_IM_SDKAPPID',
-    identifier: 'TENCENT_IM_IDENTIFIER',
-    secretKey: 'TENCENT_IM_SECRET_KEY',
+    sdkAppId: tencentCredentialsEnv.sdkAppId,
+    identifier: tencentCredentialsEnv.identifier,
+    secretKey: tencentCredentialsEnv.secretKey,
     region: 'TENCENT_IM_REGION',
   },
-  // Agora's own samples and CLI tools have no standard names either: rollcall's.
   agora: {
-    customerId: 'AGORA_CUSTOMER_ID',
-    customerSecret: 'AGORA_CUSTOMER_SECRET',
+    customerId: agoraCredentialsEnv.customerId,
+    customerSecret: agoraCredentialsEnv.customerSecret,
     appId: 'AGORA_APP_ID',
     region: 'AGORA_REGION',
   },

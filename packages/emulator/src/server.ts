@@ -23,6 +23,7 @@ import {
   type Reply,
   type VendorName,
 } from './wire/index.js';
+import { TemporaryKeys, type IssuedCredentials, type TemporaryVendor } from './temporary.js';
 import { DEMO_CREDENTIALS, World, type EmulatorCredentials, type Member, type Seed } from './world.js';
 
 export type FaultKind = 'latency' | 'error' | 'reset' | 'malformed' | 'truncated' | 'throttle';
@@ -81,13 +82,37 @@ export interface RunningEmulator {
   credentials: EmulatorCredentials;
   stats(): Record<string, OperationStats>;
   setFaults(rules: FaultRule[]): void;
+  /**
+   * New temporary credentials (as the vendor's STS AssumeRole issues them), accepted until they
+   * expire, `ttlMs` from now on the emulator's clock, and counted against the account's quota.
+   */
+  issueCredentials(vendor: TemporaryVendor, ttlMs: number): IssuedCredentials;
+  /**
+   * Replaces the account's secret (the Volcengine or Alibaba access key secret, the Tencent app's
+   * secret key, the Agora Customer Secret): requests signed with the old one are refused from now on.
+   */
+  rotateSecret(vendor: VendorName, secret: string, sdkAppId?: number): void;
   close(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 1 << 20;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const credentials = options.credentials ?? DEMO_CREDENTIALS;
+  // A copy: rotateSecret changes this emulator's, never the caller's object or the demo's.
+  const credentials = structuredClone(options.credentials ?? DEMO_CREDENTIALS);
+  const temporary = new TemporaryKeys();
+  const issueCredentials = (vendor: TemporaryVendor, ttlMs: number) => temporary.issue(vendor, ttlMs, now());
+  const rotateSecret = (vendor: VendorName, secret: string, sdkAppId?: number) => {
+    if (typeof secret !== 'string' || secret === '') throw new Error('secret must be a non-empty string');
+    if (vendor === 'volcengine') credentials.volcengine.secretAccessKey = secret;
+    else if (vendor === 'aliyun') credentials.aliyun.accessKeySecret = secret;
+    else if (vendor === 'agora') credentials.agora.customerSecret = secret;
+    else {
+      const app = [credentials.tencent, credentials.tencentInternational].find((a) => a && (sdkAppId === undefined || a.sdkAppId === sdkAppId));
+      if (!app) throw new Error(`no Tencent app ${sdkAppId}`);
+      app.secretKey = secret;
+    }
+  };
   const now = options.now ?? (() => Date.now());
   const world = new World(options.seed, now());
   let faults: Array<FaultRule & { left: number }> = [];
@@ -118,6 +143,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const context: VendorContext = {
     world,
     credentials,
+    temporary,
     now,
     nonces: new NonceLog(),
     checkSignatures: options.checkSignatures ?? true,
@@ -191,6 +217,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const space = body.space as keyof World['rooms'];
       if (!(space in world.rooms)) return { status: 400, body: { error: `space must be one of ${Object.keys(world.rooms).join(', ')}` } };
       return { status: world.rooms[space].delete(String(body.room)) ? 200 : 404, body: { rooms: world.summary() } };
+    }
+    if (req.method === 'POST' && path === '/credentials') {
+      if (body.vendor !== 'volcengine' && body.vendor !== 'aliyun') return { status: 400, body: { error: 'vendor must be volcengine or aliyun' } };
+      try {
+        return { status: 200, body: issueCredentials(body.vendor, Number(body.ttlMs)) };
+      } catch (error) {
+        return { status: 400, body: { error: (error as Error).message } };
+      }
+    }
+    if (req.method === 'POST' && path === '/rotate-secret') {
+      try {
+        rotateSecret(body.vendor as VendorName, body.secret as string, body.sdkAppId === undefined ? undefined : Number(body.sdkAppId));
+        return { status: 200, body: {} };
+      } catch (error) {
+        return { status: 400, body: { error: (error as Error).message } };
+      }
     }
     if (req.method === 'POST' && path === '/reset-stats') {
       stats.clear();
@@ -294,6 +336,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     credentials,
     stats: () => Object.fromEntries(stats),
     setFaults,
+    issueCredentials,
+    rotateSecret,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -6,6 +6,7 @@ import { signAliyunV1, signAliyunV3 } from '@rollcall/aliyun-live';
 import { verifyUserSig } from '@rollcall/tencent-live';
 import { signVolcengineRequest } from '@rollcall/volcengine-rtc';
 import { routeAliyun, type ReceivedRequest } from './wire/index.js';
+import type { TemporaryKeys } from './temporary.js';
 import type { EmulatorCredentials } from './world.js';
 
 export type { ReceivedRequest };
@@ -22,7 +23,10 @@ const REFUSALS: Record<string, string> = {
   SignatureDoesNotMatch: 'The request signature we calculated does not match the signature you provided.',
   InvalidTimestamp: 'The request date is more than 15 minutes from the server time.',
   IncompleteSignature: 'The request signature does not conform to Aliyun standards.',
+  InvalidSecretToken: 'The security token is not valid for this access key, or has expired.',
   'InvalidAccessKeyId.NotFound': 'Specified access key is not found.',
+  'InvalidSecurityToken.Expired': 'Specified SecurityToken is expired.',
+  'InvalidSecurityToken.MismatchWithAccessKey': 'Specified SecurityToken mismatch with the AccessKey.',
   'InvalidTimeStamp.Expired': 'Specified time stamp or date value is expired.',
   SignatureNonceUsed: 'Specified signature nonce was used already.',
   '60002': 'HTTP parse error: sdkappid, identifier, usersig and random are required in the URL.',
@@ -42,13 +46,36 @@ function parseCompactDate(value: string | undefined): number | null {
   return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : null;
 }
 
-export async function verifyVolcengine(req: ReceivedRequest, creds: EmulatorCredentials['volcengine'], now: number): Promise<VerifyResult> {
+/**
+ * The secret a request's access key signs with: the account's own, or a temporary key's whose token
+ * came with it and has not expired; otherwise the vendor's code for why not.
+ */
+function secretFor(
+  vendor: 'volcengine' | 'aliyun',
+  accessKeyId: string,
+  token: string | undefined,
+  account: { accessKeyId: string; secret: string },
+  temporary: TemporaryKeys | undefined,
+  now: number,
+): { secret: string } | { code: string } {
+  if (accessKeyId === account.accessKeyId) return { secret: account.secret };
+  const found = temporary?.check(vendor, accessKeyId, token, now) ?? { refused: 'unknown' as const };
+  if ('secret' in found) return found;
+  const codes = {
+    volcengine: { unknown: 'InvalidAccessKey', token: 'InvalidSecretToken', expired: 'InvalidSecretToken' },
+    aliyun: { unknown: 'InvalidAccessKeyId.NotFound', token: 'InvalidSecurityToken.MismatchWithAccessKey', expired: 'InvalidSecurityToken.Expired' },
+  } as const;
+  return { code: codes[vendor][found.refused] };
+}
+
+export async function verifyVolcengine(req: ReceivedRequest, creds: EmulatorCredentials['volcengine'], now: number, temporary?: TemporaryKeys): Promise<VerifyResult> {
   const auth = req.headers.authorization;
   if (!auth) return fail('MissingRequestInfo');
   const m = auth.match(/^HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/);
   if (!m) return fail('SignatureDoesNotMatch');
   const [, accessKeyId, , region, service, signedHeaders, signature] = m;
-  if (accessKeyId !== creds.accessKeyId) return fail('InvalidAccessKey');
+  const key = secretFor('volcengine', accessKeyId!, req.headers['x-security-token'], { accessKeyId: creds.accessKeyId, secret: creds.secretAccessKey }, temporary, now);
+  if ('code' in key) return fail(key.code);
   const date = parseCompactDate(req.headers['x-date']);
   if (date === null || Math.abs(now - date) > MAX_SKEW_MS) return fail('InvalidTimestamp');
   const hasBody = 'x-content-sha256' in req.headers;
@@ -69,10 +96,11 @@ export async function verifyVolcengine(req: ReceivedRequest, creds: EmulatorCred
     body: hasBody ? req.body : undefined,
     region: region!,
     service: service!,
-    credentials: { ...creds, sessionToken: req.headers['x-security-token'] },
+    credentials: { accessKeyId: accessKeyId!, secretAccessKey: key.secret, sessionToken: req.headers['x-security-token'] },
     date: new Date(date),
   });
-  return expected.signature === signature && expected.signedHeaders === signedHeaders ? { ok: true, account: accessKeyId! } : fail('SignatureDoesNotMatch');
+  // The account's quota, whichever of its keys signed.
+  return expected.signature === signature && expected.signedHeaders === signedHeaders ? { ok: true, account: creds.accessKeyId } : fail('SignatureDoesNotMatch');
 }
 
 export class NonceLog {
@@ -89,13 +117,21 @@ export class NonceLog {
   }
 }
 
-export async function verifyAliyun(req: ReceivedRequest, creds: EmulatorCredentials['aliyun'], now: number, nonces: NonceLog): Promise<VerifyResult> {
+export async function verifyAliyun(
+  req: ReceivedRequest,
+  creds: EmulatorCredentials['aliyun'],
+  now: number,
+  nonces: NonceLog,
+  temporary?: TemporaryKeys,
+): Promise<VerifyResult> {
+  const account = { accessKeyId: creds.accessKeyId, secret: creds.accessKeySecret };
   const auth = req.headers.authorization;
   if (auth) {
     const m = auth.match(/^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([a-z0-9;-]+),Signature=([0-9a-f]{64})$/);
     if (!m) return fail('IncompleteSignature');
     const [, accessKeyId, signedHeaders, signature] = m;
-    if (accessKeyId !== creds.accessKeyId) return fail('InvalidAccessKeyId.NotFound');
+    const key = secretFor('aliyun', accessKeyId!, req.headers['x-acs-security-token'], account, temporary, now);
+    if ('code' in key) return fail(key.code);
     const date = Date.parse(req.headers['x-acs-date'] ?? '');
     if (Number.isNaN(date) || Math.abs(now - date) > MAX_SKEW_MS) return fail('InvalidTimeStamp.Expired');
     if (req.headers['x-acs-content-sha256'] !== (await crypto.sha256Hex(req.body))) return fail('SignatureDoesNotMatch');
@@ -106,21 +142,22 @@ export async function verifyAliyun(req: ReceivedRequest, creds: EmulatorCredenti
       query: [...req.url.searchParams],
       headers,
       body: req.body,
-      credentials: { accessKeyId: accessKeyId!, accessKeySecret: creds.accessKeySecret },
+      credentials: { accessKeyId: accessKeyId!, accessKeySecret: key.secret },
     });
     if (expected.signature !== signature || expected.signedHeaders !== signedHeaders) return fail('SignatureDoesNotMatch');
     if (!nonces.claim(req.headers['x-acs-signature-nonce'] ?? '', now)) return fail('SignatureNonceUsed');
-    return { ok: true, account: accessKeyId! };
+    return { ok: true, account: creds.accessKeyId };
   }
   // V1: every parameter is signed, wherever it travels — the query (GET, or our POST) or the form
   // body (pop-core's POST puts Action, Signature and the rest there).
   const { params: all } = routeAliyun(req);
   const { Signature, ...params } = all;
   if (!Signature) return fail('IncompleteSignature');
-  if (params.AccessKeyId !== creds.accessKeyId) return fail('InvalidAccessKeyId.NotFound');
+  const key = secretFor('aliyun', params.AccessKeyId ?? '', params.SecurityToken, account, temporary, now);
+  if ('code' in key) return fail(key.code);
   const timestamp = Date.parse(params.Timestamp ?? '');
   if (Number.isNaN(timestamp) || Math.abs(now - timestamp) > MAX_SKEW_MS) return fail('InvalidTimeStamp.Expired');
-  const expected = await signAliyunV1(crypto, { method: req.method, params, accessKeySecret: creds.accessKeySecret });
+  const expected = await signAliyunV1(crypto, { method: req.method, params, accessKeySecret: key.secret });
   if (expected.signature !== Signature) return fail('SignatureDoesNotMatch');
   if (!nonces.claim(params.SignatureNonce ?? '', now)) return fail('SignatureNonceUsed');
   return { ok: true, account: creds.accessKeyId };

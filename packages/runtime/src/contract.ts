@@ -1,5 +1,6 @@
 // The engine's contract: what the generated operation tables, the vendors' signers and the
 // clients' options give it, and what a call returns. Types and defaults only.
+import type { CredentialsSource } from './credentials.js';
 import type { CryptoProvider } from './crypto/types.js';
 import type { ErrorKind } from './errors.js';
 import type { FailureRule } from './pointer.js';
@@ -78,9 +79,12 @@ export interface SignedRequest {
   readonly secrets: readonly (string | undefined)[];
 }
 
-export interface RequestSigner {
-  /** Signs at `date`: the client's clock, corrected by the vendor's when a vendor refused its time. */
-  sign(request: OutgoingRequest, date: Date): Promise<SignedRequest>;
+export interface RequestSigner<C = unknown> {
+  /**
+   * Signs at `date` (the client's clock, corrected by the vendor's when a vendor refused its time)
+   * with `credentials`, the ones current at this attempt.
+   */
+  sign(request: OutgoingRequest, date: Date, credentials: C): Promise<SignedRequest>;
 }
 
 export type FetchLike = (request: Request) => Promise<Response>;
@@ -136,11 +140,13 @@ export interface CommonClientOptions {
   crypto?: CryptoProvider | undefined;
 }
 
-export interface EngineOptions {
+export interface EngineOptions<C = unknown> {
   vendor: VendorSpec;
   operations: Readonly<Record<string, OperationSpec>>;
   baseUrl: string;
-  signer: RequestSigner;
+  /** Where each attempt's credentials come from (credentialsSource); none: the signer holds its own. */
+  credentials?: CredentialsSource<C> | undefined;
+  signer: RequestSigner<C>;
   /** The client's options: `fetch` and `timeoutMs` are the engine's. */
   options: Pick<CommonClientOptions, 'fetch' | 'timeoutMs' | 'maxResponseBytes' | 'deadlineMs' | 'retry' | 'now'>;
 }

@@ -18,7 +18,8 @@ import {
   type WithMetadata,
 } from './contract.js';
 import { VendorClock } from './clock.js';
-import { VendorApiError } from './errors.js';
+import type { CredentialsSource } from './credentials.js';
+import { AuthError, ClockSkewError, VendorApiError } from './errors.js';
 import { matchesCode } from './pointer.js';
 import { checkInput, wireForm } from './request.js';
 import { readAnswer, transportFailure } from './response.js';
@@ -27,8 +28,9 @@ import { defaultTransport } from '#transport';
 import { fetchTransport } from './transport/fetch.js';
 import type { HttpResponse } from './transport/types.js';
 
-export function createEngine(engine: EngineOptions) {
+export function createEngine<C>(engine: EngineOptions<C>) {
   const { vendor, operations, signer, options } = engine;
+  const credentials = engine.credentials ?? NO_CREDENTIALS;
   const baseUrl = engine.baseUrl.replace(/\/+$/, '');
   // The caller's fetch when given; otherwise the runtime's best (node:http on Node, fetch elsewhere).
   const transport = options.fetch ? fetchTransport(options.fetch as FetchLike) : defaultTransport;
@@ -49,14 +51,18 @@ export function createEngine(engine: EngineOptions) {
     // Whether this call's request was refused for its signed time and signed again on the clock the
     // vendor's answer gave (VendorClock): once per call.
     let resentForClock = false;
+    // Whether it was refused for its credentials and signed again with a provider's new ones: once.
+    let resentForCredentials = false;
 
     /** One attempt: signed afresh (a new date, nonce or random), sent, and read. */
     const send = async (timeoutMs = Math.max(1, Math.min(callOptions.timeoutMs ?? defaultTimeoutMs, deadline - Date.now()))) => {
       let signed: SignedRequest;
       let response: HttpResponse;
+      let signedWith: C;
       const signingTime = clock.now();
       try {
-        signed = await signer.sign(outgoing, signingTime.date);
+        signedWith = await credentials.current(signingTime.date);
+        signed = await signer.sign(outgoing, signingTime.date, signedWith);
         response = await transport({
           url: signed.url,
           method: operation.method,
@@ -73,9 +79,17 @@ export function createEngine(engine: EngineOptions) {
       try {
         return readAnswer<Output>(vendor, operation, response, signed);
       } catch (error) {
-        if (!(error instanceof VendorApiError) || !matchesCode(error.code, clockSkewCodes)) throw error;
-        const corrected = clock.correct(error, response.header('date'), signingTime.offsetMs, resentForClock);
-        throw corrected === true ? new ClockCorrected() : corrected;
+        if (!(error instanceof VendorApiError)) throw error;
+        if (matchesCode(error.code, clockSkewCodes)) {
+          const corrected = clock.correct(error, response.header('date'), signingTime.offsetMs, resentForClock);
+          throw corrected === true ? new SignAgain('clock') : corrected;
+        }
+        // A provider's credentials the vendor refused (a token that expired on its clock before
+        // ours, a key rotated): fetched again, and the request signed again when they changed.
+        if (error instanceof AuthError && !(error instanceof ClockSkewError) && !resentForCredentials) {
+          if (await credentials.refreshAfterRefusal(signedWith, clock.now().date)) throw new SignAgain('credentials');
+        }
+        throw error;
       }
     };
 
@@ -86,8 +100,9 @@ export function createEngine(engine: EngineOptions) {
         return Object.assign(payload, { $metadata: { requestId, httpStatus, attempts, retryDelayMs } });
       } catch (error) {
         // Signed again at once, as the next attempt (through the strategy: a limiter paces it too).
-        if (error instanceof ClockCorrected) {
-          resentForClock = true;
+        if (error instanceof SignAgain) {
+          if (error.reason === 'clock') resentForClock = true;
+          else resentForCredentials = true;
           continue;
         }
         const waited = callOptions.signal?.aborted ? undefined : await strategy.next(error, attempts);
@@ -98,11 +113,24 @@ export function createEngine(engine: EngineOptions) {
   };
 }
 
-/** An attempt refused for its signed time, after the clock was corrected: the engine signs again at once. */
-class ClockCorrected extends Error {}
+/** For a signer that holds its own credentials. */
+const NO_CREDENTIALS: CredentialsSource<never> = {
+  current: () => Promise.resolve(undefined as never),
+  refreshAfterRefusal: async () => false,
+};
+
+/**
+ * An attempt refused for its signed time after the clock was corrected, or for credentials a
+ * provider has since replaced: the engine signs again at once.
+ */
+class SignAgain extends Error {
+  constructor(readonly reason: 'clock' | 'credentials') {
+    super(reason);
+  }
+}
 
 /** The client object: one method per operation of the table, each a call through the engine. */
-export function createClientMethods<Methods>(options: EngineOptions): Methods {
+export function createClientMethods<Methods, C = unknown>(options: EngineOptions<C>): Methods {
   const call = createEngine(options);
   const methods: Record<string, (input: unknown, callOptions?: CallOptions) => Promise<unknown>> = {};
   for (const name of Object.keys(options.operations)) {

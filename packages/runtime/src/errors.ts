@@ -229,6 +229,14 @@ export class ConfigurationError extends RollcallError {
   static override readonly kind: string = 'ConfigurationError';
 }
 
+/**
+ * A credentials provider failed, or returned credentials that cannot sign (a field missing, already
+ * expired). Its message names what went wrong, never a secret; `cause` is the provider's own error.
+ */
+export class CredentialsError extends RollcallError {
+  static override readonly kind: string = 'CredentialsError';
+}
+
 /** A required option that must be a non-empty string. */
 export function requireOption(vendor: string, name: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {

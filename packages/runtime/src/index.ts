@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './credentials.js';
 export * from './contract.js';
 export { createClientMethods, createEngine } from './engine.js';
 export { fillPath } from './request.js';

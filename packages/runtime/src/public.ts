@@ -4,6 +4,7 @@ export {
   AuthError,
   ClockSkewError,
   ConfigurationError,
+  CredentialsError,
   ConnectionError,
   InvalidParameterError,
   NotFoundError,
@@ -19,6 +20,8 @@ export type { ValidationIssue, VendorApiErrorInit } from './index.js';
 export type { CallMetadata, CallOptions, CommonClientOptions, FetchLike, RetryPolicy, RetryStrategy, WithMetadata } from './index.js';
 export { isRetryable } from './index.js';
 export type { CryptoProvider } from './index.js';
+// Credentials that expire: what a provider returns, and the option that takes one.
+export type { CredentialsOption, CredentialsProvider, ExpiringCredentials } from './index.js';
 export { redactHeaders, redactUrl } from './index.js';
 // The quota a call counts against, for callers pacing raw clients themselves.
 export { quotaOf } from './index.js';

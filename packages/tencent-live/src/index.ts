@@ -15,7 +15,7 @@ export {
   verifyUserSig,
 } from './sign.js';
 export type { UserSigDocument, UserSigInput } from './sign.js';
-export { operations, servers, vendor } from './generated/operations.js';
+export { credentialsEnvironment, operations, servers, vendor } from './generated/operations.js';
 export type * from './generated/operations.js';
 export type * from './generated/schemas.js';
 /** The openapi-typescript view of the spec, for code that wants the raw shapes. */

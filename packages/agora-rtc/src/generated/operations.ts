@@ -11,6 +11,9 @@ export const vendor = {"id":"agora","service":null,"resultPointer":"/data","erro
 /** Endpoints by region, from the spec's `servers`. */
 export const servers = [{"url":"https://api.agora.io","region":"global","aliases":[],"fallbackUrl":"https://api.sd-rtn.com"},{"url":"https://api.sd-rtn.com","region":"china","aliases":[],"fallbackUrl":"https://api.agora.io"},{"url":"https://api-us-west-1.agora.io","region":"us-west-1","aliases":[]},{"url":"https://api-us-east-1.agora.io","region":"us-east-1","aliases":[]},{"url":"https://api-ap-southeast-1.agora.io","region":"ap-southeast-1","aliases":[]},{"url":"https://api-ap-northeast-1.agora.io","region":"ap-northeast-1","aliases":[]},{"url":"https://api-eu-west-1.agora.io","region":"eu-west-1","aliases":[]},{"url":"https://api-eu-central-1.agora.io","region":"eu-central-1","aliases":[]},{"url":"https://api-cn-east-1.sd-rtn.com","region":"cn-east-1","aliases":[]},{"url":"https://api-cn-north-1.sd-rtn.com","region":"cn-north-1","aliases":[]}] as const;
 
+/** The environment variables a client given no credentials reads, by credentials field. */
+export const credentialsEnvironment = {"customerId":"AGORA_CUSTOMER_ID","customerSecret":"AGORA_CUSTOMER_SECRET"} as const;
+
 export { QueryChannelListInputSchema };
 /** Input of QueryChannelList, as the caller passes it. */
 export type QueryChannelListInput = z.input<typeof QueryChannelListInputSchema>;

@@ -11,6 +11,9 @@ export const vendor = {"id":"aliyun","service":null,"resultPointer":"/Result","e
 /** Endpoints by region, from the spec's `servers`. */
 export const servers = [{"url":"https://live.aliyuncs.com","region":"cn-shanghai","aliases":["cn-qingdao","cn-beijing","cn-hangzhou","cn-shenzhen","ap-southeast-1","ap-southeast-5","ap-northeast-1","eu-central-1","ap-south-1","ap-northeast-2-pop","ap-southeast-2","ap-southeast-3","cn-beijing-finance-1","cn-beijing-finance-pop","cn-beijing-gov-1","cn-beijing-nu16-b01","cn-chengdu","cn-edge-1","cn-fujian","cn-haidian-cm12-c01","cn-hangzhou-bj-b01","cn-hangzhou-finance","cn-hangzhou-internal-prod-1","cn-hangzhou-internal-test-1","cn-hangzhou-internal-test-2","cn-hangzhou-internal-test-3","cn-hangzhou-test-306","cn-hongkong","cn-hongkong-finance-pop","cn-huhehaote","cn-huhehaote-nebula-1","cn-north-2-gov-1","cn-qingdao-nebula","cn-shanghai-et15-b01","cn-shanghai-et2-b01","cn-shanghai-finance-1","cn-shanghai-inner","cn-shanghai-internal-test-1","cn-shenzhen-finance-1","cn-shenzhen-inner","cn-shenzhen-st4-d01","cn-shenzhen-su18-b01","cn-wuhan","cn-wulanchabu","cn-yushanfang","cn-zhangbei","cn-zhangbei-na61-b01","cn-zhangjiakou","cn-zhangjiakou-na62-a01","cn-zhengzhou-nebula-1","eu-west-1","eu-west-1-oxs","me-east-1","rus-west-1-pop","us-east-1","us-west-1"]},{"url":"https://live.{region}.aliyuncs.com","region":"me-central-1","aliases":[],"regionPattern":"^[a-z]{2,4}(-[a-z0-9]+)*-[0-9]+$"}] as const;
 
+/** The environment variables a client given no credentials reads, by credentials field. */
+export const credentialsEnvironment = {"accessKeyId":"ALIBABA_CLOUD_ACCESS_KEY_ID","accessKeySecret":"ALIBABA_CLOUD_ACCESS_KEY_SECRET","securityToken":"ALIBABA_CLOUD_SECURITY_TOKEN"} as const;
+
 export const BatchGetOnlineUsersInputSchema = BatchGetOnlineUsersRequestSchema;
 /** Input of BatchGetOnlineUsers, as the caller passes it. */
 export type BatchGetOnlineUsersInput = z.input<typeof BatchGetOnlineUsersInputSchema>;

@@ -8,13 +8,13 @@ import { aliyunFail, aliyunOk, aliyunOnlineUser, routeAliyun } from '../wire/ind
 import type { Member, World } from '../world.js';
 import type { Handled, VendorHandler } from './context.js';
 
-const AUTH_STATUS: Record<string, number> = { 'InvalidAccessKeyId.NotFound': 404 };
+const AUTH_STATUS: Record<string, number> = { 'InvalidAccessKeyId.NotFound': 404, 'InvalidSecurityToken.Expired': 403, 'InvalidSecurityToken.MismatchWithAccessKey': 403 };
 const byOperationId = Object.fromEntries(Object.values(aliyunOps).map((op) => [op.operationId, op]));
 
 export const aliyun: VendorHandler = async (ctx, req, arrivedAt, requestId) => {
   const route = routeAliyun(req);
   const label = route.operationId ?? route.action;
-  const verified = ctx.checkSignatures ? await verifyAliyun(req, ctx.credentials.aliyun, ctx.now(), ctx.nonces) : ctx.unchecked(req);
+  const verified = ctx.checkSignatures ? await verifyAliyun(req, ctx.credentials.aliyun, ctx.now(), ctx.nonces, ctx.temporary) : ctx.unchecked(req);
   if (!verified.ok) {
     ctx.count(label, 'rejected');
     return [label, aliyunFail(requestId, AUTH_STATUS[verified.code] ?? 400, verified.code, verified.message)];

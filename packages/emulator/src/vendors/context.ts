@@ -3,11 +3,14 @@ import type { Quota } from '@rollcall/runtime';
 // signature checking and the per-account QPS window.
 import type { Reply, ReceivedRequest } from '../wire/index.js';
 import type { NonceLog, VerifyResult } from '../verify.js';
+import type { TemporaryKeys } from '../temporary.js';
 import type { EmulatorCredentials, World } from '../world.js';
 
 export interface VendorContext {
   world: World;
   credentials: EmulatorCredentials;
+  /** Temporary keys issued through the admin API (Volcengine and Alibaba STS). */
+  temporary: TemporaryKeys;
   now(): number;
   nonces: NonceLog;
   /** False behind proxies that rewrite requests: the account is then taken as sent. */

@@ -23,7 +23,7 @@ export const volcengine: VendorHandler = async (ctx, req, arrivedAt, requestId) 
     volcengineFail(route, requestId, code, message, status),
   ];
   // Like the gateway: authenticate first, then look the action up.
-  const verified = ctx.checkSignatures ? await verifyVolcengine(req, ctx.credentials.volcengine, ctx.now()) : ctx.unchecked(req);
+  const verified = ctx.checkSignatures ? await verifyVolcengine(req, ctx.credentials.volcengine, ctx.now(), ctx.temporary) : ctx.unchecked(req);
   if (!verified.ok) {
     ctx.count(route.operationId ?? route.action, 'rejected');
     return fail(verified.code, verified.message, 401);

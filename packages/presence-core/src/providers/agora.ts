@@ -2,6 +2,7 @@ import {
   channelPages,
   ConfigurationError,
   createAgoraRtcClient,
+  credentialsEnvironment,
   MAX_CHANNEL_PAGE_SIZE,
   NotFoundError,
   operations,
@@ -12,10 +13,11 @@ import {
 } from '@rollcall/agora-rtc';
 import { requireOption } from '@rollcall/runtime';
 import { integerIds, validateAll } from '../ids.js';
+import { accountOf, type AccountOption } from './account.js';
 import { makeProvider, type Provider } from '../provider.js';
 import type { RosterMember, UserStatus } from '../model.js';
 
-export type AgoraProviderOptions = (AgoraRtcClientOptions | { client: AgoraRtcClient /** The Customer ID the quota counts against. */; account: string }) & {
+export type AgoraProviderOptions = ((AgoraRtcClientOptions & AccountOption) | { client: AgoraRtcClient /** The Customer ID the quota counts against. */; account: string }) & {
   /** The project's App ID: rooms are its channels. */
   appId: string;
   /**
@@ -69,7 +71,7 @@ function membersOf(data: QueryUserListOutput): { listed: Map<string, { uid: numb
  */
 export function agora(options: AgoraProviderOptions): Provider<'status' | 'roster' | 'rooms'> {
   const client = 'client' in options ? options.client : createAgoraRtcClient(options);
-  const account = 'client' in options ? options.account : options.credentials.customerId;
+  const account = 'client' in options ? options.account : accountOf('agora', options, 'customerId', credentialsEnvironment.customerId);
   const appid = options.appId;
   const via = options.statusVia ?? 'cheaper';
   const pageSize = options.roomsPageSize ?? MAX_CHANNEL_PAGE_SIZE;

@@ -1,12 +1,13 @@
-import { createAliyunLiveClient, operations, schemas, type AliyunLiveClient, type AliyunLiveClientOptions } from '@rollcall/aliyun-live';
+import { createAliyunLiveClient, credentialsEnvironment, operations, schemas, type AliyunLiveClient, type AliyunLiveClientOptions } from '@rollcall/aliyun-live';
 import { validateAll } from '../ids.js';
+import { accountOf, type AccountOption } from './account.js';
 import { answersFrom, makeProvider, recordsById, type Provider } from '../provider.js';
 
 /** The data centers an app made in today's console lives in (the spec's DataCenter values). */
 export type AliyunDataCenter = 'cn-shanghai' | 'ap-southeast-1';
 
 export type AliyunProviderOptions = (
-  | AliyunLiveClientOptions
+  | (AliyunLiveClientOptions & AccountOption)
   | { client: AliyunLiveClient /** The access key id the quota counts against. */; account: string }
 ) & {
   /** The interactive messaging application; rooms are its message groups. */
@@ -32,7 +33,7 @@ const ROSTER_SORT_ASCENDING = 1;
 export function aliyun<const O extends AliyunProviderOptions>(options: O): Provider<AliyunCapabilities<O>> {
   const opts: AliyunProviderOptions = options;
   const client = 'client' in opts ? opts.client : createAliyunLiveClient(opts);
-  const account = 'client' in opts ? opts.account : opts.credentials.accessKeyId;
+  const account = 'client' in opts ? opts.account : accountOf('aliyun', opts, 'accessKeyId', credentialsEnvironment.accessKeyId);
   const { appId, dataCenter } = opts;
   const legacy = operations.batchGetOnlineUsers;
   const inGroup = operations.checkLiveMessageUsersInGroup;

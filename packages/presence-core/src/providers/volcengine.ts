@@ -1,5 +1,6 @@
 import {
   createVolcengineRtcClient,
+  credentialsEnvironment,
   NotFoundError,
   operations,
   schemas,
@@ -7,13 +8,14 @@ import {
   type VolcengineRtcClientOptions,
 } from '@rollcall/volcengine-rtc';
 import { quotaOf } from '@rollcall/runtime';
+import { accountOf, type AccountOption } from './account.js';
 import { integerId, integerIds, validateAll } from '../ids.js';
 import { answersFrom, makeProvider, recordsById, type Provider } from '../provider.js';
 import type { MemberDetails } from '../model.js';
 
 type ProvidedClient = { client: VolcengineRtcClient /** The access key id the quota counts against. */; account: string };
 
-export type VolcengineProviderOptions = (VolcengineRtcClientOptions | ProvidedClient) & {
+export type VolcengineProviderOptions = ((VolcengineRtcClientOptions & AccountOption) | ProvidedClient) & {
   /** The IM application (a number): enables `status` (live groups) and `details` (conversations). */
   imAppId?: number | undefined;
   /** The RTC application (a string): enables `roster` (rooms). */
@@ -45,7 +47,7 @@ const ROLES = { 0: 'member', 1: 'owner', 2: 'admin' } as const;
 export function volcengine<const O extends VolcengineProviderOptions>(options: O): Provider<VolcengineCapabilities<O>> {
   const opts: VolcengineProviderOptions = options;
   const client: VolcengineRtcClient = 'client' in opts ? opts.client : createVolcengineRtcClient(opts);
-  const account = 'client' in opts ? opts.account : opts.credentials.accessKeyId;
+  const account = 'client' in opts ? opts.account : accountOf('volcengine', opts, 'accessKeyId', credentialsEnvironment.accessKeyId);
   const { imAppId, rtcAppId } = opts;
   const stringIds = opts.userIds === 'string';
   /** The IM request both group operations take; ids converted (or refused) before any call. */

@@ -11,6 +11,9 @@ export const vendor = {"id":"tencent","defaultRegionBy":{"credential":"sdkAppId"
 /** Endpoints by region, from the spec's `servers`. */
 export const servers = [{"url":"https://console.tim.qq.com","region":"china","aliases":[],"fallbackUrl":"https://adminapi.my-imcloud.com"},{"url":"https://adminapisgp.im.qcloud.com","region":"ap-singapore","aliases":[],"fallbackUrl":"https://adminapisgp.my-imcloud.com"},{"url":"https://adminapiusa.im.qcloud.com","region":"na-siliconvalley","aliases":[],"fallbackUrl":"https://adminapiusa.my-imcloud.com"},{"url":"https://adminapiidn.im.qcloud.com","region":"ap-jakarta","aliases":[],"fallbackUrl":"https://adminapiidn.my-imcloud.com"}] as const;
 
+/** The environment variables a client given no credentials reads, by credentials field. */
+export const credentialsEnvironment = {"sdkAppId":"TENCENT_IM_SDKAPPID","identifier":"TENCENT_IM_IDENTIFIER","secretKey":"TENCENT_IM_SECRET_KEY"} as const;
+
 export const GetMemberListInputSchema = GetMemberListRequestSchema;
 /** Input of GetMemberList, as the caller passes it. */
 export type GetMemberListInput = z.input<typeof GetMemberListInputSchema>;

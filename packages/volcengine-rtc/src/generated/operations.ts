@@ -11,6 +11,9 @@ export const vendor = {"id":"volcengine","service":"rtc","resultPointer":"/Resul
 /** Endpoints by region, from the spec's `servers`. */
 export const servers = [{"url":"https://rtc.volcengineapi.com","region":"cn-north-1","aliases":[]},{"url":"https://open-ap-singapore-1.volcengineapi.com","region":"ap-southeast-1","aliases":["ap-singapore-1"]}] as const;
 
+/** The environment variables a client given no credentials reads, by credentials field. */
+export const credentialsEnvironment = {"accessKeyId":"VOLC_ACCESSKEY","secretAccessKey":"VOLC_SECRETKEY","sessionToken":"VOLC_SESSION_TOKEN"} as const;
+
 export const BatchGetConversationParticipantInputSchema = BatchGetConversationParticipantRequestSchema;
 /** Input of BatchGetConversationParticipant, as the caller passes it. */
 export type BatchGetConversationParticipantInput = z.input<typeof BatchGetConversationParticipantInputSchema>;
