@@ -25,7 +25,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/test/unit/**/*.test.ts', 'tools/**/*.test.ts', 'tests/faults/**/*.test.ts'],
+          include: ['packages/*/test/unit/**/*.test.ts', 'tools/**/*.test.ts', 'tests/faults/**/*.test.ts', 'tests/credentials/**/*.test.ts'],
         },
       },
       {

@@ -20,7 +20,13 @@ function getSpec(operation: Record<string, unknown>, path = '/v1/{appid}/items')
     openapi: '3.1.0',
     info: { title: 't', version: '1' },
     servers: [{ url: 'https://example.invalid', 'x-rollcall-region': 'r' }],
-    'x-rollcall-vendor': { id: 't', resultPointer: '/data', errorLocation: { message: '/message' }, errorKinds: {}, credentialsEnvironment: { token: 'T_TOKEN' } },
+    'x-rollcall-vendor': {
+      id: 't',
+      resultPointer: '/data',
+      errorLocation: { message: '/message' },
+      errorKinds: {},
+      credentialsEnvironment: { token: 'T_TOKEN' },
+    },
     paths: {
       [path]: {
         get: {

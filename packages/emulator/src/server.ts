@@ -23,7 +23,7 @@ import {
   type Reply,
   type VendorName,
 } from './wire/index.js';
-import { TemporaryKeys, type IssuedCredentials, type TemporaryVendor } from './temporary.js';
+import { TemporaryKeys, type IssuedCredentialsOf, type TemporaryVendor } from './temporary.js';
 import { DEMO_CREDENTIALS, World, type EmulatorCredentials, type Member, type Seed } from './world.js';
 
 export type FaultKind = 'latency' | 'error' | 'reset' | 'malformed' | 'truncated' | 'throttle';
@@ -86,7 +86,7 @@ export interface RunningEmulator {
    * New temporary credentials (as the vendor's STS AssumeRole issues them), accepted until they
    * expire, `ttlMs` from now on the emulator's clock, and counted against the account's quota.
    */
-  issueCredentials(vendor: TemporaryVendor, ttlMs: number): IssuedCredentials;
+  issueCredentials<V extends TemporaryVendor>(vendor: V, ttlMs: number): IssuedCredentialsOf[V];
   /**
    * Replaces the account's secret (the Volcengine or Alibaba access key secret, the Tencent app's
    * secret key, the Agora Customer Secret): requests signed with the old one are refused from now on.
@@ -101,7 +101,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // A copy: rotateSecret changes this emulator's, never the caller's object or the demo's.
   const credentials = structuredClone(options.credentials ?? DEMO_CREDENTIALS);
   const temporary = new TemporaryKeys();
-  const issueCredentials = (vendor: TemporaryVendor, ttlMs: number) => temporary.issue(vendor, ttlMs, now());
+  const issueCredentials = <V extends TemporaryVendor>(vendor: V, ttlMs: number) => temporary.issue(vendor, ttlMs, now());
   const rotateSecret = (vendor: VendorName, secret: string, sdkAppId?: number) => {
     if (typeof secret !== 'string' || secret === '') throw new Error('secret must be a non-empty string');
     if (vendor === 'volcengine') credentials.volcengine.secretAccessKey = secret;

@@ -68,13 +68,25 @@ function secretFor(
   return { code: codes[vendor][found.refused] };
 }
 
-export async function verifyVolcengine(req: ReceivedRequest, creds: EmulatorCredentials['volcengine'], now: number, temporary?: TemporaryKeys): Promise<VerifyResult> {
+export async function verifyVolcengine(
+  req: ReceivedRequest,
+  creds: EmulatorCredentials['volcengine'],
+  now: number,
+  temporary?: TemporaryKeys,
+): Promise<VerifyResult> {
   const auth = req.headers.authorization;
   if (!auth) return fail('MissingRequestInfo');
   const m = auth.match(/^HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/);
   if (!m) return fail('SignatureDoesNotMatch');
   const [, accessKeyId, , region, service, signedHeaders, signature] = m;
-  const key = secretFor('volcengine', accessKeyId!, req.headers['x-security-token'], { accessKeyId: creds.accessKeyId, secret: creds.secretAccessKey }, temporary, now);
+  const key = secretFor(
+    'volcengine',
+    accessKeyId!,
+    req.headers['x-security-token'],
+    { accessKeyId: creds.accessKeyId, secret: creds.secretAccessKey },
+    temporary,
+    now,
+  );
   if ('code' in key) return fail(key.code);
   const date = parseCompactDate(req.headers['x-date']);
   if (date === null || Math.abs(now - date) > MAX_SKEW_MS) return fail('InvalidTimestamp');
@@ -100,7 +112,9 @@ export async function verifyVolcengine(req: ReceivedRequest, creds: EmulatorCred
     date: new Date(date),
   });
   // The account's quota, whichever of its keys signed.
-  return expected.signature === signature && expected.signedHeaders === signedHeaders ? { ok: true, account: creds.accessKeyId } : fail('SignatureDoesNotMatch');
+  return expected.signature === signature && expected.signedHeaders === signedHeaders
+    ? { ok: true, account: creds.accessKeyId }
+    : fail('SignatureDoesNotMatch');
 }
 
 export class NonceLog {

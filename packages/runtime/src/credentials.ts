@@ -42,7 +42,11 @@ export interface CredentialsSource<C> {
  * throws a ConfigurationError naming the missing field); a provider's are checked as they arrive,
  * and a provider that fails or returns unusable credentials gives a CredentialsError.
  */
-export function credentialsSource<C extends object>(vendor: string, option: CredentialsOption<C> | undefined, check: (credentials: C) => void): CredentialsSource<C> {
+export function credentialsSource<C extends object>(
+  vendor: string,
+  option: CredentialsOption<C> | undefined,
+  check: (credentials: C) => void,
+): CredentialsSource<C> {
   if (typeof option !== 'function') {
     const credentials = option ?? ({} as C);
     check(credentials);
@@ -151,7 +155,9 @@ export function credentialsFromEnvironment(
   const value = (field: string) => env[names[field]!]?.trim() || undefined;
   const missing = required.filter((field) => value(field) === undefined).map((field) => names[field]);
   if (missing.length) {
-    throw new ConfigurationError(`${vendor}: no credentials given, and the environment lacks ${missing.join(', ')} (pass credentials, or set ${Object.values(names).join(', ')})`);
+    throw new ConfigurationError(
+      `${vendor}: no credentials given, and the environment lacks ${missing.join(', ')} (pass credentials, or set ${Object.values(names).join(', ')})`,
+    );
   }
   return Object.fromEntries(Object.keys(names).flatMap((field) => (value(field) === undefined ? [] : [[field, value(field)!]])));
 }

@@ -147,7 +147,12 @@ export function createTencentLiveClient(options: TencentLiveClientOptions): Tenc
       const headers: Record<string, string> = {};
       if (contentType) headers['content-type'] = contentType;
       // The key itself too, should a gateway echo it.
-      return { url: `${base}${path}?${formEncode([...query, ...auth])}`, headers, body, secrets: [userSig, 'secretKey' in current ? current.secretKey : undefined] };
+      return {
+        url: `${base}${path}?${formEncode([...query, ...auth])}`,
+        headers,
+        body,
+        secrets: [userSig, 'secretKey' in current ? current.secretKey : undefined],
+      };
     },
   };
   return createClientMethods<TencentLiveClient, TencentCredentials>({ vendor, operations, baseUrl, credentials, signer, options });

@@ -34,7 +34,8 @@ export type VolcengineRtcClient = OperationMethods;
 export function createVolcengineRtcClient(options: VolcengineRtcClientOptions): VolcengineRtcClient {
   const credentials = credentialsSource<VolcengineCredentials>(
     vendor.id,
-    options.credentials ?? (credentialsFromEnvironment(vendor.id, credentialsEnvironment, ['accessKeyId', 'secretAccessKey']) as unknown as VolcengineCredentials),
+    options.credentials ??
+      (credentialsFromEnvironment(vendor.id, credentialsEnvironment, ['accessKeyId', 'secretAccessKey']) as unknown as VolcengineCredentials),
     (given) => {
       requireOption(vendor.id, 'credentials.accessKeyId', given.accessKeyId);
       requireOption(vendor.id, 'credentials.secretAccessKey', given.secretAccessKey);

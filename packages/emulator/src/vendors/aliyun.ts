@@ -8,7 +8,11 @@ import { aliyunFail, aliyunOk, aliyunOnlineUser, routeAliyun } from '../wire/ind
 import type { Member, World } from '../world.js';
 import type { Handled, VendorHandler } from './context.js';
 
-const AUTH_STATUS: Record<string, number> = { 'InvalidAccessKeyId.NotFound': 404, 'InvalidSecurityToken.Expired': 403, 'InvalidSecurityToken.MismatchWithAccessKey': 403 };
+const AUTH_STATUS: Record<string, number> = {
+  'InvalidAccessKeyId.NotFound': 404,
+  'InvalidSecurityToken.Expired': 403,
+  'InvalidSecurityToken.MismatchWithAccessKey': 403,
+};
 const byOperationId = Object.fromEntries(Object.values(aliyunOps).map((op) => [op.operationId, op]));
 
 export const aliyun: VendorHandler = async (ctx, req, arrivedAt, requestId) => {

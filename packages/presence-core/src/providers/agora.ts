@@ -17,7 +17,10 @@ import { accountOf, type AccountOption } from './account.js';
 import { makeProvider, type Provider } from '../provider.js';
 import type { RosterMember, UserStatus } from '../model.js';
 
-export type AgoraProviderOptions = ((AgoraRtcClientOptions & AccountOption) | { client: AgoraRtcClient /** The Customer ID the quota counts against. */; account: string }) & {
+export type AgoraProviderOptions = (
+  | (AgoraRtcClientOptions & AccountOption)
+  | { client: AgoraRtcClient /** The Customer ID the quota counts against. */; account: string }
+) & {
   /** The project's App ID: rooms are its channels. */
   appId: string;
   /**

@@ -1,4 +1,11 @@
-import { createAliyunLiveClient, credentialsEnvironment, operations, schemas, type AliyunLiveClient, type AliyunLiveClientOptions } from '@rollcall/aliyun-live';
+import {
+  createAliyunLiveClient,
+  credentialsEnvironment,
+  operations,
+  schemas,
+  type AliyunLiveClient,
+  type AliyunLiveClientOptions,
+} from '@rollcall/aliyun-live';
 import { validateAll } from '../ids.js';
 import { accountOf, type AccountOption } from './account.js';
 import { answersFrom, makeProvider, recordsById, type Provider } from '../provider.js';

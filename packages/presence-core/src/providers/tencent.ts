@@ -1,9 +1,18 @@
-import { createTencentLiveClient, credentialsEnvironment, operations, schemas, type TencentLiveClient, type TencentLiveClientOptions } from '@rollcall/tencent-live';
+import {
+  createTencentLiveClient,
+  credentialsEnvironment,
+  operations,
+  schemas,
+  type TencentLiveClient,
+  type TencentLiveClientOptions,
+} from '@rollcall/tencent-live';
 import { validateAll } from '../ids.js';
 import { accountOf, type AccountOption } from './account.js';
 import { makeProvider, type Provider } from '../provider.js';
 
-export type TencentProviderOptions = (TencentLiveClientOptions & AccountOption) | { client: TencentLiveClient /** The SDKAppID the quota counts against. */; account: string };
+export type TencentProviderOptions =
+  | (TencentLiveClientOptions & AccountOption)
+  | { client: TencentLiveClient /** The SDKAppID the quota counts against. */; account: string };
 
 /** Tencent Cloud IM: `roster` from get_member_list, following `Next` across pages. */
 export function tencent(options: TencentProviderOptions): Provider<'roster'> {
