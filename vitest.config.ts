@@ -25,7 +25,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/test/unit/**/*.test.ts', 'tools/**/*.test.ts', 'tests/faults/**/*.test.ts', 'tests/credentials/**/*.test.ts'],
+          include: [
+            'packages/*/test/unit/**/*.test.ts',
+            'tools/**/*.test.ts',
+            'tests/faults/**/*.test.ts',
+            'tests/credentials/**/*.test.ts',
+            'tests/proxy/**/*.test.ts',
+          ],
         },
       },
       {

@@ -110,15 +110,9 @@ function checkAliyunCredentials(given: AliyunCredentials): void {
 
 function aliyunCredentialsSource(option: AliyunLiveClientOptions['credentials']): CredentialsSource<AliyunCredentials> {
   if (option && typeof option === 'object' && typeof (option as AlibabaCloudCredentialClient).getCredential === 'function') {
+    // Its CredentialModel has our three fields (and others the signer never reads).
     const client = option as AlibabaCloudCredentialClient;
-    return liveCredentialsSource(
-      vendor.id,
-      async () => {
-        const { accessKeyId, accessKeySecret, securityToken } = await client.getCredential();
-        return { accessKeyId: accessKeyId!, accessKeySecret: accessKeySecret!, securityToken: securityToken || undefined };
-      },
-      checkAliyunCredentials,
-    );
+    return liveCredentialsSource(vendor.id, () => client.getCredential() as Promise<AliyunCredentials>, checkAliyunCredentials);
   }
   const given = option as CredentialsOption<AliyunCredentials> | undefined;
   return credentialsSource(

@@ -117,8 +117,15 @@ export interface CommonClientOptions {
   region?: string | undefined;
   /** Any base URL, such as a local mock; where a vendor signs with a region, `region` still sets it. */
   endpoint?: string | undefined;
-  /** A custom fetch (proxies, instrumentation, tests). */
+  /** A custom fetch (instrumentation, tests; it then chooses its own proxy). */
   fetch?: FetchLike | typeof globalThis.fetch | undefined;
+  /**
+   * The HTTP(S) proxy of Node's transport, as a URL (`http://user:password@proxy.corp:3128`; the
+   * password never appears in an error). Default: `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (either
+   * case), as curl and npm read them; `false`: never a proxy. Requests go through the proxy's
+   * CONNECT tunnel, end to end encrypted to the vendor. Outside Node the runtime's fetch chooses.
+   */
+  proxy?: string | false | undefined;
   /** Timeout of each attempt in milliseconds, body included; default 10 000. */
   timeoutMs?: number | undefined;
   /** The most a call may take, all attempts and waits included; default 20 000 ms. */
@@ -148,7 +155,7 @@ export interface EngineOptions<C = unknown> {
   credentials?: CredentialsSource<C> | undefined;
   signer: RequestSigner<C>;
   /** The client's options: `fetch` and `timeoutMs` are the engine's. */
-  options: Pick<CommonClientOptions, 'fetch' | 'timeoutMs' | 'maxResponseBytes' | 'deadlineMs' | 'retry' | 'now'>;
+  options: Pick<CommonClientOptions, 'fetch' | 'proxy' | 'timeoutMs' | 'maxResponseBytes' | 'deadlineMs' | 'retry' | 'now'>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

@@ -61,10 +61,10 @@ export function credentialsSource<C extends object>(
     refreshing ??= (async () => {
       const fresh = await fetchChecked(vendor, provider, check, cached?.credentials);
       const expiresAtMs = fresh.expiration === undefined ? Number.POSITIVE_INFINITY : fresh.expiration.getTime();
-      if (Number.isNaN(expiresAtMs)) throw new CredentialsError(`${vendor}: the credentials provider returned an expiration that is not a valid Date`);
       const lifetimeMs = expiresAtMs - now.getTime();
-      if (lifetimeMs <= 0) {
-        throw new CredentialsError(`${vendor}: the credentials provider returned credentials that expired at ${fresh.expiration!.toISOString()}`);
+      // Also false for an expiration that is not a valid Date (NaN).
+      if (!(lifetimeMs > 0)) {
+        throw new CredentialsError(`${vendor}: the credentials provider returned an expiration that has passed or is not a date: ${String(fresh.expiration)}`);
       }
       const { expiration: _, ...credentials } = fresh as C & { expiration?: Date };
       cached = { credentials: credentials as C, expiresAtMs, refreshAtMs: expiresAtMs - Math.min(CREDENTIALS_REFRESH_MARGIN_MS, lifetimeMs / 2) };
@@ -122,9 +122,9 @@ function secretsOf(credentials: object): string[] {
   return Object.values(credentials).filter((value): value is string => typeof value === 'string');
 }
 
+/** Field by field, in the order the provider wrote them (a provider writes its fields alike each time). */
 function sameCredentials(a: object, b: object): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => (a as Record<string, unknown>)[key] === (b as Record<string, unknown>)[key]);
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**
@@ -137,11 +137,6 @@ export function liveCredentialsSource<C extends object>(vendor: string, fetch: (
   return { current, refreshAfterRefusal: async (refused) => !sameCredentials(await current(), refused) };
 }
 
-/** What a process's environment holds (`process.env` where there is one). */
-function processEnvironment(): Readonly<Record<string, string | undefined>> {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-}
-
 /**
  * Credentials from environment variables: `names` maps each field to its variable (the names the
  * vendor's own tools read, from the spec). A ConfigurationError names the `required` ones unset.
@@ -150,14 +145,15 @@ export function credentialsFromEnvironment(
   vendor: string,
   names: Readonly<Record<string, string>>,
   required: readonly string[],
-  env: Readonly<Record<string, string | undefined>> = processEnvironment(),
+  env: Readonly<Record<string, string | undefined>> = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {},
 ): Record<string, string> {
-  const value = (field: string) => env[names[field]!]?.trim() || undefined;
-  const missing = required.filter((field) => value(field) === undefined).map((field) => names[field]);
-  if (missing.length) {
-    throw new ConfigurationError(
-      `${vendor}: no credentials given, and the environment lacks ${missing.join(', ')} (pass credentials, or set ${Object.values(names).join(', ')})`,
-    );
+  const found: Record<string, string> = {};
+  for (const field in names) {
+    const value = env[names[field]!]?.trim();
+    if (value) found[field] = value;
   }
-  return Object.fromEntries(Object.keys(names).flatMap((field) => (value(field) === undefined ? [] : [[field, value(field)!]])));
+  const missing = required.filter((field) => !(field in found)).map((field) => names[field]);
+  if (missing.length)
+    throw new ConfigurationError(`${vendor}: no credentials given, and the environment lacks ${missing.join(', ')} (of ${Object.values(names).join(', ')})`);
+  return found;
 }

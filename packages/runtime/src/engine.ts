@@ -19,12 +19,12 @@ import {
 } from './contract.js';
 import { VendorClock } from './clock.js';
 import type { CredentialsSource } from './credentials.js';
-import { AuthError, ClockSkewError, VendorApiError } from './errors.js';
+import { AuthError, ClockSkewError, ConfigurationError, VendorApiError } from './errors.js';
 import { matchesCode } from './pointer.js';
 import { checkInput, wireForm } from './request.js';
 import { readAnswer, transportFailure } from './response.js';
 import { policyStrategy } from './retry.js';
-import { defaultTransport } from '#transport';
+import { transportFor } from '#transport';
 import { fetchTransport } from './transport/fetch.js';
 import type { HttpResponse } from './transport/types.js';
 
@@ -33,7 +33,10 @@ export function createEngine<C>(engine: EngineOptions<C>) {
   const credentials = engine.credentials ?? NO_CREDENTIALS;
   const baseUrl = engine.baseUrl.replace(/\/+$/, '');
   // The caller's fetch when given; otherwise the runtime's best (node:http on Node, fetch elsewhere).
-  const transport = options.fetch ? fetchTransport(options.fetch as FetchLike) : defaultTransport;
+  // A proxy is the node:http transport's (given, or from HTTPS_PROXY and its kin); a fetch of the
+  // caller's chooses its own.
+  if (options.fetch && options.proxy) throw new ConfigurationError(`${vendor.id}: pass proxy or fetch, not both: a fetch of your own chooses its proxy`);
+  const transport = options.fetch ? fetchTransport(options.fetch as FetchLike) : transportFor(vendor.id, options.proxy);
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const clock = new VendorClock(options.now ?? (() => new Date()));

@@ -18,6 +18,7 @@ import { isFailureBody, matchesCode, pointerGet } from './pointer.js';
 import { redactSecrets } from './redact.js';
 import { ResponseTooLarge, TransportTimeout, type HttpResponse } from './transport/types.js';
 import { issuesOf } from './validate.js';
+import { isFinalConnectionCode } from '#transport';
 
 /**
  * The payload at the vendor's (or the operation's) result pointer, its request id and status; or
@@ -198,39 +199,14 @@ export function transportFailure(
     return new ResponseTooLargeError({ ...where, httpStatus: error.status, limitBytes: context.maxResponseBytes });
   }
   // fetch wraps the system error in `cause`; node:http rejects with it directly.
-  const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const e = error as { code?: unknown; cause?: { code?: unknown }; via?: string } | undefined;
   const raw = e?.cause?.code ?? e?.code;
   const code = typeof raw === 'string' ? raw : undefined;
   return new ConnectionError({
     ...where,
-    message: `connection failed${code ? ` (${code})` : ''} at ${new URL(context.baseUrl).origin}`,
+    message: `connection failed${code ? ` (${code})` : ''} at ${new URL(context.baseUrl).origin}${e?.via ? ` through the proxy ${e.via}` : ''}`,
     cause: error,
     code,
-    retryable: code === undefined || !FINAL_CONNECTION_CODES.has(code),
+    retryable: code === undefined || !isFinalConnectionCode(code),
   });
 }
-
-/**
- * Failures another attempt cannot mend, so none is made: a certificate that fails verification
- * (self-signed, expired or not yet valid, for another name, from an unknown issuer, revoked) stays
- * so for the call's lifetime, and `ENOTFOUND` is the resolver's definite answer that the name does
- * not exist. `EAI_AGAIN` (the resolver did not answer in time) is transient and retried, as are
- * refusals and resets.
- */
-const FINAL_CONNECTION_CODES = new Set([
-  'ENOTFOUND',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_REVOKED',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'CERT_SIGNATURE_FAILURE',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'INVALID_CA',
-  'HOSTNAME_MISMATCH',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);

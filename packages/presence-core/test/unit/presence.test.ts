@@ -8,6 +8,7 @@ import { operations as tencentOps } from '@rollcall/tencent-live';
 import {
   AuthError,
   CapabilityError,
+  ConfigurationError,
   ContradictoryResponseError,
   createPresence,
   LimiterRegistry,
@@ -549,6 +550,45 @@ describe('rate limiting', () => {
     const [a, b] = [make(), make()];
     await clock.run(Promise.all([a.status('7', ids(volcBatch * 100)), b.status('8', ids(volcBatch * 100))]));
     expect(maxInWindow(up.times)).toBeLessThanOrEqual(volcQps);
+  });
+
+  it('keys the limiter by the account named beside a credentials provider, whose keys rotate', async () => {
+    const clock = new FakeClock();
+    const up = fakeVolcengine(clock);
+    const limiters = new LimiterRegistry(undefined, clock);
+    let issued = 0;
+    // Each refresh a new temporary access key id, as STS issues them; one account behind them all.
+    const credentials = async () => ({
+      accessKeyId: `AKTP-${++issued}`,
+      secretAccessKey: SECRET,
+      sessionToken: 'token',
+      expiration: new Date(clock.now() + 1000),
+    });
+    const make = () =>
+      createPresence(volcengine({ credentials, account: 'account-1', fetch: up.fetch, now: () => new Date(clock.now()), imAppId: 1 }), { clock, limiters });
+    const [a, b] = [make(), make()];
+    await clock.run(Promise.all([a.status('7', ids(volcBatch * 100)), b.status('8', ids(volcBatch * 100))]));
+    expect(issued).toBeGreaterThan(2);
+    expect(maxInWindow(up.times)).toBeLessThanOrEqual(volcQps);
+  });
+
+  it('refuses a credentials provider without the account its quota counts against', () => {
+    const provider = async () => ({ accessKeyId: 'AKTP-1', secretAccessKey: SECRET });
+    expect(() => volcengine({ credentials: provider, imAppId: 1 })).toThrow(
+      new ConfigurationError(
+        'volcengine: with a credentials provider, name the account the quota counts against (account: the accessKeyId of the account): temporary keys change as they refresh',
+      ),
+    );
+    expect(() => tencent({ credentials: async () => ({ sdkAppId: 1400000000, identifier: 'admin', secretKey: SECRET }), region: 'china' })).toThrow(
+      ConfigurationError,
+    );
+    expect(() => agora({ credentials: async () => ({ customerId: 'c', customerSecret: SECRET }), appId: 'app' })).toThrow(ConfigurationError);
+    expect(() => aliyun({ credentials: { getCredential: async () => ({ accessKeyId: 'STS.1', accessKeySecret: SECRET }) }, appId: 'app' })).toThrow(
+      ConfigurationError,
+    );
+    expect(() =>
+      aliyun({ credentials: { getCredential: async () => ({ accessKeyId: 'STS.1', accessKeySecret: SECRET }) }, appId: 'app', account: 'acct' }),
+    ).not.toThrow();
   });
 
   it('honours a QPS override', async () => {

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../errors.js';
 import { ResponseTooLarge, TransportTimeout, type HttpResponse, type Transport } from './types.js';
 
 /**
@@ -69,3 +70,12 @@ export function fetchTransport(fetchImpl: (request: Request) => Promise<Response
 
 /** Everywhere but Node: the runtime's own fetch. */
 export const defaultTransport: Transport = fetchTransport((request) => globalThis.fetch(request));
+
+/** The transport for a client's `proxy` option: outside Node, a runtime's fetch picks its own proxy. */
+export function transportFor(vendor: string, proxy: string | false | undefined): Transport {
+  if (proxy) throw new ConfigurationError(`${vendor}: proxy is for Node's transport; here fetch chooses`);
+  return defaultTransport;
+}
+
+/** Outside Node, fetch's failures carry no system or TLS codes: none is known to be final. */
+export const isFinalConnectionCode = (_code: string): boolean => false;

@@ -1,19 +1,94 @@
 // Node's default transport: node:http(s) with keep-alive. Global fetch costs about 200 µs more CPU
 // per call on Node 20 (undici's Request, Headers, AbortSignal and stream plumbing); the vendors'
 // own SDKs use node:http too. A caller's `fetch` option still replaces it.
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+//
+// Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read by proxy-from-env (axios's reader, curl's
+// rules), and the tunnel is https-proxy-agent's CONNECT (the proxy-agents family npm and
+// Playwright rely on), rather than a CONNECT client of our own.
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate, type Gunzip } from 'node:zlib';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { getProxyForUrl } from 'proxy-from-env';
+import { ConfigurationError } from '../errors.js';
 import { ResponseTooLarge, TransportTimeout, type HttpResponse, type Transport } from './types.js';
 
 let agents: { http: HttpAgent; https: HttpsAgent } | undefined;
+/** One keep-alive tunnel agent per proxy URL, shared by every client of the process. */
+const proxyAgents = new Map<string, HttpsProxyAgent<string>>();
 
-export const defaultTransport: Transport = (request) =>
-  new Promise<HttpResponse>((resolve, reject) => {
+/**
+ * The transport for a client's `proxy` option: a URL, `false` (never a proxy), or the environment's
+ * choice for each request's URL (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, either case).
+ */
+export function transportFor(vendor: string, proxy: string | false | undefined): Transport {
+  if (proxy === undefined) return defaultTransport;
+  if (proxy === false) return (request) => send(request, false);
+  let url: URL | undefined;
+  try {
+    url = new URL(proxy);
+  } catch {}
+  // The value itself is not quoted: it may hold the proxy's password.
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new ConfigurationError(`${vendor}: proxy must be an http:// or https:// URL`);
+  return (request) => send(request, proxy);
+}
+
+export const defaultTransport: Transport = (request) => send(request, undefined);
+
+/**
+ * Failures another attempt cannot mend, so none is made: a certificate that fails verification
+ * (self-signed, expired or not yet valid, for another name, from an unknown issuer, revoked) stays
+ * so for the call's lifetime, `ENOTFOUND` is the resolver's definite answer that the name does not
+ * exist, and a proxy that refused the tunnel with a 4xx (407: its credentials) will again.
+ * `EAI_AGAIN` (the resolver did not answer in time) is transient and retried, as are refusals,
+ * resets and a proxy's 5xx.
+ */
+const FINAL_CONNECTION_CODES = new Set([
+  'ENOTFOUND',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'INVALID_CA',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export const isFinalConnectionCode = (code: string): boolean => FINAL_CONNECTION_CODES.has(code) || /^PROXY_4\d\d$/.test(code);
+
+/** A failure on the way through a proxy: its code (`PROXY_407`, or the system's) and the proxy's host, never its credentials. */
+class ProxyFailure extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly via: string,
+  ) {
+    super(message);
+  }
+}
+
+function send(request: Parameters<Transport>[0], proxy: string | false | undefined): Promise<HttpResponse> {
+  return new Promise<HttpResponse>((resolve, reject) => {
     agents ??= { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
     const url = new URL(request.url);
     const secure = url.protocol === 'https:';
+    const proxyUrl = proxy === false ? '' : (proxy ?? getProxyForUrl(url));
+    let agent: HttpAgent | HttpsProxyAgent<string> = secure ? agents.https : agents.http;
+    let via: string | undefined;
+    if (proxyUrl) {
+      let tunnel = proxyAgents.get(proxyUrl);
+      if (!tunnel) proxyAgents.set(proxyUrl, (tunnel = new HttpsProxyAgent(proxyUrl, { keepAlive: true })));
+      agent = tunnel;
+      via = tunnel.proxy.host;
+    }
     // Compressed answers are asked for, as fetch asks, and decoded as they stream in.
     const headers: Record<string, string | number> = { 'accept-encoding': 'gzip, deflate, br', ...request.headers };
     if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
@@ -26,7 +101,7 @@ export const defaultTransport: Transport = (request) =>
         path: url.pathname + url.search,
         method: request.method,
         headers,
-        agent: secure ? agents.https : agents.http,
+        agent,
       },
       (incoming) => {
         // Decoded bytes, counted as they come: an answer without end, or a few compressed KB that
@@ -75,7 +150,16 @@ export const defaultTransport: Transport = (request) =>
     };
     const timer = setTimeout(() => stop(new TransportTimeout()), request.timeoutMs);
     const onAbort = () => stop(request.signal!.reason instanceof Error ? request.signal!.reason : new Error('aborted'));
-    outgoing.on('error', reject);
+    if (via !== undefined) {
+      // The proxy's answer to CONNECT: anything but 200 is its refusal (the agent would replay it as
+      // if the vendor had answered), and a failure to reach it names it.
+      (outgoing as ClientRequest).once('proxyConnect', ({ statusCode, statusText }: { statusCode: number; statusText: string }) => {
+        if (statusCode !== 200) stop(new ProxyFailure(`the proxy refused the tunnel: ${statusCode} ${statusText}`, `PROXY_${statusCode}`, via!));
+      });
+      outgoing.on('error', (error: Error & { code?: string }) =>
+        reject(error instanceof ProxyFailure || error instanceof TransportTimeout ? error : Object.assign(error, { via })),
+      );
+    } else outgoing.on('error', reject);
     outgoing.once('close', () => {
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
@@ -84,6 +168,7 @@ export const defaultTransport: Transport = (request) =>
     else request.signal?.addEventListener('abort', onAbort, { once: true });
     outgoing.end(request.body);
   });
+}
 
 /** The decoder of a `Content-Encoding` fetch decodes too (gzip, deflate, br); none for identity or one it does not know. */
 function decoderFor(encoding: string | undefined): Gunzip | ReturnType<typeof createInflate> | ReturnType<typeof createBrotliDecompress> | undefined {

@@ -181,9 +181,9 @@ describe('a provider that fails', () => {
     const now = new Date(Date.UTC(2026, 11, 5));
     const cases: Array<[unknown, RegExp]> = [
       [{ accessKeyId: 'AK' }, /^acme: the credentials provider returned unusable credentials: credentials\.secret is required/],
-      [{ accessKeyId: 'AK', secret: 'SK', expiration: new Date(now.getTime() - 1) }, /expired at 2026-12-04T23:59:59\.999Z/],
+      [{ accessKeyId: 'AK', secret: 'SK', expiration: new Date(now.getTime() - 1) }, /an expiration that has passed or is not a date: .*2026/],
       [undefined, /returned no credentials/],
-      [{ accessKeyId: 'AK', secret: 'SK', expiration: new Date(Number.NaN) }, /not a valid Date/],
+      [{ accessKeyId: 'AK', secret: 'SK', expiration: new Date(Number.NaN) }, /an expiration that has passed or is not a date: Invalid Date/],
     ];
     for (const [answer, message] of cases) {
       const source = credentialsSource<Keys>('acme', async () => answer as Keys, check);
@@ -228,9 +228,7 @@ describe('credentials from the environment', () => {
   });
   it('names every variable when a required one is unset', () => {
     expect(() => credentialsFromEnvironment('acme', names, ['accessKeyId', 'secret'], { ACME_ACCESS_KEY: 'AK' })).toThrow(
-      new ConfigurationError(
-        'acme: no credentials given, and the environment lacks ACME_SECRET (pass credentials, or set ACME_ACCESS_KEY, ACME_SECRET, ACME_TOKEN)',
-      ),
+      new ConfigurationError('acme: no credentials given, and the environment lacks ACME_SECRET (of ACME_ACCESS_KEY, ACME_SECRET, ACME_TOKEN)'),
     );
   });
 });
