@@ -13,9 +13,12 @@
 import type { ValidationIssue } from './errors.js';
 import { INT64_MESSAGES, Int64Digits, int64Digits } from './json.js';
 
-/** A zod issue, as much of it as the messages need (locale-free: zod/mini ships no messages). */
+/**
+ * An issue: a zod issue, as much of it as the messages need (locale-free: zod/mini ships no
+ * messages), or the descriptor validator's, which carries its message ready (no `code`).
+ */
 export interface SchemaIssue {
-  readonly code: string;
+  readonly code?: string;
   readonly path: readonly PropertyKey[];
   readonly message: string;
   readonly origin?: string;
@@ -53,9 +56,9 @@ export function describeIssue(issue: SchemaIssue): string {
   }
 }
 
-/** Issues as the errors carry them: a dotted path and a plain-English message. */
+/** The descriptor validator's issues as the errors carry them: a dotted path and the message. */
 export function issuesOf(error: { issues: readonly SchemaIssue[] }): ValidationIssue[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: describeIssue(issue) }));
+  return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 }
 
 export type Descriptor =
@@ -69,10 +72,11 @@ export type Descriptor =
   | { readonly t: 'a'; readonly i: Descriptor; readonly min?: number; readonly max?: number; readonly nil?: 1 }
   | { readonly t: 'o'; readonly p: Readonly<Record<string, Descriptor>>; readonly r?: readonly string[]; readonly x?: false | Descriptor };
 
+// What a value of each descriptor type must be, in describeIssue's words for zod's issues.
 const EXPECTED = {
   s: 'string',
-  i: 'int',
-  i32: 'int',
+  i: 'a safe integer',
+  i32: 'a safe integer',
   l: 'int64',
   n: 'number',
   b: 'boolean',
@@ -84,13 +88,16 @@ const EXPECTED = {
 } as const;
 const INT32 = 2 ** 31;
 
-function fail(issues: SchemaIssue[], path: PropertyKey[], issue: Omit<SchemaIssue, 'path' | 'message'> & { message?: string }): void {
-  issues.push({ path: [...path], message: 'invalid', ...issue });
+/** The message of a value of the wrong type where a `t` is expected. */
+const typeMessage = (t: keyof typeof EXPECTED) => (t === 'l' ? INT64_MESSAGES.type : `must be ${EXPECTED[t]}`);
+
+function fail(issues: SchemaIssue[], path: PropertyKey[], message: string): void {
+  issues.push({ path: [...path], message });
 }
 
-function bounds(issues: SchemaIssue[], path: PropertyKey[], size: number, origin: string, min?: number, max?: number): void {
-  if (min !== undefined && size < min) fail(issues, path, { code: 'too_small', origin, minimum: min });
-  if (max !== undefined && size > max) fail(issues, path, { code: 'too_big', origin, maximum: max });
+function bounds(issues: SchemaIssue[], path: PropertyKey[], size: number, unit: string, min?: number, max?: number): void {
+  if (min !== undefined && size < min) fail(issues, path, `must be at least ${min}${unit}`);
+  if (max !== undefined && size > max) fail(issues, path, `must be at most ${max}${unit}`);
 }
 
 /** Checks `value`; returns it, or what it becomes (only int64 fields change). */
@@ -113,14 +120,14 @@ function compile(d: Descriptor, mode: Mode): Check {
         // An answer's int64 is a number (safe) or the exact digits readJson quoted.
         const digits = mode === 'answer' && typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : int64Digits(value);
         if (digits === undefined || digits === 'range' || digits === 'unsafe') {
-          fail(issues, path, { code: 'invalid_type', expected: 'int64', message: INT64_MESSAGES[digits ?? 'type'] });
+          fail(issues, path, INT64_MESSAGES[digits ?? 'type']);
           return value;
         }
         // Bounds are rare on an int64 (and far inside 2^53 where given): the number is made only for them.
         if (bounded) {
           const n = Number(digits);
           if ((d.gte !== undefined && n < d.gte) || (d.lte !== undefined && n > d.lte)) {
-            bounds(issues, path, n, 'number', d.gte, d.lte);
+            bounds(issues, path, n, '', d.gte, d.lte);
             return value;
           }
         }
@@ -135,11 +142,11 @@ function compile(d: Descriptor, mode: Mode): Check {
       const sized = d.min !== undefined || d.max !== undefined;
       return (value, path, issues) => {
         if (typeof value !== 'string') {
-          fail(issues, path, { code: 'invalid_type', expected: 'string' });
+          fail(issues, path, typeMessage('s'));
           return value;
         }
-        if (sized) bounds(issues, path, value.length, 'string', d.min, d.max);
-        if (re && !re.test(value)) fail(issues, path, { code: 'invalid_format', pattern: d.re });
+        if (sized) bounds(issues, path, value.length, ' characters', d.min, d.max);
+        if (re && !re.test(value)) fail(issues, path, `must match ${d.re}`);
         return value;
       };
     }
@@ -149,29 +156,29 @@ function compile(d: Descriptor, mode: Mode): Check {
       const isNumber = d.t === 'n' ? Number.isFinite : Number.isSafeInteger;
       const min = d.t === 'i32' ? Math.max(d.gte ?? -INT32, -INT32) : d.gte;
       const max = d.t === 'i32' ? Math.min(d.lte ?? INT32 - 1, INT32 - 1) : d.lte;
-      const expected = EXPECTED[d.t];
+      const expected = typeMessage(d.t);
       return (value, path, issues) => {
         if (typeof value !== 'number' || !isNumber(value)) {
-          fail(issues, path, { code: 'invalid_type', expected });
+          fail(issues, path, expected);
           return value;
         }
-        if ((min !== undefined && value < min) || (max !== undefined && value > max)) bounds(issues, path, value, 'number', min, max);
+        if ((min !== undefined && value < min) || (max !== undefined && value > max)) bounds(issues, path, value, '', min, max);
         return value;
       };
     }
     case 'b':
       return (value, path, issues) => {
-        if (typeof value !== 'boolean') fail(issues, path, { code: 'invalid_type', expected: 'boolean' });
+        if (typeof value !== 'boolean') fail(issues, path, typeMessage('b'));
         return value;
       };
     case 'e':
       return (value, path, issues) => {
-        if (!d.v.includes(value as string)) fail(issues, path, { code: 'invalid_value', values: d.v, message: `must be one of ${d.v.join(', ')}` });
+        if (!d.v.includes(value as string)) fail(issues, path, `must be one of ${d.v.join(', ')}`);
         return value;
       };
     case 'c':
       return (value, path, issues) => {
-        if (value !== d.v) fail(issues, path, { code: 'invalid_value', values: [d.v], message: `must be ${JSON.stringify(d.v)}` });
+        if (value !== d.v) fail(issues, path, `must be ${JSON.stringify(d.v)}`);
         return value;
       };
     case 'u': {
@@ -202,7 +209,7 @@ function compile(d: Descriptor, mode: Mode): Check {
       const isInt64Answer = mode === 'answer' && d.i.t === 'l';
       return (value, path, issues) => {
         if (!Array.isArray(value)) {
-          fail(issues, path, { code: 'invalid_type', expected: 'array' });
+          fail(issues, path, typeMessage('a'));
           return value;
         }
         let out = value;
@@ -215,14 +222,14 @@ function compile(d: Descriptor, mode: Mode): Check {
           }
           path.pop();
         }
-        bounds(issues, path, value.length, 'array', d.min, d.max);
+        bounds(issues, path, value.length, ' items', d.min, d.max);
         return out;
       };
     }
     case 'o': {
       const keys = Object.keys(d.p);
       const checks = keys.map((key) => compile(d.p[key]!, mode));
-      const required = keys.map((key) => (d.r?.includes(key) ? EXPECTED[d.p[key]!.t] : undefined));
+      const required = keys.map((key) => (d.r?.includes(key) ? typeMessage(d.p[key]!.t) : undefined));
       const extra = d.x ? compile(d.x, mode) : undefined;
       const copyOnChange = mode === 'request';
       const isList = keys.map((key) => {
@@ -234,7 +241,7 @@ function compile(d: Descriptor, mode: Mode): Check {
       const isInt64Answer = keys.map((key) => mode === 'answer' && d.p[key]!.t === 'l');
       return (value, path, issues) => {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-          fail(issues, path, { code: 'invalid_type', expected: 'object' });
+          fail(issues, path, typeMessage('o'));
           return value;
         }
         const record = value as Record<string, unknown>;
@@ -259,7 +266,7 @@ function compile(d: Descriptor, mode: Mode): Check {
               if (out === record && copyOnChange) out = { ...record };
               out[keys[i]!] = checked;
             }
-          } else fail(issues, path, { code: 'invalid_type', expected: required[i] });
+          } else fail(issues, path, required[i]!);
           path.pop();
         }
         if (none && issues.length === issuesBefore) for (const key of none) out[key] = [];
@@ -267,7 +274,7 @@ function compile(d: Descriptor, mode: Mode): Check {
         const others: string[] = [];
         for (const key in record) if (!(key in d.p)) others.push(key);
         if (!extra) {
-          if (others.length) fail(issues, path, { code: 'unrecognized_keys', keys: others });
+          if (others.length) fail(issues, path, `unknown field ${others.join(', ')}`);
           return out;
         }
         for (const key of others) {
