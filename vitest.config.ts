@@ -31,6 +31,7 @@ export default defineConfig({
             'tests/faults/**/*.test.ts',
             'tests/credentials/**/*.test.ts',
             'tests/proxy/**/*.test.ts',
+            'tests/telemetry/**/*.test.ts',
           ],
         },
       },

@@ -12,4 +12,6 @@ const publicEntry = packageBuild({ entry: { public: 'src/public.ts' } }).map((co
   ...config,
   external: [...config.external, './index.js'],
 }));
-export default defineConfig([...entries, ...publicEntry]);
+// `otel` (OpenTelemetry's API, an optional peer) is an entry of its own: nothing else imports it.
+const otelEntry = packageBuild({ entry: { otel: 'src/otel.ts' } });
+export default defineConfig([...entries, ...publicEntry, ...otelEntry]);

@@ -145,6 +145,31 @@ export interface CommonClientOptions {
   now?: (() => Date) | undefined;
   /** Replaces the runtime's crypto implementation (tests compare both paths). */
   crypto?: CryptoProvider | undefined;
+  /**
+   * Spans and metrics of every call and attempt: `openTelemetry()` from `@rollcall/runtime/otel`
+   * (with `@opentelemetry/api` installed), or your own. Without it nothing is loaded or measured.
+   */
+  telemetry?: Telemetry | undefined;
+}
+
+/** A call as telemetry sees it: what it is and where it goes, never its input. */
+export interface TracedCall {
+  readonly vendor: string;
+  readonly operation: string;
+  /** The HTTP method. */
+  readonly method: string;
+  /** The endpoint's host name and port. */
+  readonly serverAddress: string;
+  readonly serverPort: number;
+}
+
+/**
+ * What the engine reports to (`CommonClientOptions.telemetry`): each call runs inside `call`, and
+ * its attempts through the strategy `call` hands back from `attempts` — so telemetry sees each
+ * attempt, the time it waited for its turn (a limiter's quota) and how it ended.
+ */
+export interface Telemetry {
+  call<T>(call: TracedCall, run: (attempts: (strategy: RetryStrategy) => RetryStrategy) => Promise<T>): Promise<T>;
 }
 
 export interface EngineOptions<C = unknown> {
@@ -155,7 +180,7 @@ export interface EngineOptions<C = unknown> {
   credentials?: CredentialsSource<C> | undefined;
   signer: RequestSigner<C>;
   /** The client's options: `fetch` and `timeoutMs` are the engine's. */
-  options: Pick<CommonClientOptions, 'fetch' | 'proxy' | 'timeoutMs' | 'maxResponseBytes' | 'deadlineMs' | 'retry' | 'now'>;
+  options: Pick<CommonClientOptions, 'fetch' | 'proxy' | 'timeoutMs' | 'maxResponseBytes' | 'deadlineMs' | 'retry' | 'now' | 'telemetry'>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

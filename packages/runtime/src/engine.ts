@@ -23,7 +23,7 @@ import { AuthError, ClockSkewError, ConfigurationError, VendorApiError } from '.
 import { matchesCode } from './pointer.js';
 import { checkInput, wireForm } from './request.js';
 import { readAnswer, transportFailure } from './response.js';
-import { policyStrategy } from './retry.js';
+import { policyStrategy, type RetryStrategy } from './retry.js';
 import { transportFor } from '#transport';
 import { fetchTransport } from './transport/fetch.js';
 import type { HttpResponse } from './transport/types.js';
@@ -49,7 +49,7 @@ export function createEngine<C>(engine: EngineOptions<C>) {
     const outgoing: OutgoingRequest = { operation, baseUrl, method: operation.method, ...wireForm(operation, checkInput(operation, input)) };
     const deadline = Date.now() + (callOptions.deadlineMs ?? options.deadlineMs ?? DEFAULT_DEADLINE_MS);
     const retry = callOptions.retry ?? options.retry;
-    const strategy = retry && 'next' in retry ? retry : policyStrategy(retry, deadline, callOptions.signal);
+    const chosen = retry && 'next' in retry ? retry : policyStrategy(retry, deadline, callOptions.signal);
 
     // Whether this call's request was refused for its signed time and signed again on the clock the
     // vendor's answer gave (VendorClock): once per call.
@@ -85,34 +85,47 @@ export function createEngine<C>(engine: EngineOptions<C>) {
         if (!(error instanceof VendorApiError)) throw error;
         if (matchesCode(error.code, clockSkewCodes)) {
           const corrected = clock.correct(error, response.header('date'), signingTime.offsetMs, resentForClock);
-          throw corrected === true ? new SignAgain('clock') : corrected;
+          throw corrected === true ? new SignAgain('clock', error) : corrected;
         }
         // A provider's credentials the vendor refused (a token that expired on its clock before
         // ours, a key rotated): fetched again, and the request signed again when they changed.
         if (error instanceof AuthError && !(error instanceof ClockSkewError) && !resentForCredentials) {
-          if (await credentials.refreshAfterRefusal(signedWith, clock.now().date)) throw new SignAgain('credentials');
+          if (await credentials.refreshAfterRefusal(signedWith, clock.now().date)) throw new SignAgain('credentials', error);
         }
         throw error;
       }
     };
 
-    let retryDelayMs = 0;
-    for (let attempts = 1; ; attempts++) {
-      try {
-        const [payload, requestId, httpStatus] = await strategy.attempt(attempts, send);
-        return Object.assign(payload, { $metadata: { requestId, httpStatus, attempts, retryDelayMs } });
-      } catch (error) {
-        // Signed again at once, as the next attempt (through the strategy: a limiter paces it too).
-        if (error instanceof SignAgain) {
-          if (error.reason === 'clock') resentForClock = true;
-          else resentForCredentials = true;
-          continue;
+    const run = async (strategy: RetryStrategy) => {
+      let retryDelayMs = 0;
+      for (let attempts = 1; ; attempts++) {
+        try {
+          const [payload, requestId, httpStatus] = await strategy.attempt(attempts, send);
+          return Object.assign(payload, { $metadata: { requestId, httpStatus, attempts, retryDelayMs } });
+        } catch (error) {
+          // Signed again at once, as the next attempt (through the strategy: a limiter paces it too).
+          if (error instanceof SignAgain) {
+            if (error.reason === 'clock') resentForClock = true;
+            else resentForCredentials = true;
+            continue;
+          }
+          const waited = callOptions.signal?.aborted ? undefined : await strategy.next(error, attempts);
+          if (waited === undefined) throw error;
+          retryDelayMs += waited;
         }
-        const waited = callOptions.signal?.aborted ? undefined : await strategy.next(error, attempts);
-        if (waited === undefined) throw error;
-        retryDelayMs += waited;
       }
-    }
+    };
+    const { telemetry } = options;
+    if (!telemetry) return run(chosen);
+    const server = new URL(baseUrl);
+    const traced = {
+      vendor: vendor.id,
+      operation: operation.operationId,
+      method: operation.method,
+      serverAddress: server.hostname,
+      serverPort: Number(server.port) || (server.protocol === 'https:' ? 443 : 80),
+    };
+    return telemetry.call(traced, (attempts) => run(attempts(chosen)));
   };
 }
 
@@ -127,7 +140,11 @@ const NO_CREDENTIALS: CredentialsSource<never> = {
  * provider has since replaced: the engine signs again at once.
  */
 class SignAgain extends Error {
-  constructor(readonly reason: 'clock' | 'credentials') {
+  constructor(
+    readonly reason: 'clock' | 'credentials',
+    /** The vendor's refusal (what telemetry records for the attempt). */
+    readonly refusal: VendorApiError,
+  ) {
     super(reason);
   }
 }
