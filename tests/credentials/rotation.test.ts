@@ -227,3 +227,44 @@ describe('a secret rotated mid-job: the refused request is signed again with the
     emulator.rotateSecret('agora', DEMO_CREDENTIALS.agora.customerSecret);
   });
 });
+
+describe('no credentials given: the environment, by the names the vendors’ tools use', () => {
+  const environments = {
+    volcengine: { VOLC_ACCESSKEY: DEMO_CREDENTIALS.volcengine.accessKeyId, VOLC_SECRETKEY: DEMO_CREDENTIALS.volcengine.secretAccessKey },
+    aliyun: { ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_CREDENTIALS.aliyun.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_CREDENTIALS.aliyun.accessKeySecret },
+    tencent: {
+      TENCENT_IM_SDKAPPID: String(DEMO_CREDENTIALS.tencent.sdkAppId),
+      TENCENT_IM_IDENTIFIER: DEMO_CREDENTIALS.tencent.identifier,
+      TENCENT_IM_SECRET_KEY: DEMO_CREDENTIALS.tencent.secretKey,
+    },
+    agora: { AGORA_CUSTOMER_ID: DEMO_CREDENTIALS.agora.customerId, AGORA_CUSTOMER_SECRET: DEMO_CREDENTIALS.agora.customerSecret },
+  };
+  const calls = {
+    volcengine: () =>
+      createVolcengineRtcClient({ endpoint: emulator.url }).getRoomOnlineUsers({ AppId: DEFAULT_APPS.volcengineRtcAppId, RoomId: 'rotation-room' }),
+    aliyun: () => createAliyunLiveClient({ endpoint: emulator.url }).batchGetOnlineUsers({ AppId: DEFAULT_APPS.aliyunAppId, GroupId: 'g', UserIds: ['u1'] }),
+    tencent: () => createTencentLiveClient({ endpoint: emulator.url }).getMemberList({ RoomId: 'rotation-room', Next: '' }),
+    agora: () => createAgoraRtcClient({ endpoint: emulator.url }).queryUserList({ appid: DEFAULT_APPS.agoraAppId, channelName: 'rotation-channel' }),
+  };
+  const all = Object.values(environments).flatMap((env) => Object.keys(env));
+  const saved = Object.fromEntries(all.map((name) => [name, process.env[name]]));
+  const restore = () => {
+    for (const name of all) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  };
+
+  it.each(Object.keys(calls) as Array<keyof typeof calls>)('%s: signs with them, and names them all when one is missing', async (vendor) => {
+    try {
+      Object.assign(process.env, environments[vendor]);
+      const answer = await calls[vendor]();
+      expect(answer.$metadata.attempts).toBe(1);
+      const names = Object.keys(environments[vendor]);
+      delete process.env[names[1]!];
+      expect(() => calls[vendor]()).toThrow(new RegExp(`^${vendor}: no credentials given, and the environment lacks ${names[1]} \\(of `));
+    } finally {
+      restore();
+    }
+  });
+});
