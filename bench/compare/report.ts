@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { budget, bundleSize, CLIENT_ENTRIES, SIZE_RESULTS } from '../size/measure.js';
 import { coldStart } from './cold-start.js';
 import { compare } from './run.js';
+import { measureWorkerd } from './workerd.js';
 
 const rows = await compare();
 
@@ -71,8 +72,16 @@ const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL
 });
 const [line] = (await once(server.stdout!, 'data')) as [Buffer];
 const cold = await coldStart(line.toString().trim());
+const workerd = await measureWorkerd(line.toString().trim());
 server.kill('SIGTERM');
 const f = (n: number, digits = 0) => n.toFixed(digits);
+/** The official SDK's CPU per call for a workerd row's call: the median of its rows in this run. */
+const officialCpu = (name: string) => {
+  const cpus = rows.filter((r) => r.name.startsWith(name.split(' ')[0]!) && r.name.includes(name.split(' ')[1]!)).map((r) => r.official.cpu);
+  if (cpus.length === 0) return undefined;
+  const sorted = cpus.sort((a, b) => a - b);
+  return sorted.length % 2 ? sorted[sorted.length >> 1]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+};
 const table = [
   '| call | ours: req/s | official: req/s | req/s ratio | ours: CPU µs/call | official: CPU µs/call | CPU ratio (ours ÷ official) | CPU ratio, each process |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -104,6 +113,17 @@ const report = [
   '| client | wall time |',
   '| --- | --- |',
   ...cold.map(([name, ms]) => `| ${name} | ${ms.toFixed(0)} ms |`),
+  '',
+  '## Inside workerd (Cloudflare Workers, through miniflare): the default build, fetch and WebCrypto',
+  '',
+  `CPU per call: the workerd process's own CPU time (/proc) over ${process.env.BENCH_WORKERD_CALLS ?? 3000} calls made inside one request, against the same canned server; the bare fetch row is the platform's floor (fetch, text, JSON.parse of the Volcengine answer). Beside it, the official SDK's CPU per call on Node (its node:http, the median of its rows above): the official SDKs do not run in workerd. Cold start: a fresh runtime's first answer after loading the Worker (median), beside an empty Worker's ${workerd.emptyColdStartMs.toFixed(1)} ms.`,
+  '',
+  '| Worker | CPU µs/call | official on Node, CPU µs/call | ratio | bundle (minified) | cold start |',
+  '| --- | --- | --- | --- | --- | --- |',
+  ...workerd.rows.map((r) => {
+    const official = officialCpu(r.name);
+    return `| ${r.name} | ${r.cpuUsPerCall.toFixed(0)} | ${official === undefined ? '–' : official.toFixed(0)} | ${official === undefined ? '–' : (r.cpuUsPerCall / official).toFixed(2)} | ${(r.bundleBytes / 1000).toFixed(1)} kB | ${r.coldStartMs.toFixed(1)} ms |`;
+  }),
   '',
   'Presence-core figures: [presence.md](presence.md).',
   '',

@@ -12,7 +12,6 @@ import {
   DEFAULT_TIMEOUT_MS,
   type CallOptions,
   type EngineOptions,
-  type FetchLike,
   type OutgoingRequest,
   type SignedRequest,
   type WithMetadata,
@@ -36,7 +35,7 @@ export function createEngine<C>(engine: EngineOptions<C>) {
   // A proxy is the node:http transport's (given, or from HTTPS_PROXY and its kin); a fetch of the
   // caller's chooses its own.
   if (options.fetch && options.proxy) throw new ConfigurationError(`${vendor.id}: pass proxy or fetch, not both: a fetch of your own chooses its proxy`);
-  const transport = options.fetch ? fetchTransport(options.fetch as FetchLike) : transportFor(vendor.id, options.proxy);
+  const transport = options.fetch ? fetchTransport(options.fetch as typeof fetch) : transportFor(vendor.id, options.proxy);
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const clock = new VendorClock(options.now ?? (() => new Date()));

@@ -23,7 +23,12 @@ const proxyAgents = new Map<string, HttpsProxyAgent<string>>();
  * choice for each request's URL (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, either case).
  */
 export function transportFor(vendor: string, proxy: string | false | undefined): Transport {
-  if (proxy === undefined) return defaultTransport;
+  if (proxy === undefined) {
+    // The environment's choice, read once per origin by each client: every process.env read
+    // crosses into C++, and a call's CPU is what the comparison with the vendors' SDKs counts.
+    const byOrigin = new Map<string, string>();
+    return (request) => send(request, undefined, byOrigin);
+  }
   if (proxy === false) return (request) => send(request, false);
   let url: URL | undefined;
   try {
@@ -33,8 +38,6 @@ export function transportFor(vendor: string, proxy: string | false | undefined):
   if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new ConfigurationError(`${vendor}: proxy must be an http:// or https:// URL`);
   return (request) => send(request, proxy);
 }
-
-export const defaultTransport: Transport = (request) => send(request, undefined);
 
 /**
  * Failures another attempt cannot mend, so none is made: a certificate that fails verification
@@ -75,12 +78,16 @@ class ProxyFailure extends Error {
   }
 }
 
-function send(request: Parameters<Transport>[0], proxy: string | false | undefined): Promise<HttpResponse> {
+function send(request: Parameters<Transport>[0], proxy: string | false | undefined, environmentProxies?: Map<string, string>): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     agents ??= { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
     const url = new URL(request.url);
     const secure = url.protocol === 'https:';
-    const proxyUrl = proxy === false ? '' : (proxy ?? getProxyForUrl(url));
+    let proxyUrl = proxy === false ? '' : proxy;
+    if (proxyUrl === undefined) {
+      proxyUrl = environmentProxies?.get(url.origin);
+      if (proxyUrl === undefined) environmentProxies?.set(url.origin, (proxyUrl = getProxyForUrl(url)));
+    }
     let agent: HttpAgent | HttpsProxyAgent<string> = secure ? agents.https : agents.http;
     let via: string | undefined;
     if (proxyUrl) {

@@ -7,7 +7,9 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendEndlessBody } from '@rollcall/test-support';
 import { fetchTransport } from '../../src/transport/fetch.js';
-import { defaultTransport as nodeTransport } from '../../src/transport/node.js';
+import { transportFor } from '../../src/transport/node.js';
+
+const nodeTransport = transportFor('test', undefined);
 import { ResponseTooLarge, TransportTimeout, type HttpRequest, type Transport } from '../../src/transport/types.js';
 
 // A real collection during a call: the case where a Request's signal stops following its parent.
