@@ -2,7 +2,7 @@
 // an edge bundler makes it (fetch, WebCrypto), where CPU time is what the platform bills.
 //
 // CPU per call: the workerd process's own CPU time (utime + stime, /proc) across N calls made
-// inside one request to the Worker, beside the same N bare fetches of the same canned answers
+// inside one request to the Worker (the median of fresh runtimes), beside the same N bare fetches of the same canned answers
 // (the platform's floor: fetch, text, JSON.parse). Cold start: from loading a Worker to its first
 // answer, beside an empty Worker's, the median of fresh runtimes.
 import { execFileSync } from 'node:child_process';
@@ -16,6 +16,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const CALLS = Number(process.env.BENCH_WORKERD_CALLS ?? 3000);
 const WARMUP = 300;
 const COLD_RUNS = Number(process.env.BENCH_WORKERD_COLD_RUNS ?? 7);
+const CPU_RUNS = Number(process.env.BENCH_WORKERD_RUNS ?? 5);
 /** Linux's clock tick for /proc CPU times (USER_HZ). */
 const TICK_US = 10_000;
 
@@ -123,13 +124,17 @@ export async function measureWorkerd(upstream: string): Promise<{ rows: WorkerdR
   };
   for (const [name, call] of Object.entries(WORKERS) as Array<[WorkerName, string]>) {
     const script = await bundle(call);
-    const mf = await start(script, upstream);
-    await (await mf.dispatchFetch(`http://worker/?n=${WARMUP}`)).text();
-    const before = workerdCpuUs();
-    await (await mf.dispatchFetch(`http://worker/?n=${CALLS}`)).text();
-    const cpuUsPerCall = (workerdCpuUs() - before) / CALLS;
-    await mf.dispose();
-    rows.push({ name, cpuUsPerCall, bundleBytes: Buffer.byteLength(script), coldStartMs: await cold(script) });
+    // The median of fresh runtimes: one runtime's figure moves by a tenth from run to run.
+    const perCall: number[] = [];
+    for (let run = 0; run < CPU_RUNS; run++) {
+      const mf = await start(script, upstream);
+      await (await mf.dispatchFetch(`http://worker/?n=${WARMUP}`)).text();
+      const before = workerdCpuUs();
+      await (await mf.dispatchFetch(`http://worker/?n=${CALLS}`)).text();
+      perCall.push((workerdCpuUs() - before) / CALLS);
+      await mf.dispose();
+    }
+    rows.push({ name, cpuUsPerCall: median(perCall), bundleBytes: Buffer.byteLength(script), coldStartMs: await cold(script) });
   }
   const emptyColdStartMs = await cold('export default { fetch: () => new Response("0") };');
   return { rows, emptyColdStartMs };

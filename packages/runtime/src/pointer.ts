@@ -1,11 +1,22 @@
 // Reading the generated tables' JSON pointers and code patterns.
 
+/** Each pointer's keys, split once: the pointers are the tables' few, read on every answer. */
+const KEYS = new Map<string, string[]>();
+
 /** RFC 6901 JSON pointer lookup; undefined when any step is missing. */
 export function pointerGet(value: unknown, pointer: string): unknown {
   if (pointer === '') return value;
+  let keys = KEYS.get(pointer);
+  if (!keys)
+    KEYS.set(
+      pointer,
+      (keys = pointer
+        .slice(1)
+        .split('/')
+        .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))),
+    );
   let current: unknown = value;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+  for (const key of keys) {
     if (current === null || typeof current !== 'object' || !(key in current)) return undefined;
     current = (current as Record<string, unknown>)[key];
   }

@@ -23,7 +23,8 @@ export function fetchTransport(fetchImpl: (request: Request | string, init?: Req
     // Settles when the controller aborts, whether or not fetch (or the body) notices. Made before
     // the caller's signal is looked at: a signal aborted already stops the exchange through it too
     // (a `fetch` option that ignores signals would otherwise answer an aborted call).
-    const stopped = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason)));
+    // (The runtime's own fetch rejects with the signal's reason itself, body included: no race.)
+    const stopped = plain ? undefined : new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason)));
     if (request.signal?.aborted) onAbort();
     request.signal?.addEventListener('abort', onAbort);
     let finished = false;
@@ -58,13 +59,13 @@ export function fetchTransport(fetchImpl: (request: Request | string, init?: Req
       return { status: response.status, header, text };
     };
     try {
-      return await Promise.race([exchange(), stopped]);
+      return await (stopped ? Promise.race([exchange(), stopped]) : exchange());
     } finally {
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
       // Whatever lost the race (or a body left unread) stops here; an answer read to its end has
       // nothing left to stop (aborting it anyway cost workerd a twelfth of a call's CPU).
-      stopped.catch(() => {});
+      stopped?.catch(() => {});
       if (!finished && !controller.signal.aborted) controller.abort(DONE);
     }
   };

@@ -45,6 +45,9 @@ beforeAll(async () => {
         case '/huge-headers':
           res.writeHead(200, { 'x-big': 'b'.repeat(64 * 1024) });
           return res.end('{}');
+        case '/stated-over-cap':
+          res.writeHead(200, { 'content-length': '2048' });
+          return res.end('x'.repeat(2048));
         case '/exactly-at-cap':
           res.writeHead(200);
           return res.end('x'.repeat(1024));
@@ -65,6 +68,8 @@ afterAll(() => {
 const transports: Array<[string, Transport]> = [
   ['node:http', nodeTransport],
   ['fetch', fetchTransport((request) => fetch(request))],
+  // The default build's: the runtime's own fetch given the URL and init, no race of our own.
+  ["the runtime's fetch", fetchTransport((input, init) => fetch(input, init), true)],
 ];
 
 const get = (path: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({
@@ -113,6 +118,10 @@ describe.each(transports)('%s transport', (_name, transport) => {
   it('an answer of exactly the cap is read whole', async () => {
     const response = await transport(get('/exactly-at-cap', { maxResponseBytes: 1024 }));
     expect(response.text).toHaveLength(1024);
+  });
+
+  it('an answer over the cap that states its length: ResponseTooLarge, never read whole', async () => {
+    await expect(transport(get('/stated-over-cap', { maxResponseBytes: 1024 }))).rejects.toBeInstanceOf(ResponseTooLarge);
   });
 
   it('a body that trickles past the deadline: TransportTimeout (the deadline covers the body)', async () => {
