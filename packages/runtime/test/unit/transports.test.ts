@@ -128,7 +128,6 @@ describe.each(transports)('%s transport', (_name, transport) => {
     expect(response.text).toHaveLength(1024);
   });
 
-
   it('a body that trickles past the deadline: TransportTimeout (the deadline covers the body)', async () => {
     await expect(transport(get('/trickle', { timeoutMs: 200 }))).rejects.toBeInstanceOf(TransportTimeout);
   });
