@@ -151,7 +151,10 @@ function send(request: Parameters<Transport>[0], proxy: string | false | undefin
     let stopBody: (() => void) | undefined;
     const stop = (reason: Error) => {
       reject(reason);
-      outgoing.destroy(reason);
+      // Destroyed without the reason: the promise has it, and a socket given an error emits it on
+      // the next tick, when it may already be back in the agent's pool with no 'error' listener
+      // (an over-cap answer that arrived whole), which crashes the process.
+      outgoing.destroy();
       // A decoder holds what it inflated from input already read: it stops too.
       stopBody?.();
     };

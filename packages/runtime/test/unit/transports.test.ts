@@ -83,11 +83,16 @@ const get = (path: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({
   ...extra,
 });
 
-// The fetch transports read an answer that states its length whole when it is within the cap
-// (node:http counts every answer as it comes: '/endless' and '/exactly-at-cap' cover it).
-describe.each(transports.slice(1))('%s transport, an answer of stated length', (_name, transport) => {
-  it('over the cap: ResponseTooLarge, never read whole', async () => {
-    await expect(transport(get('/stated-over-cap', { maxResponseBytes: 1024 }))).rejects.toBeInstanceOf(ResponseTooLarge);
+// The fetch transports read an answer that states its length whole when it is within the cap;
+// node:http counts it as it comes and stops the exchange while its socket may already be going
+// back to the keep-alive pool (which once crashed the process: vitest fails on any unhandled error).
+describe.each(transports)('%s transport, an answer of stated length', (_name, transport) => {
+  it('over the cap: ResponseTooLarge, never read whole, call after call on kept-alive sockets', async () => {
+    for (let call = 0; call < 20; call++) {
+      await expect(transport(get('/stated-over-cap', { maxResponseBytes: 1024 }))).rejects.toBeInstanceOf(ResponseTooLarge);
+    }
+    // Any error emitted late by a destroyed socket lands within a few ticks.
+    await new Promise((resolve) => setTimeout(resolve, 50));
   });
 });
 
