@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Tests import the workspace packages from their sources, never from a stale dist, through the same
 // map the type-checker uses (tsconfig.base.json `paths`). What users get, the built tarballs, is
@@ -11,8 +11,11 @@ const alias = Object.entries<string[]>(base.compilerOptions.paths).map(([specifi
   replacement: fileURLToPath(new URL(target!, import.meta.url)),
 }));
 
-// Two projects: unit tests (stub fetch, frozen clocks, signing vectors) and contract tests (the
-// real clients against Prism mocks started from the specs, the emulator, the CLI, tarball installs).
+// Three projects: unit tests (stub fetch, frozen clocks, signing vectors) and contract tests (the
+// real clients against Prism mocks started from the specs, the emulator, the CLI, tarball installs)
+// run together; then the fleet's fault scenarios alone. They bring their own load (a fleet of
+// processes, Redis, CPU hogs) and assert what a vendor counted, so they run after the rest rather
+// than on top of two other test workers.
 // Timeouts are generous on purpose: tests assert behaviour, never speed, and must pass on a busy
 // 2-core machine (speed belongs in the benchmarks).
 export default defineConfig({
@@ -25,6 +28,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: [
             'packages/*/test/unit/**/*.test.ts',
             'tools/**/*.test.ts',
@@ -39,6 +43,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'contract',
+          sequence: { groupOrder: 0 },
           include: [
             'packages/*/test/contract/**/*.test.ts',
             'packages/emulator/test/**/*.test.ts',
@@ -49,8 +54,13 @@ export default defineConfig({
             'tests/qps/**/*.test.ts',
             'tests/official-clients/**/*.test.ts',
           ],
+          exclude: [...configDefaults.exclude, 'tests/qps/fleet-faults.test.ts'],
           globalSetup: ['packages/test-support/src/prism-setup.ts', 'packages/test-support/src/tarball-setup.ts'],
         },
+      },
+      {
+        extends: true,
+        test: { name: 'fleet', sequence: { groupOrder: 1 }, include: ['tests/qps/fleet-faults.test.ts'] },
       },
     ],
   },

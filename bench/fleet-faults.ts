@@ -20,7 +20,7 @@ for (const scenario of FLEET_SCENARIOS) {
     const o = runs[0]!;
     const ratios = runs.map((r) => r.elapsedMs / r.floorMs).sort((a, b) => a - b);
     rows.push(
-      `| ${scenario} | ${o.rttMs ? `${o.rttMs} ± ${o.jitterMs} ms` : '0'} | ${runs.map((r) => r.calls).join(', ')} | ${runs.reduce((n, r) => n + r.throttled, 0)} | ${Math.max(...runs.map((r) => r.maxPerSecond))} / ${o.qps} | ${ratios[Math.floor(RUNS / 2)]!.toFixed(3)}× (${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)}) | ${runs.map((r) => `${r.finished}`).join(', ')} of ${o.processes} | ${runs.reduce((n, r) => n + r.fallbacks, 0)} |`,
+      `| ${scenario} | ${o.rttMs ? `${o.rttMs} ± ${o.jitterMs} ms` : '0'} | ${runs.map((r) => r.calls).join(', ')} | ${runs.reduce((n, r) => n + r.throttled, 0)} | ${Math.max(...runs.map((r) => r.maxPerSecond))} / ${o.qps} | ${ratios[Math.floor(RUNS / 2)]!.toFixed(3)}× (${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)}) | ${runs.map((r) => `${r.finished}`).join(', ')} of ${o.processes} | ${runs.reduce((n, r) => n + r.fallbacks, 0)} | ${runs.reduce((n, r) => n + r.staleSlots, 0)} |`,
     );
     console.error(rows.at(-1));
   }
@@ -32,10 +32,10 @@ const report = [
   '',
   '## Scenarios',
   '',
-  `Each row is ${RUNS} runs: calls per run, throttled in all, the most arrivals in any second of any run, the median elapsed ÷ floor (and the range), jobs finished per run, moves to the fallback in all.`,
+  `Each row is ${RUNS} runs: calls per run, throttled in all, the most arrivals in any second of any run, the median elapsed ÷ floor (and the range), jobs finished per run, moves to the fallback in all, slots given up in all (a timer that reached its slot too late).`,
   '',
-  '| scenario | RTT | calls | throttled | max arrivals in 1 s | elapsed ÷ floor | jobs finished | moves to the fallback |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| scenario | RTT | calls | throttled | max arrivals in 1 s | elapsed ÷ floor | jobs finished | moves to the fallback | slots given up |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...rows,
   '',
 ].join('\n');

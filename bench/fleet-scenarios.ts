@@ -39,6 +39,8 @@ export interface FleetOutcome {
   floorMs: number;
   /** Moves to the local fallback, over all processes. */
   fallbacks: number;
+  /** Slots given up because a process's timer reached them too late, over all processes. */
+  staleSlots: number;
 }
 
 const PROCESSES = 4;
@@ -49,6 +51,7 @@ interface WorkerResult {
   doneAt: number;
   calls: number;
   fallbacks: number;
+  staleSlots: number;
 }
 
 function startWorker(vendorUrl: string, redisUrl: string, ids: number): { child: ChildProcess; result: Promise<WorkerResult | undefined> } {
@@ -126,6 +129,7 @@ export async function runFleetScenario(
       elapsedMs: Math.max(...done.map((r) => r.doneAt)) - Math.min(...done.map((r) => r.startedAt)),
       floorMs: floorMs({ ...job, calls: stats.served }, rttMs, jitterMs),
       fallbacks: done.reduce((n, r) => n + r.fallbacks, 0),
+      staleSlots: done.reduce((n, r) => n + r.staleSlots, 0),
     };
   } finally {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');

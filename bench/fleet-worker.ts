@@ -14,7 +14,7 @@ try {
   ok = false;
   console.error(`fleet worker: ${(error as Error).message}`);
 }
-const stats = limiters instanceof RedisLimiterRegistry ? limiters.stats() : { roundTrips: 0, shared: 0, local: 0, acquireMs: 0, fallbacks: 0 };
+const stats = limiters instanceof RedisLimiterRegistry ? limiters.stats() : { roundTrips: 0, shared: 0, local: 0, acquireMs: 0, fallbacks: 0, staleSlots: 0 };
 await (limiters as RedisLimiterRegistry).close?.();
 console.log(
   JSON.stringify({
@@ -25,5 +25,6 @@ console.log(
     calls: stats.shared + stats.local,
     acquireMs: stats.acquireMs,
     fallbacks: stats.fallbacks,
+    staleSlots: stats.staleSlots,
   }),
 );

@@ -85,9 +85,9 @@ export async function figures() {
   const faultRows = sectionRows(faults, 'Scenarios', 'bench/results/fleet-faults.md');
   if (faultRows.length === 0) throw new Error('bench/results/fleet-faults.md: no scenario rows');
   const faultTable = [
-    '| scenario | RTT | throttled | max arrivals in 1 s | elapsed ÷ floor | jobs finished |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...faultRows.map((r) => `| ${r[0]} | ${r[1]} | ${r[3]} | ${r[4]} | ${r[5]} | ${r[6]} |`),
+    '| scenario | RTT | throttled | max arrivals in 1 s | elapsed ÷ floor | jobs finished | slots given up |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...faultRows.map((r) => `| ${r[0]} | ${r[1]} | ${r[3]} | ${r[4]} | ${r[5]} | ${r[6]} | ${r[8] ?? '–'} |`),
   ];
   const wire = await readFile(path.join(root, 'bench/results/wire-bytes.md'), 'utf8');
   const [, plainStatus, gzipStatus, brStatus] = row(wire, 'Volcengine QueryLiveParticipantStatus', 'bench/results/wire-bytes.md');

@@ -133,6 +133,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const oneWay = network ? () => Math.max(0, network.rttMs / 2 + ((network.random ?? Math.random)() - 0.5) * (network.jitterMs ?? 0)) : () => 0;
   const travel = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : undefined);
   let requestCounter = 0;
+  /** The windows read arrivals in order: one due a moment before the last counted counts with it. */
+  let lastAdmittedAt = -Infinity;
 
   function qpsFor(quota: Quota): number | null {
     if (options.qps === 'off') return null;
@@ -152,7 +154,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       account: req.url.searchParams.get('sdkappid') ?? req.headers.authorization?.split(/[=/,]/)[1] ?? 'unchecked',
     }),
     /** Sliding one-second window per account and operation, on arrival, as a vendor counts. */
-    admit(account, operationId, quota, at) {
+    admit(account, operationId, quota, dueAt) {
+      const at = Math.max(dueAt, lastAdmittedAt);
+      lastAdmittedAt = at;
       const seenKey = `${account}\u0000${quota.key}`;
       let seen = allArrivals.get(seenKey);
       if (!seen) allArrivals.set(seenKey, (seen = []));
@@ -297,9 +301,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const server = createServer(async (incoming, res) => {
     try {
-      // The way there: the request reaches the vendor (and counts) only after it.
-      await travel(oneWay());
-      const arrivedAt = now();
+      // The way there: the request reaches the vendor (and counts) only after it — at the moment
+      // it was due, not when this process's timer got round to it: a vendor's clock does not lag
+      // with our machine's load, and timers that fire late together would bunch arrivals the
+      // clients never sent together.
+      const receivedAt = now();
+      const wayThereMs = oneWay();
+      await travel(wayThereMs);
+      const arrivedAt = receivedAt + wayThereMs;
       const req: ReceivedRequest = {
         method: incoming.method ?? 'GET',
         url: new URL(incoming.url ?? '/', 'http://emulator'),

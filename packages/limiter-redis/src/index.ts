@@ -27,6 +27,18 @@ const RECONNECT_MAX_MS = 2_000;
  * first wave is slow all together (connections opening), so its least trip is no baseline yet.
  */
 export const TRIP_SAMPLES_BEFORE_BASELINE = 20;
+/**
+ * A slot whose start this process's timer overshot by more than this is not used (the call would
+ * arrive later than the bound Redis keeps for it, while the rest of the fleet sends on time, and
+ * bunch with their calls): it stays counted, unused, and the call takes another. A quarter of the
+ * send delay, the rest of which is the network's.
+ */
+export const STALE_SLOT_MS = MAX_SEND_DELAY_MS / 4;
+/**
+ * At most this many slots in a row are given up for one call: on a machine too starved for any
+ * timer to be on time, the call goes on its last, its lateness reported with its answer.
+ */
+export const MAX_STALE_SLOTS_PER_CALL = 3;
 /** A Redis command slower than this counts as Redis being away. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
 /** A process counts as part of the fleet for this long after its last call. */
@@ -70,6 +82,8 @@ export interface RedisLimiterStats {
   fallbacks: number;
   /** Time spent waiting for Redis's answers to reservations, in all (the limiter's own latency). */
   acquireMs: number;
+  /** Slots given up because this process's timer reached them too late (see STALE_SLOT_MS). */
+  staleSlots: number;
 }
 
 interface ScriptedRedis extends Redis {
@@ -82,7 +96,7 @@ interface ScriptedRedis extends Redis {
 export class RedisLimiterRegistry extends LimiterRegistry {
   readonly #redis: ScriptedRedis;
   readonly #owned: boolean;
-  readonly #stats: RedisLimiterStats = { shared: 0, local: 0, roundTrips: 0, fallbacks: 0, acquireMs: 0 };
+  readonly #stats: RedisLimiterStats = { shared: 0, local: 0, roundTrips: 0, fallbacks: 0, acquireMs: 0, staleSlots: 0 };
 
   constructor(options: RedisLimitersOptions) {
     const clock = options.clock ?? realClock;
@@ -181,7 +195,7 @@ class RedisQpsLimiter implements RateLimiter {
     this.#redis.rollcallPause(this.#keys.state, Math.ceil(ms), this.#ttlMs).catch((error: unknown) => this.#fallBack(error));
   }
 
-  async #take(signal?: AbortSignal): Promise<() => void> {
+  async #take(signal?: AbortSignal, staleSlots = 0): Promise<() => void> {
     signal?.throwIfAborted();
     const probe =
       this.#mode === 'local' && this.#clock.now() - this.#lastFailureAt >= (this.#options.probeIntervalMs ?? 1000) && this.#redis.status === 'ready';
@@ -227,9 +241,17 @@ class RedisQpsLimiter implements RateLimiter {
         this.#localStarts = [];
         this.#setMode('shared', 'Redis answers again');
       }
-      this.#stats().shared++;
       // Redis's clock decided the start; wait out the difference on ours.
-      if (start > now) await this.#clock.sleep(start - now, signal);
+      if (start > now) {
+        const sleptFrom = this.#clock.now();
+        await this.#clock.sleep(start - now, signal);
+        const overshotMs = this.#clock.now() - sleptFrom - (start - now);
+        if (overshotMs > STALE_SLOT_MS && staleSlots < MAX_STALE_SLOTS_PER_CALL) {
+          this.#stats().staleSlots++;
+          return this.#take(signal, staleSlots + 1);
+        }
+      }
+      this.#stats().shared++;
       const releaseLocal = this.#local && this.#clock.now() < this.#graceUntil ? await this.#local.acquire(signal) : undefined;
       // Redis's `now` came no sooner than we asked, so the call leaves at most this long after the
       // start it was given; the arrival bound Redis keeps for it moves by as much when it is answered.

@@ -9,7 +9,7 @@ import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, startEmulator, worldIds, 
 import { maxInWindow } from '@rollcall/test-support';
 import { startRedis, type TestRedis } from '@rollcall/test-support/redis';
 import { freePort } from '@rollcall/test-support/mock-servers';
-import { RedisLimiterRegistry, UNKNOWN_FLEET_SHARE } from '../../src/index.js';
+import { MAX_STALE_SLOTS_PER_CALL, RedisLimiterRegistry, UNKNOWN_FLEET_SHARE } from '../../src/index.js';
 
 const WINDOW_MS = 1000;
 let redis: TestRedis;
@@ -59,45 +59,71 @@ describe('one quota for a fleet', () => {
     expect(fleet[0]!.stats().roundTrips).toBe(60);
   });
 
-  /** Each call's arrival bound as Redis keeps it, in start order, and the last start Redis gave. */
-  async function recorded(k: LimiterKey): Promise<{ bounds: number[]; lastStart: number }> {
+  /** Each reserved slot's arrival bound as Redis keeps it, by member, and the last start Redis gave. */
+  async function recorded(k: LimiterKey): Promise<{ bounds: Map<string, number>; lastStart: number }> {
     const client = new Redis(redis.url);
     const slot = `rollcall:limiter:{${k.vendor}:${k.account}:${k.operation}}`;
     const scores = await client.zrange(`${slot}:calls`, '0', '-1', 'WITHSCORES');
     const next = Number(await client.hget(`${slot}:state`, 'next'));
     client.disconnect();
-    return { bounds: scores.filter((_, i) => i % 2 === 1).map(Number), lastStart: next - (WINDOW_MS + 5) / k.qps };
+    const bounds = new Map<string, number>();
+    for (let i = 0; i < scores.length; i += 2) bounds.set(scores[i]!, Number(scores[i + 1]));
+    return { bounds, lastStart: next - (WINDOW_MS + 5) / k.qps };
   }
 
   /**
    * Two calls on a fresh 2-QPS quota, the first answered at once; `answer` answers the second. Then
    * a third reservation (on the same connection, so Redis has applied the release before it).
-   * Returns how far after the start Redis gave it the second call's arrival bound ends.
+   * Returns how far after the start Redis gave it the second call's arrival bound ends, and the
+   * limiter's stats after the second call. (The second call's slot is the last reserved before it
+   * went: any reserved before it were given up.)
    */
   async function secondCallBound(clock: ConstructorParameters<typeof RedisLimiterRegistry>[0]['clock'], answer: (release: () => void) => Promise<void>) {
     const k = key(2);
-    const limiter = registry({ url: redis.url, clock }).get(k);
+    const made = registry({ url: redis.url, clock });
+    const limiter = made.get(k);
     (await limiter.acquire())();
     const second = await limiter.acquire();
-    const { lastStart } = await recorded(k);
+    const stats = made.stats();
+    const before = await recorded(k);
+    const used = [...before.bounds].reduce((latest, entry) => (entry[1] > latest[1] ? entry : latest))[0];
     await answer(second);
     await limiter.acquire();
     const { bounds } = await recorded(k);
-    return bounds[1]! - lastStart;
+    return { bound: bounds.get(used)! - before.lastStart, stats, reserved: before.bounds.size };
   }
 
+  /** A clock whose first `sleeps` timers fire `lateMs` late (a busy event loop), the rest on time. */
+  function lateTimers(sleeps: number, lateMs: number) {
+    let left = sleeps;
+    return {
+      now: () => Date.now(),
+      sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms + (left-- > 0 ? lateMs : 0))),
+    };
+  }
+
+  it('a slot its timer reached too late is given up, still counted, and the call goes on the next one', async () => {
+    // The second call's first timer fires 300 ms late.
+    const { stats, reserved } = await secondCallBound(lateTimers(1, 300), async (release) => release());
+    // (At least one: on a busy machine a real timer after it can be late too.)
+    expect(stats.staleSlots).toBeGreaterThanOrEqual(1);
+    expect(stats.shared).toBe(2);
+    // Every slot given up stays counted in the window: the two calls' and each one given up.
+    expect(reserved).toBe(2 + stats.staleSlots);
+  });
+
   it('a call the process let leave late is counted from when it left, not from the start Redis gave it', async () => {
-    // A process whose timers fire 300 ms late (a busy event loop): the paced second call leaves
-    // 300 ms after the start Redis gave it, and is answered at once.
-    const lateTimers = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms + 300)) };
-    const bound = await secondCallBound(lateTimers, async (release) => release());
+    // Every timer of the second call fires 300 ms late: it gives up its slots as far as it may, then
+    // leaves 300 ms after the start Redis gave it, and is answered at once.
+    const { bound, stats } = await secondCallBound(lateTimers(MAX_STALE_SLOTS_PER_CALL + 1, 300), async (release) => release());
+    expect(stats.staleSlots).toBe(MAX_STALE_SLOTS_PER_CALL);
     // Without the lateness it would be start + MAX_SEND_DELAY_MS, and the window would reopen 200 ms early.
     expect(bound).toBeGreaterThanOrEqual(300 - 1);
   });
 
   it('a call whose round trip exceeds the least one by more than the send delay is counted that much later', async () => {
     // The first call's round trip is ~0; the second is answered 400 ms after it left.
-    const bound = await secondCallBound(undefined, async (release) => {
+    const { bound } = await secondCallBound(undefined, async (release) => {
       await new Promise((resolve) => setTimeout(resolve, 400));
       release();
     });

@@ -1,6 +1,6 @@
 // The account a vendor counts its quotas against, which every limiter (in process, or a fleet's
 // through Redis) is keyed by.
-import { ConfigurationError } from '@rollcall/runtime';
+import { ConfigurationError, credentialsFromEnvironment } from '@rollcall/runtime';
 
 /** What each vendor's provider options add to its client's: the account, when it cannot be read. */
 export interface AccountOption {
@@ -20,11 +20,8 @@ export interface AccountOption {
 export function accountOf(vendor: string, options: AccountOption & { credentials?: unknown }, field: string, environmentName: string): string {
   if (options.account !== undefined) return options.account;
   const { credentials } = options;
-  if (credentials === undefined) {
-    const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[environmentName]?.trim();
-    // Without it, the client itself refuses first, naming every variable it reads.
-    return value ?? '';
-  }
+  // Read as the client reads it; without it, the client itself refuses first, naming every variable it reads.
+  if (credentials === undefined) return credentialsFromEnvironment(vendor, { [field]: environmentName }, [])[field] ?? '';
   const value = typeof credentials === 'object' && credentials !== null ? (credentials as Record<string, unknown>)[field] : undefined;
   if (value === undefined || typeof credentials === 'function' || (typeof credentials === 'object' && 'getCredential' in (credentials as object))) {
     throw new ConfigurationError(

@@ -3,32 +3,15 @@
 // vendors' gateways do. The engine measures the difference by the `Date`, signs again once, and
 // signs every later call on the corrected clock; when that cannot help, a ClockSkewError says why.
 import { describe, expect, it } from 'vitest';
-import { AuthError, ClockSkewError, createClientMethods, schemaOf, type EngineOptions, type OperationSpec, type VendorSpec } from '../../src/index.js';
+import { AuthError, ClockSkewError, createClientMethods, type EngineOptions } from '../../src/index.js';
 import { describeOffset } from '../../src/clock.js';
+import { acmeVendor, lookupOperations } from './fixtures/acme.js';
 
 const WINDOW_MS = 15 * 60_000;
 const MINUTE = 60_000;
 
-const vendor: VendorSpec = {
-  id: 'acme',
-  resultPointer: '/Result',
-  errorLocation: { code: '/Error/Code', message: '/Error/Message', requestId: '/RequestId', failureWhen: [{ pointer: '/Error', present: true }] },
-  errorKinds: { throttled: [], auth: ['InvalidTimestamp', 'InvalidSignature'], notFound: [], invalidParameter: [] },
-  retryableHttpStatuses: [503],
-  clockSkewCodes: ['InvalidTimestamp'],
-};
-const operations: Record<string, OperationSpec> = {
-  lookup: {
-    operationId: 'Lookup',
-    method: 'POST',
-    path: '/lookup',
-    qps: 10,
-    request: { in: 'body', encoding: 'json' },
-    retryableCodes: [],
-    requestSchema: schemaOf({ t: 'o', p: { RoomId: { t: 's' } }, r: ['RoomId'] }),
-    responseSchema: schemaOf({ t: 'o', p: { RequestId: { t: 's' }, Result: { t: 'o', p: { Online: { t: 'b' } } } }, r: ['RequestId'] }),
-  },
-};
+const vendor = acmeVendor({ auth: ['InvalidTimestamp', 'InvalidSignature'] }, ['InvalidTimestamp']);
+const operations = lookupOperations;
 
 interface VendorOptions {
   /** The vendor's clock, as an offset from the test's real one. */

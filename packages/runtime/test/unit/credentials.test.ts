@@ -13,10 +13,8 @@ import {
   liveCredentialsSource,
   RollcallError,
   requireOption,
-  schemaOf,
-  type OperationSpec,
-  type VendorSpec,
 } from '../../src/index.js';
+import { acmeVendor, lookupOperations } from './fixtures/acme.js';
 
 interface Keys {
   accessKeyId: string;
@@ -235,26 +233,8 @@ describe('credentials from the environment', () => {
 
 // --- through the engine --------------------------------------------------------------------------
 
-const vendor: VendorSpec = {
-  id: 'acme',
-  resultPointer: '/Result',
-  errorLocation: { code: '/Error/Code', message: '/Error/Message', requestId: '/RequestId', failureWhen: [{ pointer: '/Error', present: true }] },
-  errorKinds: { throttled: [], auth: ['InvalidSecurityToken*', 'Forbidden'], notFound: [], invalidParameter: [] },
-  retryableHttpStatuses: [503],
-  clockSkewCodes: [],
-};
-const operations: Record<string, OperationSpec> = {
-  lookup: {
-    operationId: 'Lookup',
-    method: 'POST',
-    path: '/lookup',
-    qps: 10,
-    request: { in: 'body', encoding: 'json' },
-    retryableCodes: [],
-    requestSchema: schemaOf({ t: 'o', p: { RoomId: { t: 's' } }, r: ['RoomId'] }),
-    responseSchema: schemaOf({ t: 'o', p: { RequestId: { t: 's' }, Result: { t: 'o', p: { Online: { t: 'b' } } } }, r: ['RequestId'] }),
-  },
-};
+const vendor = acmeVendor({ auth: ['InvalidSecurityToken*', 'Forbidden'] });
+const operations = lookupOperations;
 
 /** A vendor that accepts only the tokens in `valid` (refusing others with `code`), and a client on `source`. */
 function engine(source: ReturnType<typeof credentialsSource<Keys>>, valid: Set<string>, code = 'InvalidSecurityToken.Expired') {

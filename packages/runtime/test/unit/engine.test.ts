@@ -21,16 +21,10 @@ import {
   type EngineOptions,
   type OperationSpec,
   type OutgoingRequest,
-  type VendorSpec,
 } from '../../src/index.js';
+import { acmeVendor } from './fixtures/acme.js';
 
-const vendor: VendorSpec = {
-  id: 'acme',
-  resultPointer: '/Result',
-  errorLocation: { code: '/Error/Code', message: '/Error/Message', requestId: '/RequestId', failureWhen: [{ pointer: '/Error', present: true }] },
-  errorKinds: { throttled: ['Throttling*'], auth: ['InvalidSignature'], notFound: ['RoomNotFound'], invalidParameter: ['InvalidParam'] },
-  retryableHttpStatuses: [503],
-};
+const vendor = acmeVendor({ throttled: ['Throttling*'], auth: ['InvalidSignature'], notFound: ['RoomNotFound'], invalidParameter: ['InvalidParam'] });
 
 const answer = schemaOf(
   {
