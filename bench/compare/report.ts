@@ -116,7 +116,7 @@ const report = [
   '',
   '## Inside workerd (Cloudflare Workers, through miniflare): the default build, fetch and WebCrypto',
   '',
-  `CPU per call: the workerd process's own CPU time (/proc) over ${process.env.BENCH_WORKERD_CALLS ?? 3000} calls made inside one request (the median of ${process.env.BENCH_WORKERD_RUNS ?? 5} fresh runtimes), against the same canned server; the bare fetch row is the platform's floor (fetch, text, JSON.parse of the Volcengine answer). Beside it, the official SDK's CPU per call on Node (its node:http, the median of its rows above): the official SDKs do not run in workerd. Cold start: a fresh runtime's first answer after loading the Worker (median), beside an empty Worker's ${workerd.emptyColdStartMs.toFixed(1)} ms.`,
+  `CPU per call: the workerd process's own CPU time (/proc) over ${process.env.BENCH_WORKERD_CALLS ?? 3000} calls made inside one request (the median of ${process.env.BENCH_WORKERD_RUNS ?? 5} fresh runtimes), against the same canned server; the bare fetch rows are the platform's floor (fetch, text, JSON.parse of the same answer). Beside it, the official SDK's CPU per call on Node (its node:http, the median of its rows above): the official SDKs do not run in workerd. Cold start: a fresh runtime's first answer after loading the Worker (median), beside an empty Worker's ${workerd.emptyColdStartMs.toFixed(1)} ms.`,
   '',
   '| Worker | CPU µs/call | official on Node, CPU µs/call | ratio | bundle (minified) | cold start |',
   '| --- | --- | --- | --- | --- | --- |',
