@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { zodSchemaModule } from './zod.mjs';
 import { examplesModule, inputSchemasModule, operationTableModule, wireModule } from './operations.mjs';
+import { webhooksModule } from './webhooks.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -42,6 +43,7 @@ export async function generateAll() {
     files[`${outDir}/schemas.ts`] = header(spec) + zodSchemaModule(doc) + inputSchemasModule(doc);
     files[`${outDir}/operations.ts`] = header(spec) + operationTableModule(doc);
     files[`${outDir}/examples.ts`] = header(spec) + examplesModule(doc);
+    if (doc.webhooks) files[`${outDir}/webhooks.ts`] = header(spec) + webhooksModule(doc);
   }
   files['packages/emulator/src/generated/wire.ts'] = header(targets.map((t) => t.spec).join(', ')) + wireModule(docs);
   return files;

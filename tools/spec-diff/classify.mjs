@@ -20,6 +20,7 @@ export function classifySpecChange(before, after) {
   const changes = [];
   const add = (kind, where, what) => changes.push({ kind, where, what });
   compareOperations(before, after, add);
+  compareWebhooks(before, after, add);
   compareServers(before, after, add);
   compareVendor(before['x-rollcall-vendor'] ?? {}, after['x-rollcall-vendor'] ?? {}, add);
   // Whatever no rule above explains: documentation when only documentation keys differ, otherwise an
@@ -80,6 +81,46 @@ function compareOperations(before, after, add) {
       if (was === undefined) add(code.startsWith('2') ? 'breaking' : 'feature', `${id} ${code}`, 'new answer documented');
       else if (now === undefined) add(code.startsWith('2') ? 'breaking' : 'fix', `${id} ${code}`, 'answer no longer documented');
       else compareSchema(was, now, `${id} ${code}`, 'output', ctx(before), ctx(after), add);
+    }
+  }
+}
+
+/**
+ * Callbacks read like answers (the vendor writes them, users read them): a field that may now be
+ * missing or change type is breaking. So is a change to what is signed or how, to the reply the
+ * vendor requires, or to an event's meaning; a new callback or event type is a feature (until
+ * then it was read as an unknown event).
+ */
+function compareWebhooks(before, after, add) {
+  const [was, now] = [before.webhooks ?? {}, after.webhooks ?? {}];
+  for (const name of Object.keys(was)) if (!now[name]) add('breaking', `webhook ${name}`, 'callback removed');
+  for (const name of Object.keys(now)) if (!was[name]) add('feature', `webhook ${name}`, 'new callback');
+  const ctx = (doc) => ({ doc, stack: [] });
+  for (const [name, itemA] of Object.entries(was)) {
+    const itemB = now[name];
+    if (!itemB) continue;
+    const where = `webhook ${name}`;
+    const [a, b] = [itemA.post ?? {}, itemB.post ?? {}];
+    const [hookA, hookB] = [a['x-rollcall-webhook'] ?? {}, b['x-rollcall-webhook'] ?? {}];
+    for (const key of ['signature', 'reply', 'eventType', 'order']) {
+      if (!deepEqual(hookA[key], hookB[key])) add('breaking', where, `${key} (x-rollcall-webhook) changed`);
+    }
+    for (const key of ['deadlineMs', 'leftRecordMs', 'testChannel']) {
+      if (!deepEqual(hookA[key], hookB[key])) add('feature', where, `${key} (x-rollcall-webhook) changed`);
+    }
+    const body = (op) => op.requestBody?.content?.['application/json']?.schema;
+    compareSchema(body(a), body(b), `${where} body`, 'output', ctx(before), ctx(after), add);
+    const [eventsA, eventsB] = [hookA.events ?? {}, hookB.events ?? {}];
+    for (const type of Object.keys(eventsA)) if (!eventsB[type]) add('breaking', `${where} event ${type}`, 'event type no longer read');
+    for (const type of Object.keys(eventsB)) if (!eventsA[type]) add('feature', `${where} event ${type}`, 'new event type');
+    for (const [type, eventA] of Object.entries(eventsA)) {
+      const eventB = eventsB[type];
+      if (!eventB) continue;
+      const { payload: payloadA, ...meaningA } = eventA;
+      const { payload: payloadB, ...meaningB } = eventB;
+      if (!deepEqual(meaningA, meaningB)) add('breaking', `${where} event ${type}`, 'its name, change or role changed');
+      const ref = (schema) => ({ $ref: `#/components/schemas/${schema}` });
+      compareSchema(ref(payloadA), ref(payloadB), `${where} event ${type} payload`, 'output', ctx(before), ctx(after), add);
     }
   }
 }

@@ -12,7 +12,7 @@ import { classifyApiChange } from './api.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const load = (vendor: string) => parse(readFileSync(path.join(root, 'specs', `${vendor}.yaml`), 'utf8'));
-const specs = { volcengine: load('volcengine-rtc'), aliyun: load('aliyun-live'), tencent: load('tencent-live') };
+const specs = { volcengine: load('volcengine-rtc'), aliyun: load('aliyun-live'), tencent: load('tencent-live'), agora: load('agora-rtc') };
 type Spec = any;
 
 interface Case {
@@ -245,6 +245,42 @@ const cases: Case[] = [
     },
     kind: 'fix',
     lists: '(spec): descriptions, summaries or examples changed',
+  },
+  // Callbacks (issue 23): read like answers; what is signed, the reply and an event's meaning are contracts.
+  {
+    rule: 'webhook signature changed',
+    vendor: 'agora',
+    edit: (s) => s.webhooks.channelEvent.post['x-rollcall-webhook'].signature.headers.pop(),
+    kind: 'breaking',
+    lists: 'webhook channelEvent: signature (x-rollcall-webhook) changed',
+  },
+  {
+    rule: 'webhook event type removed',
+    vendor: 'agora',
+    edit: (s) => delete s.webhooks.channelEvent.post['x-rollcall-webhook'].events[105],
+    kind: 'breaking',
+    lists: 'webhook channelEvent event 105: event type no longer read',
+  },
+  {
+    rule: 'new webhook event type',
+    vendor: 'agora',
+    edit: (s) => (s.webhooks.channelEvent.post['x-rollcall-webhook'].events[113] = { name: 'future-event', payload: 'NcsChannelPayload' }),
+    kind: 'feature',
+    lists: 'webhook channelEvent event 113: new event type',
+  },
+  {
+    rule: 'webhook payload field may be missing',
+    vendor: 'agora',
+    edit: (s) => (schemas(s).NcsUserJoinedPayload.required = ['channelName', 'uid', 'ts']),
+    kind: 'breaking',
+    lists: 'webhook channelEvent event 103 payload.clientSeq: now optional',
+  },
+  {
+    rule: 'webhook removed',
+    vendor: 'agora',
+    edit: (s) => delete s.webhooks,
+    kind: 'breaking',
+    lists: 'webhook channelEvent: callback removed',
   },
 ];
 

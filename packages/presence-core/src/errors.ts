@@ -3,7 +3,9 @@ import type { Capability, VendorId } from './model.js';
 
 /** The provider cannot answer this kind of question (also a compile error in TypeScript). */
 export class CapabilityError extends RollcallError {
-  static override readonly kind: string = 'CapabilityError';
+  static override get kind(): string {
+    return 'CapabilityError';
+  }
   readonly vendor: VendorId;
   readonly capability: Capability;
 
@@ -16,7 +18,9 @@ export class CapabilityError extends RollcallError {
 
 /** The service handed back a cursor it had already given: following it would loop forever. */
 export class PaginationLoopError extends RollcallError {
-  static override readonly kind: string = 'PaginationLoopError';
+  static override get kind(): string {
+    return 'PaginationLoopError';
+  }
   readonly vendor: VendorId;
   readonly operation: string;
   readonly cursor: string;
@@ -34,7 +38,9 @@ export class PaginationLoopError extends RollcallError {
  * vendor can list. Stopping is the only safe answer (following it could run forever).
  */
 export class PaginationStalledError extends PaginationLoopError {
-  static override readonly kind: string = 'PaginationStalledError';
+  static override get kind(): string {
+    return 'PaginationStalledError';
+  }
   /** Pages fetched before stopping. */
   readonly pages: number;
   readonly reason: string;
@@ -49,7 +55,9 @@ export class PaginationStalledError extends PaginationLoopError {
 
 /** The service listed a requested id more than once, with different answers: neither can be trusted. */
 export class ContradictoryResponseError extends RollcallError {
-  static override readonly kind: string = 'ContradictoryResponseError';
+  static override get kind(): string {
+    return 'ContradictoryResponseError';
+  }
   readonly vendor: VendorId;
   readonly operation: string;
   readonly userId: string;
@@ -64,7 +72,9 @@ export class ContradictoryResponseError extends RollcallError {
 
 /** The service answered without an entry for a requested id. */
 export class IncompleteResponseError extends RollcallError {
-  static override readonly kind: string = 'IncompleteResponseError';
+  static override get kind(): string {
+    return 'IncompleteResponseError';
+  }
   readonly vendor: VendorId;
   readonly operation: string;
   readonly userId: string;

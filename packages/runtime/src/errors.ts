@@ -6,7 +6,10 @@
 // the value's prototype chain for a class of the same `kind`, not for this very class.
 
 export class RollcallError extends Error {
-  static readonly kind: string = 'RollcallError';
+  // A getter, not a field: a class with a static field is kept by bundlers even when unused.
+  static get kind(): string {
+    return 'RollcallError';
+  }
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -38,7 +41,9 @@ export interface ValidationIssue {
 
 /** The input was rejected before any network call. */
 export class RequestValidationError extends RollcallError {
-  static override readonly kind: string = 'RequestValidationError';
+  static override get kind(): string {
+    return 'RequestValidationError';
+  }
   declare readonly operation: string;
   /** The first offending field (dotted path), or '' for the input as a whole. */
   declare readonly field: string;
@@ -53,7 +58,9 @@ export class RequestValidationError extends RollcallError {
 
 /** The service answered with a body that breaks the spec. Carries the raw body for diagnosis. */
 export class ResponseValidationError extends RollcallError {
-  static override readonly kind: string = 'ResponseValidationError';
+  static override get kind(): string {
+    return 'ResponseValidationError';
+  }
   declare readonly vendor: string;
   declare readonly operation: string;
   declare readonly httpStatus: number;
@@ -91,7 +98,9 @@ export interface VendorApiErrorInit {
 
 /** The vendor answered with an error: its code, message and request id are kept as sent. */
 export class VendorApiError extends RollcallError {
-  static override readonly kind: string = 'VendorApiError';
+  static override get kind(): string {
+    return 'VendorApiError';
+  }
   declare readonly vendor: string;
   declare readonly operation: string;
   declare readonly httpStatus: number;
@@ -115,12 +124,16 @@ export class VendorApiError extends RollcallError {
 
 /** The vendor throttled the call (QPS or frequency limit). */
 export class ThrottledError extends VendorApiError {
-  static override readonly kind: string = 'ThrottledError';
+  static override get kind(): string {
+    return 'ThrottledError';
+  }
 }
 
 /** Credentials, signature, UserSig or permissions were refused. */
 export class AuthError extends VendorApiError {
-  static override readonly kind: string = 'AuthError';
+  static override get kind(): string {
+    return 'AuthError';
+  }
 }
 
 /**
@@ -129,7 +142,9 @@ export class AuthError extends VendorApiError {
  * ahead of this machine's (negative: this machine is ahead), when a `Date` came.
  */
 export class ClockSkewError extends AuthError {
-  static override readonly kind: string = 'ClockSkewError';
+  static override get kind(): string {
+    return 'ClockSkewError';
+  }
   declare readonly clockOffsetMs: number | undefined;
 
   /** The vendor's refusal, kept as it came (code, message, request id), with what was measured. */
@@ -152,17 +167,23 @@ export class ClockSkewError extends AuthError {
 
 /** The room, group, conversation or app does not exist. */
 export class NotFoundError extends VendorApiError {
-  static override readonly kind: string = 'NotFoundError';
+  static override get kind(): string {
+    return 'NotFoundError';
+  }
 }
 
 /** The vendor rejected a parameter. */
 export class InvalidParameterError extends VendorApiError {
-  static override readonly kind: string = 'InvalidParameterError';
+  static override get kind(): string {
+    return 'InvalidParameterError';
+  }
 }
 
 /** The request did not get an answer: DNS, connection refused or reset, TLS. */
 export class ConnectionError extends RollcallError {
-  static override readonly kind: string = 'ConnectionError';
+  static override get kind(): string {
+    return 'ConnectionError';
+  }
   declare readonly vendor: string;
   declare readonly operation: string;
   /** The system's or TLS's code (`ECONNRESET`, `ENOTFOUND`, `CERT_HAS_EXPIRED`…), when it gave one. */
@@ -192,7 +213,9 @@ export class ConnectionError extends RollcallError {
 
 /** No answer within the call's `timeoutMs`. */
 export class TimeoutError extends ConnectionError {
-  static override readonly kind: string = 'TimeoutError';
+  static override get kind(): string {
+    return 'TimeoutError';
+  }
   declare readonly timeoutMs: number;
 
   constructor(init: { vendor: string; operation: string; timeoutMs: number }) {
@@ -203,7 +226,9 @@ export class TimeoutError extends ConnectionError {
 
 /** The answer's body grew past the client's `maxResponseBytes`: reading stopped there. */
 export class ResponseTooLargeError extends RollcallError {
-  static override readonly kind: string = 'ResponseTooLargeError';
+  static override get kind(): string {
+    return 'ResponseTooLargeError';
+  }
   declare readonly vendor: string;
   declare readonly operation: string;
   declare readonly httpStatus: number;
@@ -226,7 +251,9 @@ export const errorClassByKind = {
 
 /** The client was set up wrongly (missing credential, unknown region): thrown by the factory. */
 export class ConfigurationError extends RollcallError {
-  static override readonly kind: string = 'ConfigurationError';
+  static override get kind(): string {
+    return 'ConfigurationError';
+  }
 }
 
 /**
@@ -234,7 +261,31 @@ export class ConfigurationError extends RollcallError {
  * expired). Its message names what went wrong, never a secret; `cause` is the provider's own error.
  */
 export class CredentialsError extends RollcallError {
-  static override readonly kind: string = 'CredentialsError';
+  static override get kind(): string {
+    return 'CredentialsError';
+  }
+}
+
+/** Why a callback was refused: each is a reason the vendor's own docs give for refusing one. */
+export type WebhookRefusal = 'missing-signature' | 'bad-signature' | 'stale' | 'malformed-body' | 'wrong-app' | 'too-large';
+
+/**
+ * A callback that is not the vendor's, or not one this receiver can read: refused before its
+ * content is trusted. `reason` says which check failed; the message names the header or field,
+ * never the secret, the signature sent or the one expected.
+ */
+export class WebhookVerificationError extends RollcallError {
+  static override get kind(): string {
+    return 'WebhookVerificationError';
+  }
+
+  constructor(
+    readonly vendor: string,
+    readonly reason: WebhookRefusal,
+    message: string,
+  ) {
+    super(`${vendor} callback refused (${reason}): ${message}`);
+  }
 }
 
 /** A required option that must be a non-empty string. */

@@ -22,3 +22,4 @@ export { describeIssue, schemaOf } from './validate.js';
 export type { Descriptor, Schema, SchemaIssue } from './validate.js';
 export { DuplicateKeyError, Int64Digits, int64Digits, readJson, writeJson } from './json.js';
 export { int64 } from './zod/int64.js';
+export * from './webhook.js';

@@ -15,8 +15,9 @@ export {
   ThrottledError,
   TimeoutError,
   VendorApiError,
+  WebhookVerificationError,
 } from './index.js';
-export type { ValidationIssue, VendorApiErrorInit } from './index.js';
+export type { ValidationIssue, VendorApiErrorInit, WebhookRefusal } from './index.js';
 export type { CallMetadata, CallOptions, CommonClientOptions, FetchLike, RetryPolicy, RetryStrategy, WithMetadata } from './index.js';
 export { isRetryable } from './index.js';
 export type { CryptoProvider } from './index.js';

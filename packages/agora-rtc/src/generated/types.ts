@@ -96,7 +96,25 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    channelEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An RTC channel event (a channel created or destroyed, a user joining, leaving or changing role). */
+        post: operations["ChannelEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description A project's App ID. */
@@ -169,6 +187,95 @@ export interface components {
              * @constant
              */
             mode: 2;
+        };
+        /** @description 102 channel destroyed (A4); several may arrive, one per last uid, when users leave together. */
+        NcsChannelDestroyedPayload: {
+            /** @description The channel's name. */
+            channelName: string;
+            lastUid?: components["schemas"]["NcsUid"];
+            /** @description When it happened, Unix seconds. */
+            ts: number;
+        };
+        /** @description 101 channel created (A4). */
+        NcsChannelPayload: {
+            /** @description The channel's name. */
+            channelName: string;
+            /** @description Unix seconds. */
+            ts: number;
+        };
+        /** @description The NCS envelope (A3; `sid` from A9, not always present). */
+        NcsNotification: {
+            /** @description The event (A4): 101–108, 111, 112 for RTC channels. */
+            eventType: number;
+            /** @description The notification's id, e.g. "2000001428:4330:107" (A3); whether a redundant copy keeps it is not documented (A5). */
+            noticeId: string;
+            /** @description When NCS sent this attempt, Unix ms; refreshed on every resend (A3). */
+            notifyMs: number;
+            /** @description The event's fields, by eventType (A4). */
+            payload: Record<string, never>;
+            /** @description 1 RTC, 3 cloud recording, 4 media pull, 5 media push (A3). */
+            productId: number;
+            /** @description The session id (A9 only). */
+            sid?: string;
+        };
+        /** @description 111 became a broadcaster, 112 became audience (A4). */
+        NcsRoleChangedPayload: {
+            /** @description The user account (A8, the older page only). */
+            account?: string;
+            /** @description The channel's name. */
+            channelName: string;
+            /**
+             * Format: int64
+             * @description The user's sequence, increasing per user (A5).
+             */
+            clientSeq: number;
+            /** @description When it happened, Unix seconds. */
+            ts: number;
+            uid: components["schemas"]["NcsUid"];
+        };
+        /** @description A uid in a callback (A4), an unsigned 32-bit integer; the health check's is 12121212. */
+        NcsUid: number;
+        /** @description 103, 105, 107 a user joined (A4). */
+        NcsUserJoinedPayload: {
+            /** @description The user account (A8, the older page only). */
+            account?: string;
+            /** @description The channel's name. */
+            channelName: string;
+            /**
+             * Format: int64
+             * @description Increases with each of the user's events (A5, "Uint64"); one published example has 14 digits, the rest 13.
+             */
+            clientSeq: number;
+            /** @description Only when platform is 6 (Linux): 3 on-premise recording, 10 cloud recording (A4). */
+            clientType?: number;
+            /** @description 1 Android, 2 iOS, 5 Windows, 6 Linux, 7 Web, 8 macOS, 0 other (A4). */
+            platform?: number;
+            /** @description Unix seconds. */
+            ts: number;
+            uid: components["schemas"]["NcsUid"];
+        };
+        /** @description 104, 106, 108 a user left (A4). */
+        NcsUserLeftPayload: {
+            /** @description The user account (A8, the older page only). */
+            account?: string;
+            /** @description The channel's name. */
+            channelName: string;
+            /**
+             * Format: int64
+             * @description The user's sequence, increasing per user (A5).
+             */
+            clientSeq: number;
+            /** @description Only when platform is 6 (Linux): 3 on-premise recording, 10 cloud recording (A4). */
+            clientType?: number;
+            /** @description Seconds in the channel. */
+            duration?: number;
+            /** @description 1 Android, 2 iOS, 5 Windows, 6 Linux, 7 Web, 8 macOS, 0 other (A4). */
+            platform?: number;
+            /** @description 1 quit, 2 timeout (no packets for 10 s), 3 kicked, 4 server reconnect, 5 same uid on a new device, 9 and 10 SDK reconnects, 12 token expired, 99 network drop, 999 abnormal user, 0 other (A4). */
+            reason?: number;
+            /** @description When it happened, Unix seconds. */
+            ts: number;
+            uid: components["schemas"]["NcsUid"];
         };
         QueryChannelListResponse: {
             /** @description One page of channels. */
@@ -466,6 +573,28 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    ChannelEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NcsNotification"];
+            };
+        };
+        responses: {
+            /** @description Received (A1); anything else, or no answer within 10 s, is retried up to three times. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }
