@@ -21,7 +21,7 @@ const install = (label: string, names: string[]) =>
 const packages = [
   {
     dir: 'volcengine-rtc',
-    modules: ['sign'],
+    modules: ['sign', 'webhook', 'generated/webhooks'],
     name: '@rollcall/volcengine-rtc',
     call: `
       const client = m.createVolcengineRtcClient({ credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, endpoint: ${JSON.stringify(urls.volcengine)} });
@@ -42,7 +42,7 @@ const packages = [
   },
   {
     dir: 'tencent-live',
-    modules: ['sign'],
+    modules: ['sign', 'webhook', 'generated/webhooks'],
     name: '@rollcall/tencent-live',
     call: `
       const client = m.createTencentLiveClient({ credentials: { sdkAppId: 1400000000, identifier: 'admin', secretKey: 'key' }, endpoint: ${JSON.stringify(urls.tencent)} });
@@ -52,7 +52,7 @@ const packages = [
   },
   {
     dir: 'agora-rtc',
-    modules: ['channels'],
+    modules: ['channels', 'webhook', 'generated/webhooks'],
     name: '@rollcall/agora-rtc',
     call: `
       const client = m.createAgoraRtcClient({ credentials: { customerId: 'customer', customerSecret: 'secret' }, endpoint: ${JSON.stringify(urls.agora)} });

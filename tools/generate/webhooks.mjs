@@ -20,9 +20,10 @@ export function webhooksModule(doc) {
     const hook = post?.['x-rollcall-webhook'];
     const where = `webhooks.${name}`;
     if (!hook) throw new Error(`${where}: x-rollcall-webhook is required`);
-    for (const header of hook.signature?.headers ?? []) {
-      if (!ALGORITHMS.has(header.algorithm)) throw new Error(`${where}: unknown signature algorithm ${header.algorithm}`);
+    for (const { algorithm } of [...(hook.signature?.headers ?? []), ...(hook.signature?.algorithm ? [hook.signature] : [])]) {
+      if (!ALGORITHMS.has(algorithm)) throw new Error(`${where}: unknown signature algorithm ${algorithm}`);
     }
+    if (!hook.signature) throw new Error(`${where}: x-rollcall-webhook.signature is required`);
     if (!hook.reply || typeof hook.reply.status !== 'number') throw new Error(`${where}: x-rollcall-webhook.reply needs a status`);
     const envelope = post.requestBody?.content?.['application/json']?.schema;
     if (!envelope) throw new Error(`${where}: a JSON request body is required`);
@@ -33,7 +34,10 @@ export function webhooksModule(doc) {
     lines.push(`    envelope: /* @__PURE__ */ schemaOf(${js(descriptor(doc, envelope, `${where}.requestBody`))}, 'answer'),`);
     lines.push('    events: {');
     for (const [type, event] of Object.entries(events)) {
-      if (event.change !== undefined && !CHANGES.has(event.change)) throw new Error(`${where}.events.${type}: unknown change ${event.change}`);
+      // A change the event is (join, leave, role), or one a payload field's value decides.
+      for (const change of [event.change, ...Object.values(event.changeFrom?.values ?? {})]) {
+        if (change !== undefined && !CHANGES.has(change)) throw new Error(`${where}.events.${type}: unknown change ${change}`);
+      }
       const payload = doc.components?.schemas?.[event.payload];
       if (!payload) throw new Error(`${where}.events.${type}: no schema ${event.payload}`);
       const { payload: schemaName, ...fields } = event;

@@ -105,7 +105,7 @@ function compareWebhooks(before, after, add) {
     for (const key of ['signature', 'reply', 'eventType', 'order']) {
       if (!deepEqual(hookA[key], hookB[key])) add('breaking', where, `${key} (x-rollcall-webhook) changed`);
     }
-    for (const key of ['deadlineMs', 'leftRecordMs', 'testChannel']) {
+    for (const key of ['deadlineMs', 'leftRecordMs', 'heartbeatLagMs', 'testChannel']) {
       if (!deepEqual(hookA[key], hookB[key])) add('feature', where, `${key} (x-rollcall-webhook) changed`);
     }
     const body = (op) => op.requestBody?.content?.['application/json']?.schema;

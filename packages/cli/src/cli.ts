@@ -5,6 +5,7 @@ import { DEFAULT_APPS, DEMO_CREDENTIALS, generateSeed, parseSeed, SeedError, sta
 import packageJson from '../package.json' with { type: 'json' };
 import { detailsCommand, roomsCommand, rosterCommand, statusCommand, watchCommand, type Run } from './commands.js';
 import { runDemo } from './demo.js';
+import { LISTENING_VENDORS, listenCommand, WEBHOOK_SECRET_ENVIRONMENT } from './listen.js';
 import { describeError, EXIT, exitCodeFor, Interrupted, UsageError } from './errors.js';
 import { processOut, type Out } from './output.js';
 import { CREDENTIAL_HINTS, ENVIRONMENT, REDIS_ENVIRONMENT, VENDOR_NAMES, type Vendor } from './providers.js';
@@ -248,6 +249,18 @@ export function buildProgram(out: Out, runOf: (flags: { redis?: string }) => Pro
     .option('--members <n>', 'members per generated room', '100')
     .option('--no-qps', "do not enforce the vendors' QPS limits")
     .action(async (flags) => setExit(await emulatorCommand(out, flags)));
+
+  program
+    .command('listen')
+    .description("receive a vendor's join/leave callbacks: verify, answer, and print each roster change as NDJSON")
+    .option('--vendor <vendor>', `whose callbacks: ${LISTENING_VENDORS.join(', ')}`)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0: any free one)', '8080')
+    .option('--webhook-secret <secret>', `the callback secret (Tencent: the callback token) (env ${WEBHOOK_SECRET_ENVIRONMENT})`)
+    .option('--sdk-app-id <id>', `Tencent: this app's SDKAppID (env ${ENVIRONMENT.tencent.sdkAppId})`)
+    .option('--app-id <id>', `Volcengine: this RTC app's AppId, other apps' callbacks refused (env ${ENVIRONMENT.volcengine.rtcAppId})`)
+    .option('--redis <url>', `keep the rosters in Redis, shared by a fleet of listeners (env ${REDIS_ENVIRONMENT})`)
+    .action(async (flags) => setExit(await listenCommand(out, flags, integerFlag('--port', flags.port, 0, 65535))));
 
   program
     .command('demo')

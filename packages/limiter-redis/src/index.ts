@@ -1,7 +1,6 @@
 // presence-core's rate limiter with the quota kept in Redis: every process of a fleet draws from
 // one account's quota, with the same arrival-aware accounting as the in-process limiter.
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import {
   lateBeyondSendDelay,
   LimiterRegistry,
@@ -13,15 +12,14 @@ import {
   type LimiterKey,
   type RateLimiter,
 } from '@rollcall/presence-core';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { DEFAULT_COMMAND_TIMEOUT_MS, openRedis, RECONNECT_MAX_MS, whenConnected } from './connection.js';
 import { ACQUIRE, PAUSE, RELEASE } from './scripts.js';
 
 /** The fleet a process assumes before Redis has told it its size (`maxFleetSize`'s default). */
 export const DEFAULT_MAX_FLEET_SIZE = 4;
 /** The share of a quota a process takes on its local fallback before it has seen its fleet. */
 export const UNKNOWN_FLEET_SHARE = 1 / DEFAULT_MAX_FLEET_SIZE;
-/** ioredis reconnects at most this long apart (see the client's retryStrategy). */
-const RECONNECT_MAX_MS = 2_000;
 /**
  * A process's round trips are trusted to show lateness only once it has seen this many: a job's
  * first wave is slow all together (connections opening), so its least trip is no baseline yet.
@@ -39,8 +37,7 @@ export const STALE_SLOT_MS = MAX_SEND_DELAY_MS / 4;
  * timer to be on time, the call goes on its last, its lateness reported with its answer.
  */
 export const MAX_STALE_SLOTS_PER_CALL = 3;
-/** A Redis command slower than this counts as Redis being away. */
-export const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
+export { DEFAULT_COMMAND_TIMEOUT_MS } from './connection.js';
 /** A process counts as part of the fleet for this long after its last call. */
 export const FLEET_MEMBER_TTL_MS = 10_000;
 
@@ -100,18 +97,7 @@ export class RedisLimiterRegistry extends LimiterRegistry {
 
   constructor(options: RedisLimitersOptions) {
     const clock = options.clock ?? realClock;
-    const redis = (options.client ??
-      new Redis(options.url ?? 'redis://127.0.0.1:6379', {
-        // Fail at once while disconnected (the fallback takes over) rather than queue calls.
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
-        connectTimeout: 2_000,
-        // Keep reconnecting, at most every 2 s: the quota goes back to Redis when it is back.
-        retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_MAX_MS),
-      } satisfies RedisOptions)) as ScriptedRedis;
-    // Connection errors are expected (Redis may be down); the limiters fall back on their own.
-    redis.on('error', () => undefined);
+    const redis = (options.client ?? openRedis(options.url, options.commandTimeoutMs)) as ScriptedRedis;
     redis.defineCommand('rollcallAcquire', { numberOfKeys: 3, lua: ACQUIRE });
     redis.defineCommand('rollcallRelease', { numberOfKeys: 1, lua: RELEASE });
     redis.defineCommand('rollcallPause', { numberOfKeys: 1, lua: PAUSE });
@@ -200,7 +186,7 @@ class RedisQpsLimiter implements RateLimiter {
     const probe =
       this.#mode === 'local' && this.#clock.now() - this.#lastFailureAt >= (this.#options.probeIntervalMs ?? 1000) && this.#redis.status === 'ready';
     // Shared until Redis fails; a first call may wait (briefly) for the connection to open.
-    if (this.#mode === 'shared' && !(await this.#connected())) {
+    if (this.#mode === 'shared' && !(await whenConnected(this.#redis, this.#options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS))) {
       this.#fallBack(new Error(`Redis is not reachable (${this.#redis.status})`));
     } else if (this.#mode === 'shared' || probe) {
       const callId = `${this.#member}:${++callCounter}`;
@@ -287,25 +273,6 @@ class RedisQpsLimiter implements RateLimiter {
     return this.#localStarts.map((start) => Math.round(now - start));
   }
 
-  /** Whether the connection is open, waiting up to the command timeout while it is being made. */
-  async #connected(): Promise<boolean> {
-    if (this.#redis.status === 'ready') return true;
-    if (this.#redis.status === 'end' || this.#redis.status === 'close') return false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const ready = await Promise.race([
-      // (`once` rejects on an 'error' event: a refused connection is not ready.)
-      once(this.#redis, 'ready').then(
-        () => true,
-        () => false,
-      ),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), this.#options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
-      }),
-    ]);
-    clearTimeout(timer);
-    return ready;
-  }
-
   #fallBack(error: unknown) {
     const now = this.#clock.now();
     this.#lastFailureAt = now;
@@ -341,3 +308,7 @@ class RedisQpsLimiter implements RateLimiter {
     this.#options.onModeChange?.({ key: this.#key, mode, reason });
   }
 }
+
+// Live rosters for a fleet of callback receivers (issue 23).
+export { CHANGE_STREAM_LENGTH, DEFAULT_ROOM_TTL_MS, RedisLiveRosters } from './rosters.js';
+export type { RedisLiveRostersOptions } from './rosters.js';

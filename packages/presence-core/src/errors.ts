@@ -3,9 +3,7 @@ import type { Capability, VendorId } from './model.js';
 
 /** The provider cannot answer this kind of question (also a compile error in TypeScript). */
 export class CapabilityError extends RollcallError {
-  static override get kind(): string {
-    return 'CapabilityError';
-  }
+  static override readonly kind: string = 'CapabilityError';
   readonly vendor: VendorId;
   readonly capability: Capability;
 
@@ -18,9 +16,7 @@ export class CapabilityError extends RollcallError {
 
 /** The service handed back a cursor it had already given: following it would loop forever. */
 export class PaginationLoopError extends RollcallError {
-  static override get kind(): string {
-    return 'PaginationLoopError';
-  }
+  static override readonly kind: string = 'PaginationLoopError';
   readonly vendor: VendorId;
   readonly operation: string;
   readonly cursor: string;
@@ -38,9 +34,7 @@ export class PaginationLoopError extends RollcallError {
  * vendor can list. Stopping is the only safe answer (following it could run forever).
  */
 export class PaginationStalledError extends PaginationLoopError {
-  static override get kind(): string {
-    return 'PaginationStalledError';
-  }
+  static override readonly kind: string = 'PaginationStalledError';
   /** Pages fetched before stopping. */
   readonly pages: number;
   readonly reason: string;
@@ -55,9 +49,7 @@ export class PaginationStalledError extends PaginationLoopError {
 
 /** The service listed a requested id more than once, with different answers: neither can be trusted. */
 export class ContradictoryResponseError extends RollcallError {
-  static override get kind(): string {
-    return 'ContradictoryResponseError';
-  }
+  static override readonly kind: string = 'ContradictoryResponseError';
   readonly vendor: VendorId;
   readonly operation: string;
   readonly userId: string;
@@ -72,9 +64,7 @@ export class ContradictoryResponseError extends RollcallError {
 
 /** The service answered without an entry for a requested id. */
 export class IncompleteResponseError extends RollcallError {
-  static override get kind(): string {
-    return 'IncompleteResponseError';
-  }
+  static override readonly kind: string = 'IncompleteResponseError';
   readonly vendor: VendorId;
   readonly operation: string;
   readonly userId: string;

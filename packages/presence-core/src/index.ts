@@ -33,6 +33,19 @@ export {
 } from './limiter.js';
 export type { LimiterFactory, LimiterKey, RateLimiter } from './limiter.js';
 export type { RetryOptions } from './retry.js';
+// Live rosters from the vendors' callbacks, repaired by snapshots (each provider entry maps its vendor's events).
+export { LiveRosters, trackRoom } from './live.js';
+export type {
+  AppliedEvent,
+  EventOutcome,
+  LiveMember,
+  LiveRosterOptions,
+  LiveRosterStats,
+  LiveRosterStore,
+  RosterChange,
+  RosterEvent,
+  SnapshotMember,
+} from './live.js';
 export { realClock } from './clock.js';
 export type { Clock } from './clock.js';
 export { CapabilityError, ContradictoryResponseError, IncompleteResponseError, PaginationLoopError, PaginationStalledError } from './errors.js';

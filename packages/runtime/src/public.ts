@@ -27,3 +27,6 @@ export { redactHeaders, redactUrl } from './index.js';
 // The quota a call counts against, for callers pacing raw clients themselves.
 export { quotaOf } from './index.js';
 export type { Quota } from './index.js';
+// Callbacks: a fetch-style handler and a node:http listener around any vendor's verifier.
+export { DEFAULT_MAX_WEBHOOK_BYTES, webhookHandler, webhookListener } from './index.js';
+export type { WebhookHeaders, WebhookInput, WebhookReceiverOptions, WebhookReply } from './index.js';

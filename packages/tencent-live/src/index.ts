@@ -26,3 +26,7 @@ export * as schemas from './generated/schemas.js';
 // them), the call types, and `redactUrl` for logging URLs. Re-exported here, in the entry itself, so
 // that the build keeps a static `export *` that Node can link.
 export * from '@rollcall/runtime/public';
+// Callbacks: verified from the URL's Sign and RequestTime, typed by command; the table they are read by.
+export { tencentWebhookReply, verifyTencentWebhook } from './webhook.js';
+export type { TencentLoginStateEvent, TencentMemberStateEvent, TencentUnknownEvent, TencentWebhookEvent, TencentWebhookOptions } from './webhook.js';
+export { webhooks } from './generated/webhooks.js';

@@ -13,3 +13,7 @@ export * as schemas from './generated/schemas.js';
 // them), the call types, and `redactUrl` for logging URLs. Re-exported here, in the entry itself, so
 // that the build keeps a static `export *` that Node can link.
 export * from '@rollcall/runtime/public';
+// Callbacks: verified from the signed field values, typed by event; the table they are read by.
+export { verifyVolcengineWebhook, volcengineSignedText, volcengineWebhookReply } from './webhook.js';
+export type { VolcengineRoomEvent, VolcengineUnknownEvent, VolcengineWebhookOptions } from './webhook.js';
+export { webhooks } from './generated/webhooks.js';

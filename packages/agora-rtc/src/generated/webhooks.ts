@@ -11,6 +11,7 @@ export const webhooks = {
     deadlineMs: 10000,
     order: "clientSeq",
     leftRecordMs: 60000,
+    heartbeatLagMs: 10000,
     testChannel: "test_webhook",
     envelope: /* @__PURE__ */ schemaOf({"t":"o","p":{"noticeId":{"t":"s"},"productId":{"t":"i"},"eventType":{"t":"i"},"notifyMs":{"t":"i"},"sid":{"t":"s"},"payload":{"t":"o","p":{}}},"r":["noticeId","productId","eventType","notifyMs","payload"]}, 'answer'),
     events: {

@@ -10,12 +10,16 @@ import {
   type AgoraRtcClient,
   type AgoraRtcClientOptions,
   type QueryUserListOutput,
+  type AgoraChannelEvent,
+  type AgoraUnknownEvent,
+  webhooks,
 } from '@rollcall/agora-rtc';
 import { requireOption } from '@rollcall/runtime';
 import { integerIds, validateAll } from '../ids.js';
 import { accountOf, type AccountOption } from './account.js';
 import { makeProvider, type Provider } from '../provider.js';
 import type { RosterMember, UserStatus } from '../model.js';
+import type { LiveRosterOptions, RosterEvent } from '../live.js';
 
 export type AgoraProviderOptions = (
   | (AgoraRtcClientOptions & AccountOption)
@@ -176,4 +180,22 @@ export function agora(options: AgoraProviderOptions): Provider<'status' | 'roste
       },
     },
   });
+}
+
+/** Agora's rules for a live roster, from the spec's callback table: how long a "left" record is kept, and the heartbeat lag. */
+export const agoraLiveRoster = {
+  leftRecordMs: webhooks.channelEvent.leftRecordMs,
+  heartbeatLagMs: webhooks.channelEvent.heartbeatLagMs,
+} satisfies Omit<LiveRosterOptions, 'clock'>;
+
+const ROSTER_ROLES = { broadcaster: 'host', audience: 'audience', communication: null } as const;
+
+/**
+ * What a verified Agora event does to a live roster: the user's change, ordered by their
+ * `clientSeq`. Channel events, the console's health check and unknown types do nothing.
+ */
+export function agoraRosterEvents(event: AgoraChannelEvent | AgoraUnknownEvent): RosterEvent[] {
+  if (event.type === 'unknown' || event.test || !event.change || event.uid === undefined || event.clientSeq === undefined) return [];
+  const role = event.change !== 'leave' && event.role ? { role: ROSTER_ROLES[event.role] } : {};
+  return [{ room: event.channelName, userId: String(event.uid), change: event.change, ...role, order: BigInt(event.clientSeq), at: event.at }];
 }

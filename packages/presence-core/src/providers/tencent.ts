@@ -5,10 +5,13 @@ import {
   schemas,
   type TencentLiveClient,
   type TencentLiveClientOptions,
+  type TencentWebhookEvent,
+  webhooks,
 } from '@rollcall/tencent-live';
 import { validateAll } from '../ids.js';
 import { accountOf, type AccountOption } from './account.js';
 import { makeProvider, type Provider } from '../provider.js';
+import type { LiveRosterOptions, RosterEvent } from '../live.js';
 
 export type TencentProviderOptions =
   | (TencentLiveClientOptions & AccountOption)
@@ -46,4 +49,23 @@ export function tencent(options: TencentProviderOptions): Provider<'roster'> {
       },
     },
   });
+}
+
+/** Tencent's rules for a live roster, from the spec's callback table: how long a "left" record is kept, and the heartbeat lag. */
+export const tencentLiveRoster = {
+  leftRecordMs: webhooks.memberStateChange.leftRecordMs,
+  heartbeatLagMs: webhooks.memberStateChange.heartbeatLagMs,
+} satisfies Omit<LiveRosterOptions, 'clock'>;
+
+/**
+ * What a verified Tencent callback does to a live roster: each member it moves, ordered by its
+ * EventTime (Tencent has no sequence; a callback without one counts from `receivedAt`). Login-state
+ * and unknown callbacks do nothing.
+ */
+export function tencentRosterEvents(event: TencentWebhookEvent, receivedAt: Date = new Date()): RosterEvent[] {
+  if (event.type !== 'live-member-state-changed' && event.type !== 'group-member-state-changed') return [];
+  const { change } = event;
+  if (!change) return [];
+  const at = event.at ?? receivedAt;
+  return event.members.map((userId) => ({ room: event.roomId, userId, change, order: BigInt(at.getTime()), at }));
 }

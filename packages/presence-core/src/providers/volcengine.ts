@@ -6,7 +6,11 @@ import {
   schemas,
   type VolcengineRtcClient,
   type VolcengineRtcClientOptions,
+  type VolcengineRoomEvent,
+  type VolcengineUnknownEvent,
+  webhooks,
 } from '@rollcall/volcengine-rtc';
+import type { LiveRosterOptions, RosterEvent } from '../live.js';
 import { quotaOf } from '@rollcall/runtime';
 import { accountOf, type AccountOption } from './account.js';
 import { integerId, integerIds, validateAll } from '../ids.js';
@@ -186,4 +190,21 @@ export function volcengine<const O extends VolcengineProviderOptions>(options: O
             },
           },
   });
+}
+
+/** Volcengine's rules for a live roster, from the spec's callback table: how long a "left" record is kept, and the heartbeat lag. */
+export const volcengineLiveRoster = {
+  leftRecordMs: webhooks.roomEvent.leftRecordMs,
+  heartbeatLagMs: webhooks.roomEvent.heartbeatLagMs,
+} satisfies Omit<LiveRosterOptions, 'clock'>;
+
+/**
+ * What a verified Volcengine room event does to a live roster: the user's change, ordered by the
+ * event's Timestamp, its copies told apart by EventId. Room and unknown events do nothing.
+ */
+export function volcengineRosterEvents(event: VolcengineRoomEvent | VolcengineUnknownEvent): RosterEvent[] {
+  if (event.type === 'unknown' || !event.change || event.userId === undefined) return [];
+  const visibility = event.role ? { visibility: event.role } : {};
+  const order = BigInt(event.timestamp ?? event.at.getTime());
+  return [{ room: event.roomId, userId: event.userId, change: event.change, ...visibility, order, at: event.at, eventId: event.eventId }];
 }

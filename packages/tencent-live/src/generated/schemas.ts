@@ -3,6 +3,18 @@
 import * as z from 'zod/mini';
 import { looseObject } from '@rollcall/runtime';
 
+/** What every IM/Live callback body carries (T1). */
+export const CallbackEnvelopeSchema = /* @__PURE__ */ looseObject({
+  "CallbackCommand": /* @__PURE__ */ z.string(),
+});
+export type CallbackEnvelope = z.output<typeof CallbackEnvelopeSchema>;
+
+/** One member in a callback's MemberList (T3, T5). */
+export const CallbackMemberSchema = /* @__PURE__ */ looseObject({
+  "Member_Account": /* @__PURE__ */ z.string(),
+});
+export type CallbackMember = z.output<typeof CallbackMemberSchema>;
+
 /** The live room id. */
 export const RoomIdSchema = /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1));
 export type RoomId = z.output<typeof RoomIdSchema>;
@@ -34,3 +46,44 @@ export const GetMemberListResponseSchema = /* @__PURE__ */ looseObject({
   "Response": /* @__PURE__ */ z.optional(MemberPageSchema),
 });
 export type GetMemberListResponse = z.output<typeof GetMemberListResponseSchema>;
+
+/** Group.CallbackOnMemberStateChange, a live group's (AVChatRoom) online members (T3). */
+export const GroupMemberStateChangedSchema = /* @__PURE__ */ looseObject({
+  "CallbackCommand": /* @__PURE__ */ z.string(),
+  "GroupId": /* @__PURE__ */ z.string(),
+  "EventType": /* @__PURE__ */ z.string(),
+  "EventCause": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "MemberList": /* @__PURE__ */ z.array(CallbackMemberSchema),
+  "EventTime": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.union([/* @__PURE__ */ z.int(), /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.regex(/* @__PURE__ */ new RegExp("^[0-9]+$")))])),
+});
+export type GroupMemberStateChanged = z.output<typeof GroupMemberStateChangedSchema>;
+
+/** Live.CallbackAfterMemberStateChanged (T5). */
+export const LiveMemberStateChangedSchema = /* @__PURE__ */ looseObject({
+  "CallbackCommand": /* @__PURE__ */ z.string(),
+  "RoomId": /* @__PURE__ */ z.string(),
+  "EventType": /* @__PURE__ */ z.string(),
+  "EventCause": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "MemberList": /* @__PURE__ */ z.array(CallbackMemberSchema),
+  "EventTime": /* @__PURE__ */ z.int(),
+});
+export type LiveMemberStateChanged = z.output<typeof LiveMemberStateChangedSchema>;
+
+/** The user and what happened to their login (T2). */
+export const LoginStateSchema = /* @__PURE__ */ looseObject({
+  "Action": /* @__PURE__ */ z.string(),
+  "To_Account": /* @__PURE__ */ z.string(),
+  "Reason": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+});
+export type LoginState = z.output<typeof LoginStateSchema>;
+
+/** State.StateChange, a user's login state (T2). */
+export const LoginStateChangedSchema = /* @__PURE__ */ looseObject({
+  "CallbackCommand": /* @__PURE__ */ z.string(),
+  "EventTime": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.int()),
+  "Info": LoginStateSchema,
+  "KickedDevice": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.array(/* @__PURE__ */ looseObject({
+  "Platform": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+}))),
+});
+export type LoginStateChanged = z.output<typeof LoginStateChangedSchema>;

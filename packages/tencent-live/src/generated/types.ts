@@ -24,9 +24,37 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    memberStateChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A member of a live room or live group came online or went offline; or a user's login state changed. */
+        post: operations["MemberStateChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        /** @description What every IM/Live callback body carries (T1). */
+        CallbackEnvelope: {
+            /** @description The callback, again (T1). */
+            CallbackCommand: string;
+        };
+        /** @description One member in a callback's MemberList (T3, T5). */
+        CallbackMember: {
+            /** @description The member's UserID. */
+            Member_Account: string;
+        };
         GetMemberListRequest: {
             /** @description Cursor; an empty string for the first page, then the `Next` of the previous response. */
             Next: string;
@@ -45,6 +73,58 @@ export interface components {
             /** @description Unique request id, for support. */
             RequestId?: string;
             Response?: components["schemas"]["MemberPage"];
+        };
+        /** @description Group.CallbackOnMemberStateChange, a live group's (AVChatRoom) online members (T3). */
+        GroupMemberStateChanged: {
+            /** @description Group.CallbackOnMemberStateChange. */
+            CallbackCommand: string;
+            /** @description Join (first entry), Quit (last exit), HeartbeatInterrupt (no heartbeat for 30 s, checked every 20 s), HeartbeatRecover (T3). */
+            EventCause?: string;
+            /** @description When it happened, Unix ms; a string in the sample, an integer elsewhere, absent on older pages (T3). */
+            EventTime?: number | string;
+            /** @description Online or Offline (T3). */
+            EventType: string;
+            /** @description The live group. */
+            GroupId: string;
+            /** @description The members the event moves. */
+            MemberList: components["schemas"]["CallbackMember"][];
+        };
+        /** @description Live.CallbackAfterMemberStateChanged (T5). */
+        LiveMemberStateChanged: {
+            /** @description Live.CallbackAfterMemberStateChanged (the sample) or Live.CallbackMemberStateChanged (the table). */
+            CallbackCommand: string;
+            /** @description Enter, Leave, HeartbeatInterrupt (no heartbeat for 90–110 s), HeartbeatRecover, Kicked (T5). */
+            EventCause?: string;
+            /** @description When it happened, Unix ms (T5). */
+            EventTime: number;
+            /** @description Online or Offline (T5). */
+            EventType: string;
+            /** @description The members the event moves (one callback can move several). */
+            MemberList: components["schemas"]["CallbackMember"][];
+            /** @description The live room. */
+            RoomId: string;
+        };
+        /** @description The user and what happened to their login (T2). */
+        LoginState: {
+            /** @description Login, Logout or Disconnect (T2). */
+            Action: string;
+            /** @description Register, Unregister, LinkClose (connection closed) or TimeOut (no heartbeat for 400 s) (T2). */
+            Reason?: string;
+            /** @description The user. */
+            To_Account: string;
+        };
+        /** @description State.StateChange, a user's login state (T2). */
+        LoginStateChanged: {
+            /** @description State.StateChange. */
+            CallbackCommand: string;
+            /** @description When it happened, Unix ms. */
+            EventTime?: number;
+            Info: components["schemas"]["LoginState"];
+            /** @description The devices a login pushed off (only then). */
+            KickedDevice?: {
+                /** @description The device's platform. */
+                Platform?: string;
+            }[];
         };
         Member: {
             /** @description The member's account. */
@@ -91,6 +171,28 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GetMemberListResponse"];
                 };
+            };
+        };
+    };
+    MemberStateChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallbackEnvelope"];
+            };
+        };
+        responses: {
+            /** @description Taken (T1): the reply above; a non-200 status or a body that is not JSON counts as a failure. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -150,13 +150,43 @@ export const QueryLiveParticipantStatusResponseSchema = /* @__PURE__ */ looseObj
 });
 export type QueryLiveParticipantStatusResponse = z.output<typeof QueryLiveParticipantStatusResponseSchema>;
 
+/** A room event's EventData (RoomDestroy, V3). */
+export const RoomEventDataSchema = /* @__PURE__ */ looseObject({
+  "RoomId": /* @__PURE__ */ z.string(),
+  "Timestamp": /* @__PURE__ */ z.optional(/* @__PURE__ */ int64()),
+});
+export type RoomEventData = z.output<typeof RoomEventDataSchema>;
+
 /** Room id; at most 128 characters of `a-z A-Z 0-9 @ . _ -` (doc 6348/69828). */
 export const RoomIdSchema = /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1), /* @__PURE__ */ z.maxLength(128), /* @__PURE__ */ z.regex(/* @__PURE__ */ new RegExp("^[a-zA-Z0-9@._-]+$")));
 export type RoomId = z.output<typeof RoomIdSchema>;
 
+/** A user event's EventData (V7, the demo's decoding of UserLeaveRoom; the join payload's fields are not published). */
+export const RoomUserEventDataSchema = /* @__PURE__ */ looseObject({
+  "RoomId": /* @__PURE__ */ z.string(),
+  "UserId": /* @__PURE__ */ z.string(),
+  "DeviceType": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "Reason": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.string()),
+  "Timestamp": /* @__PURE__ */ z.optional(/* @__PURE__ */ int64()),
+});
+export type RoomUserEventData = z.output<typeof RoomUserEventDataSchema>;
+
 /** The RTC application's unique id. */
 export const RtcAppIdSchema = /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1), /* @__PURE__ */ z.maxLength(128));
 export type RtcAppId = z.output<typeof RtcAppIdSchema>;
+
+/** An RTC message notification (V2; the vendor's demo server reads the same eight strings, V7). */
+export const RtcCallbackSchema = /* @__PURE__ */ looseObject({
+  "EventType": /* @__PURE__ */ z.string(),
+  "EventData": /* @__PURE__ */ z.string(),
+  "EventTime": /* @__PURE__ */ z.string(),
+  "EventId": /* @__PURE__ */ z.string(),
+  "AppId": /* @__PURE__ */ z.string(),
+  "Version": /* @__PURE__ */ z.string(),
+  "Signature": /* @__PURE__ */ z.string(),
+  "Nonce": /* @__PURE__ */ z.string(),
+});
+export type RtcCallback = z.output<typeof RtcCallbackSchema>;
 /** Input of GetRoomOnlineUsers: its path and query parameters. */
 export const GetRoomOnlineUsersInputSchema = /* @__PURE__ */ z.strictObject({
   "AppId": RtcAppIdSchema,

@@ -84,7 +84,25 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    roomEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A user joined or left an RTC room (visible or not), changed visibility, or the room ended. */
+        post: operations["RoomEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         BatchGetConversationParticipantRequest: {
@@ -261,10 +279,55 @@ export interface components {
             /** @description The API version called (echoed). */
             Version: string;
         };
+        /** @description A room event's EventData (RoomDestroy, V3). */
+        RoomEventData: {
+            /** @description The room. */
+            RoomId: string;
+            /**
+             * Format: int64
+             * @description When it happened.
+             */
+            Timestamp?: number;
+        };
         /** @description Room id; at most 128 characters of `a-z A-Z 0-9 @ . _ -` (doc 6348/69828). */
         RoomId: string;
+        /** @description A user event's EventData (V7, the demo's decoding of UserLeaveRoom; the join payload's fields are not published). */
+        RoomUserEventData: {
+            /** @description The user's device, e.g. android. */
+            DeviceType?: string;
+            /** @description On leaves: userLeave or connectionLost (V7); other values are not published. */
+            Reason?: string;
+            /** @description The room. */
+            RoomId: string;
+            /**
+             * Format: int64
+             * @description When it happened (V7; the unit is not published, ms in every sample).
+             */
+            Timestamp?: number;
+            /** @description The user. */
+            UserId: string;
+        };
         /** @description The RTC application's unique id. */
         RtcAppId: string;
+        /** @description An RTC message notification (V2; the vendor's demo server reads the same eight strings, V7). */
+        RtcCallback: {
+            /** @description The app the event belongs to. */
+            AppId: string;
+            /** @description The event's fields, JSON written as a string (V2). */
+            EventData: string;
+            /** @description The event's id, the same on every copy (V1). */
+            EventId: string;
+            /** @description When it happened, RFC 3339 UTC with nanoseconds, e.g. 1970-07-01T00:00:00.000000000Z (V2). */
+            EventTime: string;
+            /** @description The event, e.g. UserJoinRoom (V3). */
+            EventType: string;
+            /** @description Four random digits (V1; the BytePlus page spells it Noce). */
+            Nonce: string;
+            /** @description See x-rollcall-webhook.signature (V1). */
+            Signature: string;
+            /** @description Fixed, 2020-12-01 (V6). */
+            Version: string;
+        };
         /**
          * @description The members to look up by integer id; empty when only string ids are sent (the model
          *     requires the field). With `ParticipantUserIdsStr`, at most 200 ids in all.
@@ -467,6 +530,28 @@ export interface operations {
             404: components["responses"]["ConversationNotFound"];
             429: components["responses"]["Throttled"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    RoomEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RtcCallback"];
+            };
+        };
+        responses: {
+            /** @description Taken (V1); anything else, or no answer within 5 s, is retried at most twice. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }
