@@ -53,6 +53,7 @@ export default defineConfig({
             'tests/release/**/*.test.ts',
             'tests/qps/**/*.test.ts',
             'tests/official-clients/**/*.test.ts',
+            'tests/live/**/*.test.ts',
           ],
           exclude: [...configDefaults.exclude, 'tests/qps/fleet-faults.test.ts'],
           globalSetup: ['packages/test-support/src/prism-setup.ts', 'packages/test-support/src/tarball-setup.ts'],

@@ -21,7 +21,7 @@ export const WEBHOOK_SECRET_ENVIRONMENT = 'ROLLCALL_WEBHOOK_SECRET';
 export const LISTENING_VENDORS = ['agora', 'tencent', 'volcengine'] as const;
 type ListeningVendor = (typeof LISTENING_VENDORS)[number];
 
-interface Receiver {
+export interface Receiver {
   verify: (input: WebhookInput) => Promise<unknown>;
   reply: WebhookReply;
   events: (event: never) => RosterEvent[];
@@ -30,7 +30,7 @@ interface Receiver {
   whenAway: 'refuse' | 'buffer';
 }
 
-function receiverFor(vendor: ListeningVendor, secret: string, flags: ListenFlags, env: NodeJS.ProcessEnv): Receiver {
+export function receiverFor(vendor: ListeningVendor, secret: string, flags: ListenFlags, env: NodeJS.ProcessEnv): Receiver {
   switch (vendor) {
     case 'agora':
       return {

@@ -289,7 +289,7 @@ describe('rollcall --vendor agora', () => {
 
 describe('usage', () => {
   it('--help on every command', async () => {
-    for (const command of [[], ['status'], ['roster'], ['rooms'], ['details'], ['emulator'], ['demo']]) {
+    for (const command of [[], ['status'], ['roster'], ['rooms'], ['details'], ['emulator'], ['listen'], ['demo']]) {
       const r = await rollcall([...command, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Usage: rollcall/);

@@ -5,3 +5,6 @@ export type { EmulatorCredentials, Member, Seed, SeedMember, TencentApp } from '
 export { MAX_SKEW_MS } from './verify.js';
 export type { IssuedCredentials, IssuedCredentialsOf, TemporaryVendor } from './temporary.js';
 export { parseSeed, SeedError } from './seed.js';
+export { CALLBACK_SPACES, CallbackDelivery } from './callbacks.js';
+export type { CallbackStats, CallbackTarget, CallbackVendor, ChurnOptions } from './callbacks.js';
+export type { WorldChange } from './world.js';

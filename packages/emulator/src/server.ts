@@ -3,6 +3,7 @@
 // the wire (routing, answer and error shapes) is in wire/.
 import type { Quota } from '@rollcall/runtime';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { CallbackDelivery, churn, type CallbackTarget, type ChurnOptions } from './callbacks.js';
 import { NonceLog } from './verify.js';
 import { aliyun } from './vendors/aliyun.js';
 import type { VendorContext, VendorHandler } from './vendors/context.js';
@@ -65,6 +66,8 @@ export interface EmulatorOptions {
    * of the contract tests); the account is then taken from the request as sent.
    */
   checkSignatures?: boolean;
+  /** Post every join and leave of one vendor's rooms to a URL, signed as the vendor signs its callbacks. */
+  callbacks?: CallbackTarget;
 }
 
 export interface OperationStats {
@@ -92,6 +95,12 @@ export interface RunningEmulator {
    * secret key, the Agora Customer Secret): requests signed with the old one are refused from now on.
    */
   rotateSecret(vendor: VendorName, secret: string, sdkAppId?: number): void;
+  /** The callbacks being posted (`undefined` when none are configured): pause, resume, drain, stats. */
+  readonly callbacks: CallbackDelivery | undefined;
+  /** Posts one vendor's callbacks from now on (replacing any), or none. */
+  setCallbacks(target: CallbackTarget | undefined): void;
+  /** Makes a room change at a rate (see ChurnOptions); resolves with the changes made. */
+  churn(options: ChurnOptions, signal?: AbortSignal): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -115,6 +124,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
   const now = options.now ?? (() => Date.now());
   const world = new World(options.seed, now());
+  // The callbacks of one vendor's rooms, posted as the vendor posts them, and the churns making rooms change.
+  let delivery: CallbackDelivery | undefined;
+  const setCallbacks = (target: CallbackTarget | undefined) => {
+    delivery?.close();
+    delivery = target
+      ? new CallbackDelivery(world, target, { tencentSdkAppId: credentials.tencent.sdkAppId, volcengineRtcAppId: world.volcengineRtcAppId }, now)
+      : undefined;
+  };
+  const stopChurns = new AbortController();
+  if (options.callbacks) setCallbacks(options.callbacks);
   let faults: Array<FaultRule & { left: number }> = [];
   const setFaults = (rules: FaultRule[]) => {
     faults = rules.map((r) => ({ ...r, left: r.times ?? Infinity }));
@@ -194,7 +213,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   function admin(req: ReceivedRequest): Reply {
     const path = req.url.pathname.slice('/__admin'.length);
     const body = req.body ? (JSON.parse(req.body) as Record<string, unknown>) : {};
-    if (req.method === 'GET' && path === '/state') return { status: 200, body: { rooms: world.summary(), stats: Object.fromEntries(stats), faults } };
+    if (req.method === 'GET' && path === '/state')
+      return { status: 200, body: { rooms: world.summary(), stats: Object.fromEntries(stats), faults, callbacks: delivery?.stats() ?? null } };
     if (req.method === 'POST' && path === '/faults') {
       setFaults(body.rules as FaultRule[]);
       return { status: 200, body: { faults } };
@@ -229,6 +249,37 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       } catch (error) {
         return { status: 400, body: { error: (error as Error).message } };
       }
+    }
+    if (path === '/callbacks' && (req.method === 'POST' || req.method === 'DELETE')) {
+      if (req.method === 'DELETE') {
+        setCallbacks(undefined);
+        return { status: 200, body: {} };
+      }
+      if (!['agora', 'tencent', 'volcengine'].includes(body.vendor as string) || typeof body.url !== 'string' || typeof body.secret !== 'string')
+        return { status: 400, body: { error: 'callbacks need vendor (agora, tencent or volcengine), url and secret' } };
+      setCallbacks({
+        vendor: body.vendor as CallbackTarget['vendor'],
+        url: body.url,
+        secret: body.secret,
+        lossRate: Number(body.lossRate ?? 0),
+        duplicateRate: Number(body.duplicateRate ?? 0),
+        reorderMs: Number(body.reorderMs ?? 0),
+      });
+      return { status: 200, body: {} };
+    }
+    if (req.method === 'POST' && (path === '/callbacks/pause' || path === '/callbacks/resume')) {
+      if (!delivery) return { status: 404, body: { error: 'no callbacks configured' } };
+      if (path === '/callbacks/pause') delivery.pause();
+      else delivery.resume();
+      return { status: 200, body: { callbacks: delivery.stats() } };
+    }
+    if (req.method === 'POST' && path === '/churn') {
+      const vendor = body.vendor as ChurnOptions['vendor'];
+      if (!['agora', 'tencent', 'volcengine'].includes(vendor) || typeof body.room !== 'string' || !(Number(body.ratePerSecond) > 0))
+        return { status: 400, body: { error: 'churn needs vendor (agora, tencent or volcengine), room and ratePerSecond' } };
+      const changes = body.changes === undefined ? {} : { changes: Number(body.changes) };
+      void churn(world, { vendor, room: body.room, ratePerSecond: Number(body.ratePerSecond), ...changes }, now, stopChurns.signal);
+      return { status: 200, body: {} };
     }
     if (req.method === 'POST' && path === '/rotate-secret') {
       try {
@@ -339,7 +390,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const address = server.address() as { address: string; port: number };
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
-  return {
+  const running: RunningEmulator = {
     url: `http://${host}:${address.port}`,
     world,
     credentials,
@@ -347,10 +398,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     setFaults,
     issueCredentials,
     rotateSecret,
+    get callbacks() {
+      return delivery;
+    },
+    setCallbacks,
+    churn: (churnOptions, signal) => churn(world, churnOptions, now, signal),
     close: () =>
       new Promise<void>((resolve) => {
+        stopChurns.abort();
+        delivery?.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+  return running;
 }

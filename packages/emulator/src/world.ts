@@ -155,6 +155,14 @@ function toRooms(record: Record<string, SeedMember[]> | undefined, now: number):
 
 export type VendorName = 'volcengine' | 'aliyun' | 'tencent' | 'agora';
 
+/** A member joining or leaving a room of the world (the callbacks the vendors post are made from these). */
+export interface WorldChange {
+  space: keyof World['rooms'];
+  room: string;
+  member: Member;
+  change: 'join' | 'leave';
+}
+
 export class World {
   readonly volcengineImAppId: number;
   readonly volcengineRtcAppId: string;
@@ -180,14 +188,29 @@ export class World {
     };
   }
 
+  readonly #listeners = new Set<(change: WorldChange) => void>();
+
+  /** Calls `listener` on every join of a member not in the room and every leave; returns the unsubscribe. */
+  onChange(listener: (change: WorldChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   join(space: keyof World['rooms'], room: string, member: Member): void {
     let members = this.rooms[space].get(room);
     if (!members) this.rooms[space].set(room, (members = new Map()));
-    members.set(String(member.userId), { ...member, userId: String(member.userId) });
+    const joined = { ...member, userId: String(member.userId) };
+    const isNew = !members.has(joined.userId);
+    members.set(joined.userId, joined);
+    if (isNew) for (const listener of this.#listeners) listener({ space, room, member: joined, change: 'join' });
   }
 
   leave(space: keyof World['rooms'], room: string, userId: string): boolean {
-    return this.rooms[space].get(room)?.delete(userId) ?? false;
+    const member = this.rooms[space].get(room)?.get(userId);
+    if (!member) return false;
+    this.rooms[space].get(room)!.delete(userId);
+    for (const listener of this.#listeners) listener({ space, room, member, change: 'leave' });
+    return true;
   }
 
   summary() {
