@@ -120,7 +120,27 @@ export async function figures() {
     'fleet-without': without,
     memory: `Measured (\`pnpm bench\`, bench/results/presence.md), ${ids} ids: the results keep ${plain(kept)}, the ids' strings included; peak RSS ${plain(statusPeak)} over ${runs} runs.`,
     stream: `${plain(streamPeak).replace(/ \(median \d+\)/, '')} for a million`,
+    'live-rosters': await liveRosterTables(),
   };
+}
+
+/** The live rosters' bench tables (bench/results/live-rosters.md), as they are. */
+async function liveRosterTables() {
+  const where = 'bench/results/live-rosters.md';
+  const text = await readFile(path.join(root, where), 'utf8');
+  const tables = text
+    .split('\n## ')
+    .slice(1)
+    .map((section) =>
+      section
+        .split('\n')
+        .filter((line) => line.startsWith('|'))
+        .join('\n'),
+    );
+  if (tables.length !== 2 || tables.some((table) => !table)) throw new Error(`${where}: expected two sections with a table each`);
+  const intro = /\n\n(An Agora channel[^\n]+)/.exec(text)?.[1];
+  if (!intro) throw new Error(`${where}: no scenario line`);
+  return `\n${intro}\n\n${tables[0]}\n\n${tables[1]}\n`;
 }
 
 /** The READMEs holding figures. */

@@ -30,7 +30,8 @@ end
 /**
  * One event. KEYS: users, left, events, changes. ARGV: user, change, order, at, role ('-' keeps
  * the member's), visibility ('' keeps it), eventId ('' none), now, leftRecordMs, ttlMs, stream
- * length. Returns { outcome, change made ('' none), role, visibility }.
+ * length. Returns { outcome, change made ('' none), role, visibility, '1' when the event
+ * confirms a counted snapshot change }.
  */
 export const APPLY_EVENT = `${COMMON}
 local now = tonumber(ARGV[8])
@@ -49,14 +50,18 @@ if rec and rec.o ~= '' then
   if c < 0 then return { 'out-of-order', '' } end
   if c == 0 then
     local sameRole = change ~= 'role' or ARGV[5] == '-' or ARGV[5] == rec.r
-    if (rec.p == 1) == (change ~= 'leave') and sameRole then return { 'duplicate', '' } end
+    -- A copy; always when a snapshot has spoken since that event (see presence-core's live.ts).
+    if rec.b == 'snapshot' or ((rec.p == 1) == (change ~= 'leave') and sameRole) then return { 'duplicate', '' } end
   end
 end
 local at = tonumber(ARGV[4])
+-- The event a counted snapshot change stood in for, late: the caller takes the count back.
+local confirms = '0'
+if rec and rec.c == 1 and at <= rec.a and (change == 'leave') == (rec.p == 0) then confirms = '1' end
 local made = ''
 local nextRec
 if change == 'leave' then
-  nextRec = { p = 0, o = order, a = at, r = rec and rec.r or '', v = rec and rec.v or 'unknown', b = 'event', k = now + tonumber(ARGV[9]) }
+  nextRec = { p = 0, o = order, a = at, r = rec and rec.r or '', v = rec and rec.v or 'unknown', b = 'event', k = now + tonumber(ARGV[9]), c = 0 }
   redis.call('ZADD', KEYS[2], nextRec.k, user)
   if rec and rec.p == 1 then made = 'left' end
 else
@@ -64,7 +69,7 @@ else
   if role == '-' then role = rec and rec.r or '' end
   local visibility = ARGV[6]
   if visibility == '' then visibility = rec and rec.v or 'unknown' end
-  nextRec = { p = 1, o = order, a = at, r = role, v = visibility, b = 'event', k = 0 }
+  nextRec = { p = 1, o = order, a = at, r = role, v = visibility, b = 'event', k = 0, c = 0 }
   if not (rec and rec.p == 1) then made = 'joined' elseif rec.r ~= role or rec.v ~= visibility then made = 'updated' end
 end
 redis.call('HSET', KEYS[1], user, cjson.encode(nextRec))
@@ -72,12 +77,13 @@ if made ~= '' then
   redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[11], '*', 'user', user, 'change', made, 'by', 'event', 'at', at, 'role', nextRec.r, 'visibility', nextRec.v)
 end
 for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[10])) end
-return { 'applied', made, nextRec.r, nextRec.v }
+return { 'applied', made, nextRec.r, nextRec.v, confirms }
 `;
 
 /**
  * A snapshot. KEYS: users, left, changes. ARGV: takenAt, heartbeatLagMs, now, leftRecordMs, ttlMs,
- * stream length, then (user, role, visibility) for each member listed. Returns the changes made,
+ * stream length, counted (1: the changes count as events lost; 0: a baseline), then (user, role,
+ * visibility) for each member listed. Returns the changes made,
  * flat: user, change, role, visibility.
  */
 export const REPAIR_ROOM = `${COMMON}
@@ -93,8 +99,9 @@ local function emit(user, change, rec)
   table.insert(out, rec.v)
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'user', user, 'change', change, 'by', 'snapshot', 'at', takenAt, 'role', rec.r, 'visibility', rec.v)
 end
+local counted = tonumber(ARGV[7])
 local listed = {}
-for i = 7, #ARGV, 3 do
+for i = 8, #ARGV, 3 do
   local user, role, visibility = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   listed[user] = true
   local raw = redis.call('HGET', KEYS[1], user)
@@ -106,11 +113,12 @@ for i = 7, #ARGV, 3 do
       rec.v = visibility
       rec.a = takenAt
       rec.b = 'snapshot'
+      rec.c = 0
       redis.call('HSET', KEYS[1], user, cjson.encode(rec))
       emit(user, 'updated', rec)
     end
   elseif not (rec and rec.a > settled) then
-    local added = { p = 1, o = rec and rec.o or '', a = takenAt, r = role, v = visibility, b = 'snapshot', k = 0 }
+    local added = { p = 1, o = rec and rec.o or '', a = takenAt, r = role, v = visibility, b = 'snapshot', k = 0, c = counted }
     redis.call('HSET', KEYS[1], user, cjson.encode(added))
     emit(user, 'joined', added)
   end
@@ -123,6 +131,7 @@ for i = 1, #all, 2 do
     rec.p = 0
     rec.a = takenAt
     rec.b = 'snapshot'
+    rec.c = counted
     rec.k = now + tonumber(ARGV[4])
     redis.call('HSET', KEYS[1], user, cjson.encode(rec))
     redis.call('ZADD', KEYS[2], rec.k, user)

@@ -46,7 +46,13 @@ export interface RedisLiveRostersOptions extends Omit<LiveRosterOptions, 'clock'
 }
 
 interface ScriptedRedis extends Redis {
-  rollcallApplyEvent(users: string, left: string, events: string, stream: string, ...args: Array<string | number>): Promise<[string, string, string?, string?]>;
+  rollcallApplyEvent(
+    users: string,
+    left: string,
+    events: string,
+    stream: string,
+    ...args: Array<string | number>
+  ): Promise<[string, string, string?, string?, string?]>;
   rollcallRepairRoom(users: string, left: string, stream: string, ...args: Array<string | number>): Promise<string[]>;
   rollcallRoomMembers(users: string, left: string, now: number): Promise<string[]>;
 }
@@ -61,6 +67,7 @@ export class RedisLiveRosters implements LiveRosterStore {
   readonly #clock: Clock;
   readonly #stats: LiveRosterStats & { buffered: number } = { eventsApplied: 0, duplicates: 0, outOfOrder: 0, snapshots: 0, changesBySnapshot: 0, buffered: 0 };
   readonly #buffer: RosterEvent[] = [];
+  readonly #baselined = new Set<string>();
   #flushing: Promise<void> | undefined;
 
   constructor(options: RedisLiveRostersOptions) {
@@ -89,6 +96,8 @@ export class RedisLiveRosters implements LiveRosterStore {
   async repair(room: string, members: readonly SnapshotMember[], takenAt: Date): Promise<RosterChange[]> {
     await this.#connected();
     const keys = this.#keys(room);
+    // A room's first snapshot in this process is its baseline (see LiveRosterStats).
+    const counted = this.#baselined.has(room);
     const args: Array<string | number> = [
       takenAt.getTime(),
       this.#options.heartbeatLagMs,
@@ -96,6 +105,7 @@ export class RedisLiveRosters implements LiveRosterStore {
       this.#options.leftRecordMs,
       this.#ttl(),
       CHANGE_STREAM_LENGTH,
+      counted ? 1 : 0,
     ];
     for (const member of members) args.push(member.userId, member.role ?? '', member.visibility);
     const made = await this.#redis.rollcallRepairRoom(keys.users, keys.left, keys.stream, ...args);
@@ -106,7 +116,8 @@ export class RedisLiveRosters implements LiveRosterStore {
       const member = change === 'left' ? {} : { member: { userId, role: roleOf(role), visibility, since: takenAt, by: 'snapshot' as const } };
       changes.push({ room, userId, change, by: 'snapshot', at: takenAt, ...member });
     }
-    this.#stats.changesBySnapshot += changes.length;
+    if (counted) this.#stats.changesBySnapshot += changes.length;
+    this.#baselined.add(room);
     return changes;
   }
 
@@ -167,7 +178,7 @@ export class RedisLiveRosters implements LiveRosterStore {
   async #applyInRedis(event: RosterEvent): Promise<AppliedEvent> {
     await this.#connected();
     const keys = this.#keys(event.room);
-    const [outcome, made, madeRole = '', madeVisibility = 'unknown'] = await this.#redis.rollcallApplyEvent(
+    const [outcome, made, madeRole = '', madeVisibility = 'unknown', confirms] = await this.#redis.rollcallApplyEvent(
       keys.users,
       keys.left,
       keys.events,
@@ -188,6 +199,8 @@ export class RedisLiveRosters implements LiveRosterStore {
     if (result === 'applied') this.#stats.eventsApplied++;
     else if (result === 'duplicate') this.#stats.duplicates++;
     else this.#stats.outOfOrder++;
+    // The event a counted snapshot change stood in for, late: not lost after all (counted where the snapshot was).
+    if (confirms === '1') this.#stats.changesBySnapshot--;
     if (!made) return { outcome: result };
     const { room, userId, at } = event;
     if (made === 'left') return { outcome: result, change: { room, userId, change: 'left', by: 'event', at } };

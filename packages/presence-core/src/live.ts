@@ -68,7 +68,12 @@ export interface LiveRosterStats {
   /** Events older than one already applied for the same user, dropped. */
   outOfOrder: number;
   snapshots: number;
-  /** Changes only a snapshot could make: events lost (or never sent). */
+  /**
+   * Changes only a snapshot could make: events lost (or never sent). A snapshot's change whose event
+   * was only late (on its way when the snapshot was taken) is taken back off when that event comes.
+   * A room's first snapshot in this process is its baseline (who was there before the callbacks
+   * began) and is not counted.
+   */
   changesBySnapshot: number;
 }
 
@@ -91,6 +96,8 @@ interface UserRecord {
   by: 'event' | 'snapshot';
   /** Until when a "left" record is kept (ms, the receiver's clock). */
   keepUntil: number;
+  /** A snapshot's change counted in `changesBySnapshot`, until an event shows it was only late. */
+  counted?: boolean;
 }
 
 const memberOf = (userId: string, record: UserRecord): LiveMember => ({
@@ -156,6 +163,8 @@ export class LiveRosters implements LiveRosterStore {
   readonly #clock: Clock;
   readonly #stats: LiveRosterStats = { eventsApplied: 0, duplicates: 0, outOfOrder: 0, snapshots: 0, changesBySnapshot: 0 };
   readonly #listeners = new Set<(change: RosterChange) => void>();
+  /** Rooms repaired at least once (their first snapshot is the baseline). */
+  readonly #baselined = new Set<string>();
   /** "Left" records in the order they expire. */
   readonly #leaving: Array<{ room: string; userId: string; keepUntil: number }> = [];
 
@@ -177,15 +186,19 @@ export class LiveRosters implements LiveRosterStore {
     const record = users.get(event.userId);
     if (record?.order != null) {
       if (event.order < record.order) return this.#count('out-of-order');
-      // The same order again: a copy, unless it says something else (two events in one ms).
+      // The same order again: a copy, unless it says something else (two events in one ms) — and
+      // always when a snapshot has spoken since that event (a late copy of the join of a user a
+      // snapshot then removed would bring them back).
       if (
         event.order === record.order &&
-        record.present === (event.change !== 'leave') &&
-        (event.change !== 'role' || event.role === undefined || event.role === record.role)
+        (record.by === 'snapshot' ||
+          (record.present === (event.change !== 'leave') && (event.change !== 'role' || event.role === undefined || event.role === record.role)))
       )
         return this.#count('duplicate');
     }
     const at = event.at.getTime();
+    // The event a snapshot's change stood in for, late (it was on its way): not a lost one after all.
+    if (record?.counted && at <= record.at && (event.change === 'leave') === !record.present) this.#stats.changesBySnapshot--;
     if (event.change === 'leave') {
       const wasPresent = record?.present === true;
       const left: UserRecord = {
@@ -231,11 +244,13 @@ export class LiveRosters implements LiveRosterStore {
     const listed = new Map(members.map((member) => [member.userId, member]));
     const settledBefore = takenAt.getTime() - this.#options.heartbeatLagMs;
     const changes: RosterChange[] = [];
+    // A room's first snapshot is its baseline: what it changes is not counted as events lost.
+    const counted = this.#baselined.has(room);
     for (const [userId, member] of listed) {
       const record = users.get(userId);
       if (record?.present) {
         if (record.at <= settledBefore && (record.role !== member.role || record.visibility !== member.visibility)) {
-          Object.assign(record, { role: member.role, visibility: member.visibility, at: takenAt.getTime(), by: 'snapshot' });
+          Object.assign(record, { role: member.role, visibility: member.visibility, at: takenAt.getTime(), by: 'snapshot', counted: false });
           changes.push({ room, userId, change: 'updated', by: 'snapshot', at: takenAt, member: memberOf(userId, record) });
         }
         continue;
@@ -250,17 +265,19 @@ export class LiveRosters implements LiveRosterStore {
         visibility: member.visibility,
         by: 'snapshot',
         keepUntil: Number.POSITIVE_INFINITY,
+        counted,
       };
       users.set(userId, added);
       changes.push({ room, userId, change: 'joined', by: 'snapshot', at: takenAt, member: memberOf(userId, added) });
     }
     for (const [userId, record] of users) {
       if (!record.present || listed.has(userId) || record.at > settledBefore) continue;
-      Object.assign(record, { at: takenAt.getTime(), by: 'snapshot' });
+      Object.assign(record, { at: takenAt.getTime(), by: 'snapshot', counted });
       this.#leave(room, userId, record, now);
       changes.push({ room, userId, change: 'left', by: 'snapshot', at: takenAt });
     }
-    this.#stats.changesBySnapshot += changes.length;
+    if (counted) this.#stats.changesBySnapshot += changes.length;
+    this.#baselined.add(room);
     for (const change of changes) this.#emit(change);
     return changes;
   }
