@@ -5,6 +5,7 @@
 // answer must be come from the spec's `webhooks` (generated/webhooks.ts).
 import {
   ConfigurationError,
+  checkWebhookValue,
   type CryptoProvider,
   defaultCrypto,
   digestsEqual,
@@ -93,12 +94,12 @@ export async function verifyAgoraWebhook(input: WebhookInput, options: AgoraWebh
   const { noticeId, eventType, notifyMs } = envelope;
   const known = (hook.events as Record<string, EventTable[KnownEventType]>)[String(eventType)];
   if (!known) return { type: 'unknown', eventType, noticeId, notifiedAt: new Date(notifyMs), payload: envelope.payload };
-  const checked = known.payload.safeParse(envelope.payload);
-  if (!checked.success) {
-    const issue = checked.error.issues[0]!;
-    throw new WebhookVerificationError('agora', 'malformed-body', `payload.${issue.path.join('.')}: ${issue.message}`);
-  }
-  const payload = checked.data as Record<string, unknown> & { channelName: string; ts: number; uid?: number; clientSeq?: string };
+  const payload = checkWebhookValue('agora', envelope.payload, known.payload, 'payload') as Record<string, unknown> & {
+    channelName: string;
+    ts: number;
+    uid?: number;
+    clientSeq?: string;
+  };
   const event: AgoraChannelEvent = {
     type: known.name,
     eventType,

@@ -52,10 +52,16 @@ export function readWebhookBody(vendor: string, body: string | Uint8Array, schem
   } catch {
     throw new WebhookVerificationError(vendor, 'malformed-body', 'the body is not JSON');
   }
+  return checkWebhookValue(vendor, value, schema);
+}
+
+/** A verified callback's value (the body, or a part of it, at `where`) checked against `schema`. */
+export function checkWebhookValue(vendor: string, value: unknown, schema: Schema, where = ''): Record<string, unknown> {
   const checked = schema.safeParse(value);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
-    throw new WebhookVerificationError(vendor, 'malformed-body', `${issue.path.join('.') || 'the body'}: ${issue.message}`);
+    const path = [where, ...issue.path.map(String)].filter(Boolean).join('.');
+    throw new WebhookVerificationError(vendor, 'malformed-body', `${path || 'the body'}: ${issue.message}`);
   }
   return checked.data as Record<string, unknown>;
 }

@@ -4,6 +4,7 @@
 // checked too. Tencent ships no verifier; what is signed, the window and the reply come from the
 // spec's `webhooks` (generated/webhooks.ts).
 import {
+  checkWebhookValue,
   ConfigurationError,
   type CryptoProvider,
   defaultCrypto,
@@ -109,12 +110,7 @@ export async function verifyTencentWebhook(input: WebhookInput, options: Tencent
     throw new WebhookVerificationError('tencent', 'malformed-body', 'the body names another command than the URL');
   const known = (hook.events as Record<string, EventTable[keyof EventTable]>)[command];
   if (!known) return { type: 'unknown', command, payload: body };
-  const checked = known.payload.safeParse(body);
-  if (!checked.success) {
-    const issue = checked.error.issues[0]!;
-    throw new WebhookVerificationError('tencent', 'malformed-body', `${issue.path.join('.')}: ${issue.message}`);
-  }
-  const payload = checked.data as Record<string, unknown>;
+  const payload = checkWebhookValue('tencent', body, known.payload);
   if (known.name === 'login-state-changed') {
     const info = payload.Info as { Action: string; To_Account: string; Reason?: string };
     const event: TencentLoginStateEvent = { type: known.name, command, user: info.To_Account, action: info.Action, payload };
