@@ -53,6 +53,10 @@ export function pairs(url: string): Pair[] {
   const volcBody = { AppId: VOLC_IM_APP_ID, ConversationShortId: VOLC_GROUP_ID, ParticipantUserIds: VOLC_USER_IDS };
   // The official SDK sends JSON.stringify's numbers: past 2^53 a JavaScript caller can only pass strings
   // (the canned server reads no body, so both clients get the same answer).
+  // The floor of any client over Node's global fetch: the same answers fetched, read and parsed, nothing
+  // signed or checked (the canned server routes Volcengine by its Action parameter, Alibaba by its header).
+  const bareFetch = (path: string, headers: Record<string, string>, body: string) => async () =>
+    JSON.parse(await (await fetch(`${url}${path}`, { method: 'POST', headers, body })).text()) as unknown;
   const aliBody = () => new $OpenApi.OpenApiRequest({ body: { AppId: 'app', GroupId: 'g', UserIds: aliIds.join(',') } });
   return [
     {
@@ -65,6 +69,22 @@ export function pairs(url: string): Pair[] {
       name: 'Alibaba BatchGetOnlineUsers (20 ids, V3), rollcall over global fetch',
       officialName: '@alicloud/openapi-client',
       ours: () => liveFetch.batchGetOnlineUsers({ AppId: 'app', GroupId: 'g', UserIds: aliIds }),
+      official: () => aliClient.callApi(aliParams, aliBody(), runtime),
+    },
+    {
+      name: 'bare global fetch of the Volcengine answer: the floor over Node global fetch',
+      officialName: '@volcengine/openapi',
+      ours: bareFetch(
+        '/?Action=QueryLiveParticipantStatus&Version=2020-12-01',
+        { 'content-type': 'application/json' },
+        JSON.stringify({ AppId: VOLC_IM_APP_ID }),
+      ),
+      official: () => volcOfficial(volcBody),
+    },
+    {
+      name: 'bare global fetch of the Alibaba answer: the floor over Node global fetch',
+      officialName: '@alicloud/openapi-client',
+      ours: bareFetch('/', { 'x-acs-action': 'BatchGetOnlineUsers', 'content-type': 'application/x-www-form-urlencoded' }, 'AppId=app'),
       official: () => aliClient.callApi(aliParams, aliBody(), runtime),
     },
     {

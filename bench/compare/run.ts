@@ -9,6 +9,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
 const CALLS = Number(process.env.BENCH_CALLS ?? 400);
 const WARMUP = 200;
+/** The packages as installed (dist), not the workspace sources: see tsconfig.installed.json. */
+export const INSTALLED_TSCONFIG = fileURLToPath(new URL('./tsconfig.installed.json', import.meta.url));
 
 interface Sample {
   cpuUsPerCall: number;
@@ -60,7 +62,7 @@ export async function compare(): Promise<ComparisonRow[]> {
       for (const side of run % 2 === 0 ? (['ours', 'official'] as const) : (['official', 'ours'] as const)) {
         const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
           stdio: ['ignore', 'pipe', 'inherit'],
-          env: { ...process.env, BENCH_PAIR: String(index), BENCH_SIDE: side },
+          env: { ...process.env, TSX_TSCONFIG_PATH: INSTALLED_TSCONFIG, BENCH_PAIR: String(index), BENCH_SIDE: side },
         });
         let out = '';
         child.stdout!.on('data', (chunk: Buffer) => (out += chunk));

@@ -101,6 +101,7 @@ export async function figures() {
   const bySize = [...sizeRows].sort((a, b) => Number.parseFloat(a[1]) - Number.parseFloat(b[1]));
   const latest = await readFile(path.join(root, 'bench/results/latest.md'), 'utf8');
   const cpuOf = (first) => Number(row(latest, first, 'bench/results/latest.md')[4]);
+  const floorRatio = (vendor) => Number(row(latest, `bare global fetch of the ${vendor} answer`, 'bench/results/latest.md')[6]).toFixed(1);
   const fetchCost = (call) => (cpuOf(`${call}, rollcall over global fetch`) / cpuOf(`${call} vs`)).toFixed(1);
   const ceiling = sectionRows(presence, '2. ', where).filter((r) => r.length === 3 && /^\d+\.\d %$/.test(r[1]));
   const overAt = (share) =>
@@ -110,7 +111,7 @@ export async function figures() {
     })();
   const ceilingRuns = /\(of (\d+)\)/.exec(presence)?.[1];
   return {
-    'fetch-cpu': `over global \`fetch\` a call cost ${fetchCost('Volcengine QueryLiveParticipantStatus (200 ids)')}× the CPU (Volcengine) and ${fetchCost('Alibaba BatchGetOnlineUsers (20 ids, V3)')}× (Alibaba), \`bench/results/latest.md\``,
+    'fetch-cpu': `over global \`fetch\` a call cost ${fetchCost('Volcengine QueryLiveParticipantStatus (200 ids)')}× the CPU (Volcengine) and ${fetchCost('Alibaba BatchGetOnlineUsers (20 ids, V3)')}× (Alibaba); a bare fetch of the same answer, nothing signed or checked, costs ${floorRatio('Volcengine')}× and ${floorRatio('Alibaba')}× the official SDK's whole call, \`bench/results/latest.md\``,
     'jitter-ceiling': `evenly spaced sends at 95 % of the quota put more than the quota's arrivals in some second in ${overAt('95.0 %')} of ${ceilingRuns} runs, at 96 % in ${overAt('96.0 %')}`,
     sizes: `one call bundles to ${bySize.map((r) => `${r[1]} (${r[0].replace('@rollcall/', '')})`).join(', ')} gzip from the packed tarballs, zod left out (budget ${budget}, \`bench/results/size.md\`)`,
     'wire-bytes': `; on the wire, a 200-id Volcengine status answer is ${plainStatus} bytes plain, ${pct(gzipStatus)} of that gzipped and ${pct(brStatus)} with br, a 10,000-member room ${plainRoom} bytes, ${pct(gzipRoom)} and ${pct(brRoom)} (\`bench/results/wire-bytes.md\`)`,

@@ -19,7 +19,7 @@ export class RollcallError extends Error {
    * `JSON.stringify` would leave it out) and the error's fields — all of them redacted already.
    */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, ...Object.fromEntries(Object.entries(this)) };
+    return { name: this.name, message: this.message, ...(this as object) };
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
