@@ -3,6 +3,7 @@
 // lean on names an earlier block of its README made (or that stand for the reader's own values, like
 // APP_ID): those come from CONTEXT below, written into the block's file only when the block uses the
 // name and does not make it itself — so a block that declares its own values is checked as written.
+// The one example that needs no vendor account (the emulator's) is also run, and prints what it says.
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -160,5 +161,19 @@ describe("the READMEs' TypeScript examples, against the packages installed from 
     );
     // Each error names its file (`<package>-<block>.ts`, its first line says which README line).
     expect(output).toBe('');
+  });
+
+  it("the emulator's example, the one that needs no vendor account, runs to its end as written", async () => {
+    const block = blocks.find((b) => b.readme === 'packages/emulator/README.md')!;
+    await writeFile(path.join(app, 'emulator-run.ts'), blockModule(block));
+    // It starts an emulator, asks for two members of a live group with the demo credentials, prints
+    // what the comment beside it says, and closes.
+    const result = await run(path.join(root, 'node_modules/.bin/tsx'), ['emulator-run.ts'], { cwd: app }).then(
+      ({ stdout }) => stdout,
+      (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
+    );
+    const printed = /console\.log\(.*\); \/\/ (.*)$/m.exec(block.code)?.[1];
+    expect(printed).toBe("[ [ '1847260331508621312', true ], [ '6812345672', true ] ]");
+    expect(result).toBe(`${printed}\n`);
   });
 });
