@@ -1,5 +1,6 @@
 // Clients make one attempt here (retry: false): each test is about one exchange; the engine's
 // retries are tested in the clients' unit tests and the fault suite.
+import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, createVolcengineRtcClient, NotFoundError, ThrottledError } from '@rollcall/volcengine-rtc';
@@ -404,8 +405,8 @@ describe('the seed file of the README', () => {
     // The README's own seed, verbatim: it must type-check as the Seed it documents.
     const seed: Seed = {
       volcengine: {
-        imAppId: 10001,
-        conversations: { '7': [{ userId: '1', joinedAt: 1736928000000 }] },
+        imAppId: 583401,
+        conversations: { '7226277271248584971': [{ userId: '1847260331508621312', joinedAt: 1736928000000 }] },
         rtcAppId: 'emulator-rtc-app',
         rooms: { Room1: [{ userId: 'alice' }, { userId: 'bob', invisible: true }] },
       },
@@ -422,11 +423,14 @@ describe('the seed file of the README', () => {
         },
       },
     };
+    // … and verbatim it is: the README's block, parsed, is this very seed.
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    expect(JSON.parse(/```json\n([\s\S]*?)\n```/.exec(readme)![1]!)).toEqual(seed);
     const at = 1_764_000_000_000;
     const seeded = await startEmulator({ seed, now: () => at });
     try {
       expect(seeded.world.rooms['volcengine-rtc'].get('Room1')?.get('alice')?.joinedAt).toBe(at);
-      expect(seeded.world.rooms['volcengine-im'].get('7')?.get('1')?.joinedAt).toBe(1736928000000);
+      expect(seeded.world.rooms['volcengine-im'].get('7226277271248584971')?.get('1847260331508621312')?.joinedAt).toBe(1736928000000);
     } finally {
       await seeded.close();
     }
