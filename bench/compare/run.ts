@@ -6,7 +6,7 @@ import { pairs, type Call } from './clients.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 /** Fresh processes per pair: a process's JIT and heap set its figures by a few per cent either way. */
-const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 5);
 const CALLS = Number(process.env.BENCH_CALLS ?? 400);
 const WARMUP = 200;
 /** The packages as installed (dist), not the workspace sources: see tsconfig.installed.json. */
