@@ -4,9 +4,9 @@ import * as $Util from '@alicloud/tea-util';
 import { Service } from '@volcengine/openapi';
 // @ts-expect-error tls-sig-api-v2 ships no types
 import TLSSigAPIv2 from 'tls-sig-api-v2';
-import { createAliyunLiveClient } from '@rollcall/aliyun-live';
+import { createAliyunLiveClient, operations as aliOperations } from '@rollcall/aliyun-live';
 import { createTencentLiveClient } from '@rollcall/tencent-live';
-import { createVolcengineRtcClient } from '@rollcall/volcengine-rtc';
+import { createVolcengineRtcClient, operations as volcOperations } from '@rollcall/volcengine-rtc';
 import { VOLC_GROUP_ID, VOLC_IM_APP_ID, VOLC_USER_IDS } from './ids.js';
 
 export type Call = () => Promise<unknown>;
@@ -53,11 +53,11 @@ export function pairs(url: string): Pair[] {
   const volcBody = { AppId: VOLC_IM_APP_ID, ConversationShortId: VOLC_GROUP_ID, ParticipantUserIds: VOLC_USER_IDS };
   // The official SDK sends JSON.stringify's numbers: past 2^53 a JavaScript caller can only pass strings
   // (the canned server reads no body, so both clients get the same answer).
+  const aliBody = () => new $OpenApi.OpenApiRequest({ body: { AppId: 'app', GroupId: 'g', UserIds: aliIds.join(',') } });
   // The floor of any client over Node's global fetch: the same answers fetched, read and parsed, nothing
   // signed or checked (the canned server routes Volcengine by its Action parameter, Alibaba by its header).
   const bareFetch = (path: string, headers: Record<string, string>, body: string) => async () =>
     JSON.parse(await (await fetch(`${url}${path}`, { method: 'POST', headers, body })).text()) as unknown;
-  const aliBody = () => new $OpenApi.OpenApiRequest({ body: { AppId: 'app', GroupId: 'g', UserIds: aliIds.join(',') } });
   return [
     {
       name: 'Volcengine QueryLiveParticipantStatus (200 ids), rollcall over global fetch',
@@ -75,7 +75,7 @@ export function pairs(url: string): Pair[] {
       name: 'bare global fetch of the Volcengine answer: the floor over Node global fetch',
       officialName: '@volcengine/openapi',
       ours: bareFetch(
-        '/?Action=QueryLiveParticipantStatus&Version=2020-12-01',
+        `/?Action=${volcOperations.queryLiveParticipantStatus.action}&Version=${volcOperations.queryLiveParticipantStatus.version}`,
         { 'content-type': 'application/json' },
         JSON.stringify({ AppId: VOLC_IM_APP_ID }),
       ),
@@ -84,7 +84,7 @@ export function pairs(url: string): Pair[] {
     {
       name: 'bare global fetch of the Alibaba answer: the floor over Node global fetch',
       officialName: '@alicloud/openapi-client',
-      ours: bareFetch('/', { 'x-acs-action': 'BatchGetOnlineUsers', 'content-type': 'application/x-www-form-urlencoded' }, 'AppId=app'),
+      ours: bareFetch('/', { 'x-acs-action': aliOperations.batchGetOnlineUsers.action, 'content-type': 'application/x-www-form-urlencoded' }, 'AppId=app'),
       official: () => aliClient.callApi(aliParams, aliBody(), runtime),
     },
     {

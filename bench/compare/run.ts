@@ -10,7 +10,7 @@ const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 5);
 const CALLS = Number(process.env.BENCH_CALLS ?? 400);
 const WARMUP = 200;
 /** The packages as installed (dist), not the workspace sources: see tsconfig.installed.json. */
-export const INSTALLED_TSCONFIG = fileURLToPath(new URL('./tsconfig.installed.json', import.meta.url));
+const INSTALLED_TSCONFIG = fileURLToPath(new URL('./tsconfig.installed.json', import.meta.url));
 
 interface Sample {
   cpuUsPerCall: number;
