@@ -1,17 +1,12 @@
 // CPU profile of one client's calls against the canned server: `node --import tsx compare/profile.ts <pair index> <ours|official>`.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Session } from 'node:inspector/promises';
 import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { startCannedServer } from './canned.js';
 import { pairs } from './clients.js';
 
 const [index = '0', side = 'ours'] = process.argv.slice(2);
-const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./canned-server.ts', import.meta.url))], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const [line] = (await once(server.stdout!, 'data')) as [Buffer];
-const pair = pairs(line.toString().trim())[Number(index)]!;
+const server = await startCannedServer();
+const pair = pairs(server.url)[Number(index)]!;
 const call = side === 'ours' ? pair.ours : pair.official;
 for (let i = 0; i < 300; i++) await call();
 const session = new Session();
@@ -20,7 +15,7 @@ await session.post('Profiler.enable');
 await session.post('Profiler.start');
 for (let i = 0; i < 2000; i++) await call();
 const { profile } = await session.post('Profiler.stop');
-server.kill('SIGTERM');
+await server.stop();
 // Self time by function, and by package.
 const self = new Map<string, number>();
 const byPackage = new Map<string, number>();

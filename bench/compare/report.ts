@@ -1,10 +1,9 @@
 // `pnpm bench`, second part: each rollcall client beside the vendor's official SDK, same call, same
 // loopback server. Prints a markdown table and writes bench/results/latest.md.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { budget, bundleSize, CLIENT_ENTRIES, SIZE_RESULTS } from '../size/measure.js';
+import { startCannedServer } from './canned.js';
 import { coldStart } from './cold-start.js';
 import { compare } from './run.js';
 import { measureWorkerd } from './workerd.js';
@@ -67,13 +66,10 @@ for (const [vendor, official] of [
   );
 }
 
-const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./canned-server.ts', import.meta.url))], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const [line] = (await once(server.stdout!, 'data')) as [Buffer];
-const cold = await coldStart(line.toString().trim());
-const workerd = await measureWorkerd(line.toString().trim());
-server.kill('SIGTERM');
+const server = await startCannedServer();
+const cold = await coldStart(server.url);
+const workerd = await measureWorkerd(server.url);
+await server.stop();
 const f = (n: number, digits = 0) => n.toFixed(digits);
 /** The official SDK's CPU per call for a workerd row's call: the median of its rows in this run. */
 const officialCpu = (name: string) => {

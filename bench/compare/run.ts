@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { startCannedServer } from './canned.js';
 import { pairs, type Call } from './clients.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -94,11 +95,8 @@ interface SideRun {
 
 /** One side (BENCH_SIDE) of one pair (BENCH_PAIR), in this process: the median of its rounds. */
 async function measureSide(index: number, side: 'ours' | 'official'): Promise<SideRun> {
-  const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./canned-server.ts', import.meta.url))], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [line] = (await once(server.stdout!, 'data')) as [Buffer];
-  const url = line.toString().trim();
+  const server = await startCannedServer();
+  const url = server.url;
   try {
     const pair = pairs(url)[index]!;
     const call = side === 'ours' ? pair.ours : pair.official;
@@ -112,8 +110,7 @@ async function measureSide(index: number, side: 'ours' | 'official'): Promise<Si
       rps: median(samples.map((s) => s.requestsPerSecond)),
     };
   } finally {
-    server.kill('SIGTERM');
-    await once(server, 'exit');
+    await server.stop();
   }
 }
 

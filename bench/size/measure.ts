@@ -37,8 +37,8 @@ function packageOf(input: string): string {
   return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
 }
 
-/** `entry` bundled for browsers and edge runtimes; `external`: modules left out of the count. */
-export async function bundleSize(entry: string, external: string[] = []): Promise<BundleSize> {
+/** `entry` bundled for browsers and edge runtimes, as measured here: the code and the files in it. */
+export async function bundleForBrowsers(entry: string, external: string[] = []): Promise<{ code: Uint8Array; inputs: string[] }> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -50,10 +50,15 @@ export async function bundleSize(entry: string, external: string[] = []): Promis
     logLevel: 'silent',
     external,
   });
-  const code = result.outputFiles[0]!.contents;
   const inputs = Object.entries(Object.values(result.metafile.outputs)[0]!.inputs)
     .filter(([, input]) => input.bytesInOutput > 0)
     .map(([file]) => file);
+  return { code: result.outputFiles[0]!.contents, inputs };
+}
+
+/** `entry` bundled for browsers and edge runtimes; `external`: modules left out of the count. */
+export async function bundleSize(entry: string, external: string[] = []): Promise<BundleSize> {
+  const { code, inputs } = await bundleForBrowsers(entry, external);
   const packages = [...new Set(inputs.filter((file) => file.includes('node_modules/')).map(packageOf))].sort();
   return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, packages };
 }
