@@ -92,6 +92,8 @@ export function sizeResults(sizes: Record<SizedClient, BundleSize>): string {
       (client) => `| ${CLIENT_ENTRIES[client]} | ${kB(sizes[client].gzip)} | ${kB(sizes[client].min)} | ${sizes[client].packages.join(', ')} |`,
     ),
     '',
+    'What each call runs of its bundle: [size-executed.md](size-executed.md).',
+    '',
   ].join('\n');
 }
 
