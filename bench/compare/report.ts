@@ -80,7 +80,7 @@ const officialCpu = (name: string) => {
   return sorted.length % 2 ? sorted[sorted.length >> 1]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
 };
 const table = [
-  '| call | ours: req/s | official: req/s | req/s ratio | ours: CPU µs/call | official: CPU µs/call | CPU ratio (ours ÷ official) | CPU ratio, each process |',
+  '| call | ours: req/s | official: req/s | req/s ratio | ours: CPU µs/call | official: CPU µs/call | CPU ratio (ours ÷ official) | CPU ratio, each run |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ...rows.map(
     (r) =>
@@ -91,7 +91,7 @@ const report = [
   '# rollcall clients beside the official SDKs',
   '',
   `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; sequential calls to a canned loopback server in another process,`,
-  `each side of a row in ${process.env.BENCH_PROCESSES ?? 5} fresh processes of its own (a side's garbage is collected on its own time), ${process.env.BENCH_ROUNDS ?? 9} rounds of ${process.env.BENCH_CALLS ?? 400} calls each; medians; ratios paired by process, the median pair's.`,
+  `each side of a row in ${process.env.BENCH_PROCESSES ?? 5} fresh processes of its own (a side's garbage is collected on its own time), warmed by ${process.env.BENCH_WARMUP ?? 5000} calls to the steady state of a long-running process, then ${process.env.BENCH_ROUNDS ?? 9} rounds of ${process.env.BENCH_CALLS ?? 400} calls each, the two sides' processes taking turns a round at a time; medians; each ratio is of two rounds side by side in time, the median one's (and the range of the runs' medians).`,
   'Both sides load their packages as npm installs them (ours: the built `dist`, not the workspace sources).',
   'rollcall uses node:http on Node by default; the rows "over global fetch" show the same clients given `fetch` (what other runtimes use).',
   'The rows "bare global fetch" are the floor of any client over Node\'s fetch (undici): the same answer fetched, read and parsed, nothing signed or checked.',

@@ -14,7 +14,7 @@ import { Miniflare } from 'miniflare';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CALLS = Number(process.env.BENCH_WORKERD_CALLS ?? 3000);
-const WARMUP = 300;
+const WARMUP = Number(process.env.BENCH_WORKERD_WARMUP ?? 300);
 const COLD_RUNS = Number(process.env.BENCH_WORKERD_COLD_RUNS ?? 7);
 const CPU_RUNS = Number(process.env.BENCH_WORKERD_RUNS ?? 5);
 /** Linux's clock tick for /proc CPU times (USER_HZ). */
