@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { bundleForBrowsers, CLIENT_ENTRIES, type SizedClient } from './measure.js';
+import { bundleForBrowsers, CLIENT_ENTRIES, kB, type SizedClient } from './measure.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -84,8 +84,6 @@ export async function measureExecuted(appDir: string, endpoint: string): Promise
   }
   return sizes;
 }
-
-const kB = (bytes: number) => `${(bytes / 1000).toFixed(2)} kB`;
 
 /** bench/results/size-executed.md. */
 export function executedResults(sizes: Record<SizedClient, ExecutedSize>): string {

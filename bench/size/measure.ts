@@ -74,7 +74,8 @@ export async function measureClients(appDir: string): Promise<Record<SizedClient
   return sizes;
 }
 
-const kB = (bytes: number) => `${(bytes / 1000).toFixed(2)} kB`;
+/** Bytes as the results files write them. */
+export const kB = (bytes: number) => `${(bytes / 1000).toFixed(2)} kB`;
 
 /** bench/results/size.md: what the size test measured, and what the READMEs quote. */
 export function sizeResults(sizes: Record<SizedClient, BundleSize>): string {
