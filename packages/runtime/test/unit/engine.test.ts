@@ -143,6 +143,20 @@ describe('engine: before any network call', () => {
     expect((error as RequestValidationError).issues).toEqual([{ path: 'Note', message: 'must be well-formed Unicode' }]);
     expect(sent).toHaveLength(0);
   });
+
+  it('names every string that is not well-formed beside int64 ids, and sends surrogate pairs as they are', async () => {
+    const { client, sent } = harness([json(200, OK)]);
+    const ids = [7226277271248584971n, '9223372036854775807'];
+    const error = await client.lookup({ RoomId: '\udc00room', UserIds: ids, Note: 'x\ud800' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestValidationError);
+    expect((error as RequestValidationError).issues).toEqual([
+      { path: 'RoomId', message: 'must be well-formed Unicode' },
+      { path: 'Note', message: 'must be well-formed Unicode' },
+    ]);
+    expect(sent).toHaveLength(0);
+    await client.lookup({ RoomId: 'room 🎙', UserIds: ids, Note: '👋' });
+    expect(sent.map((request) => request.body)).toEqual(['{"RoomId":"room 🎙","UserIds":[7226277271248584971,9223372036854775807],"Note":"👋"}']);
+  });
 });
 
 describe('engine: the wire form', () => {
